@@ -373,8 +373,8 @@ void define_functions(napi_env env, napi_value exports, std::span<const Function
   std::vector<napi_property_descriptor> properties;
   properties.reserve(functions.size());
   for (const Function& f : functions) {
-    properties.push_back({f.name, nullptr, f.callback, nullptr, nullptr, nullptr, napi_enumerable,
-                          nullptr});
+    properties.push_back(
+        {f.name, nullptr, f.callback, nullptr, nullptr, nullptr, napi_enumerable, nullptr});
   }
   check_napi(env, napi_define_properties(env, exports, properties.size(), properties.data()));
 }

@@ -90,7 +90,7 @@ napi_value js_string(napi_env env, std::string_view v);
 napi_value js_family(napi_env env, uint8_t family);
 napi_value js_ip_address(napi_env env, uint8_t family, const uint8_t* octets);
 napi_value js_socket_address(napi_env env, const wsd_ip_socket_address& a);
-napi_value js_bytes(napi_env env, const uint8_t* data, size_t len);  // Uint8Array (a copy)
+napi_value js_bytes(napi_env env, const uint8_t* data, size_t len);       // Uint8Array (a copy)
 napi_value js_u32_array(napi_env env, const uint32_t* values, size_t n);  // plain Array
 napi_value js_tuple(napi_env env, std::initializer_list<uint32_t> handles);
 

@@ -19,8 +19,7 @@ napi_value network_error_code(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args args(env, info, 2);
     int32_t code = WSD_OK;
-    check(env, args.host_box(),
-          wsd_network_error_code(args.host(), to_u32(env, args[1]), &code));
+    check(env, args.host_box(), wsd_network_error_code(args.host(), to_u32(env, args[1]), &code));
     const std::string_view name = error_code_name(code);
     return name.empty() ? js_undefined(env) : js_string(env, name);
   });

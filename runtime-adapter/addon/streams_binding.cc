@@ -46,8 +46,7 @@ napi_value check_write(napi_env env, napi_callback_info info) {
     uint64_t permit = 0;
     uint32_t error = 0;
     check(env, args.host_box(),
-          wsd_output_stream_check_write(args.host(), to_u32(env, args[1]), &permit, &error),
-          error);
+          wsd_output_stream_check_write(args.host(), to_u32(env, args[1]), &permit, &error), error);
     return js_u64(env, permit);
   });
 }
@@ -82,8 +81,8 @@ napi_value write_zeroes(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args args(env, info, 3);
     uint32_t error = 0;
-    check(env, args.host_box(),
-          Fn(args.host(), to_u32(env, args[1]), to_u64(env, args[2]), &error), error);
+    check(env, args.host_box(), Fn(args.host(), to_u32(env, args[1]), to_u64(env, args[2]), &error),
+          error);
     return js_undefined(env);
   });
 }

@@ -12,8 +12,8 @@ napi_value stream(napi_env env, napi_callback_info info) {
     const auto remote = to_optional_socket_address(env, args[2]);
     uint32_t incoming = 0, outgoing = 0;
     check(env, args.host_box(),
-          wsd_udp_stream(args.host(), to_u32(env, args[1]), remote ? &*remote : nullptr,
-                         &incoming, &outgoing));
+          wsd_udp_stream(args.host(), to_u32(env, args[1]), remote ? &*remote : nullptr, &incoming,
+                         &outgoing));
     return js_tuple(env, {incoming, outgoing});
   });
 }

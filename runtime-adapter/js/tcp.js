@@ -4,30 +4,29 @@ import { BrokerResource, handleOf, wrap } from "./resource.js";
 
 export function createTcp(host, { Pollable, InputStream, OutputStream }) {
   const { addon } = host;
-  const native = () => host.native;
 
   class TcpSocket extends BrokerResource {
     startBind(network, localAddress) {
-      addon.tcpStartBind(native(), handleOf(this), handleOf(network), localAddress);
+      addon.tcpStartBind(host.native, handleOf(this), handleOf(network), localAddress);
     }
     finishBind() {
-      addon.tcpFinishBind(native(), handleOf(this));
+      addon.tcpFinishBind(host.native, handleOf(this));
     }
     startConnect(network, remoteAddress) {
-      addon.tcpStartConnect(native(), handleOf(this), handleOf(network), remoteAddress);
+      addon.tcpStartConnect(host.native, handleOf(this), handleOf(network), remoteAddress);
     }
     finishConnect() {
-      const [input, output] = addon.tcpFinishConnect(native(), handleOf(this));
+      const [input, output] = addon.tcpFinishConnect(host.native, handleOf(this));
       return [wrap(InputStream, host, input), wrap(OutputStream, host, output)];
     }
     startListen() {
-      addon.tcpStartListen(native(), handleOf(this));
+      addon.tcpStartListen(host.native, handleOf(this));
     }
     finishListen() {
-      addon.tcpFinishListen(native(), handleOf(this));
+      addon.tcpFinishListen(host.native, handleOf(this));
     }
     accept() {
-      const [socket, input, output] = addon.tcpAccept(native(), handleOf(this));
+      const [socket, input, output] = addon.tcpAccept(host.native, handleOf(this));
       return [
         wrap(TcpSocket, host, socket),
         wrap(InputStream, host, input),
@@ -35,74 +34,74 @@ export function createTcp(host, { Pollable, InputStream, OutputStream }) {
       ];
     }
     localAddress() {
-      return addon.tcpLocalAddress(native(), handleOf(this));
+      return addon.tcpLocalAddress(host.native, handleOf(this));
     }
     remoteAddress() {
-      return addon.tcpRemoteAddress(native(), handleOf(this));
+      return addon.tcpRemoteAddress(host.native, handleOf(this));
     }
     isListening() {
-      return addon.tcpIsListening(native(), handleOf(this));
+      return addon.tcpIsListening(host.native, handleOf(this));
     }
     addressFamily() {
-      return addon.tcpAddressFamily(native(), handleOf(this));
+      return addon.tcpAddressFamily(host.native, handleOf(this));
     }
     setListenBacklogSize(value) {
-      addon.tcpSetListenBacklogSize(native(), handleOf(this), value);
+      addon.tcpSetListenBacklogSize(host.native, handleOf(this), value);
     }
     keepAliveEnabled() {
-      return addon.tcpKeepAliveEnabled(native(), handleOf(this));
+      return addon.tcpKeepAliveEnabled(host.native, handleOf(this));
     }
     setKeepAliveEnabled(value) {
-      addon.tcpSetKeepAliveEnabled(native(), handleOf(this), value);
+      addon.tcpSetKeepAliveEnabled(host.native, handleOf(this), value);
     }
     keepAliveIdleTime() {
-      return addon.tcpKeepAliveIdleTime(native(), handleOf(this));
+      return addon.tcpKeepAliveIdleTime(host.native, handleOf(this));
     }
     setKeepAliveIdleTime(value) {
-      addon.tcpSetKeepAliveIdleTime(native(), handleOf(this), value);
+      addon.tcpSetKeepAliveIdleTime(host.native, handleOf(this), value);
     }
     keepAliveInterval() {
-      return addon.tcpKeepAliveInterval(native(), handleOf(this));
+      return addon.tcpKeepAliveInterval(host.native, handleOf(this));
     }
     setKeepAliveInterval(value) {
-      addon.tcpSetKeepAliveInterval(native(), handleOf(this), value);
+      addon.tcpSetKeepAliveInterval(host.native, handleOf(this), value);
     }
     keepAliveCount() {
-      return addon.tcpKeepAliveCount(native(), handleOf(this));
+      return addon.tcpKeepAliveCount(host.native, handleOf(this));
     }
     setKeepAliveCount(value) {
-      addon.tcpSetKeepAliveCount(native(), handleOf(this), value);
+      addon.tcpSetKeepAliveCount(host.native, handleOf(this), value);
     }
     hopLimit() {
-      return addon.tcpHopLimit(native(), handleOf(this));
+      return addon.tcpHopLimit(host.native, handleOf(this));
     }
     setHopLimit(value) {
-      addon.tcpSetHopLimit(native(), handleOf(this), value);
+      addon.tcpSetHopLimit(host.native, handleOf(this), value);
     }
     receiveBufferSize() {
-      return addon.tcpReceiveBufferSize(native(), handleOf(this));
+      return addon.tcpReceiveBufferSize(host.native, handleOf(this));
     }
     setReceiveBufferSize(value) {
-      addon.tcpSetReceiveBufferSize(native(), handleOf(this), value);
+      addon.tcpSetReceiveBufferSize(host.native, handleOf(this), value);
     }
     sendBufferSize() {
-      return addon.tcpSendBufferSize(native(), handleOf(this));
+      return addon.tcpSendBufferSize(host.native, handleOf(this));
     }
     setSendBufferSize(value) {
-      addon.tcpSetSendBufferSize(native(), handleOf(this), value);
+      addon.tcpSetSendBufferSize(host.native, handleOf(this), value);
     }
     subscribe() {
-      return wrap(Pollable, host, addon.tcpSubscribe(native(), handleOf(this)));
+      return wrap(Pollable, host, addon.tcpSubscribe(host.native, handleOf(this)));
     }
     shutdown(shutdownType) {
-      addon.tcpShutdown(native(), handleOf(this), shutdownType);
+      addon.tcpShutdown(host.native, handleOf(this), shutdownType);
     }
   }
 
   return {
     tcp: { TcpSocket },
     tcpCreateSocket: {
-      createTcpSocket: (family) => wrap(TcpSocket, host, addon.tcpCreateSocket(native(), family)),
+      createTcpSocket: (family) => wrap(TcpSocket, host, addon.tcpCreateSocket(host.native, family)),
     },
   };
 }
