@@ -2,19 +2,6 @@
 // sample application (empty write, message, second client).
 #include "wasi_guest/fixtures.h"
 
-#define WAIT_LIMIT_NS (5 * NS_PER_S)
-
-// Waits up to WAIT_LIMIT_NS for p; true when it became ready (not the timer).
-static bool ready_within_limit(pollable p) {
-  pollable ps[2] = {p, clock_subscribe_duration(WAIT_LIMIT_NS)};
-  uint32_t ready[2];
-  uint32_t n = poll_list(ps, 2, ready, 2);
-  pollable_drop(ps[1]);
-  for (uint32_t i = 0; i < n && i < 2; i++)
-    if (ready[i] == 0) return true;
-  return false;
-}
-
 static void peer_shutdown_and_drop(ip_family f) {
   tcp_pair p;
   if (!tcp_loopback_pair(f, &p)) return;
@@ -23,7 +10,8 @@ static void peer_shutdown_and_drop(ip_family f) {
   output_drop(p.client_out);
   tcp_drop(p.client);
   pollable in_ready = input_subscribe(p.server_in);
-  EXPECT_TRUE(ready_within_limit(in_ready), "input pollable not ready after the peer closed");
+  EXPECT_TRUE(ready_within(in_ready, WAIT_LIMIT_NS),
+              "input pollable not ready after the peer closed");
   pollable_drop(in_ready);
   bytes b = {0};
   EXPECT_STREAM(input_read(p.server_in, 10, &b), STREAM_CLOSED);
@@ -39,7 +27,7 @@ static void shutdown_receive_with_unread_data(ip_family f) {
   if (!tcp_loopback_pair(f, &p)) return;
   EXPECT_STREAM(write_all(p.client_out, "unread", 6), STREAM_OK);
   pollable in_ready = input_subscribe(p.server_in);
-  EXPECT_TRUE(ready_within_limit(in_ready), "data never became readable");
+  EXPECT_TRUE(ready_within(in_ready, WAIT_LIMIT_NS), "data never became readable");
   pollable_drop(in_ready);
   EXPECT_OK(tcp_shutdown(p.server, SHUTDOWN_RECEIVE));
   bytes b = {0};
