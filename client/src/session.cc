@@ -50,9 +50,12 @@ Session::Session(const SessionOptions& options) : options_(options) {
   reader_ = std::thread([this] { read_loop(); });
 }
 
-Session::~Session() {
+Session::~Session() { close(); }
+
+void Session::close() {
   attach_context_.TryCancel();
   if (reader_.joinable()) reader_.join();
+  die("wasi-socketd: session closed");
 }
 
 void Session::read_loop() {

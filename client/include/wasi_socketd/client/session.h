@@ -42,7 +42,11 @@ class Session {
   // Connects, opens Attach and waits for SessionOpened. On failure returns null and writes a
   // readable reason to *error.
   static std::shared_ptr<Session> open(const SessionOptions& options, std::string* error);
-  ~Session();  // ends the Attach stream (the broker closes the session's sockets), joins the reader
+  ~Session();  // close()
+
+  // Ends the Attach stream (the broker closes the session's sockets) and joins the reader; the
+  // session is dead afterwards. Idempotent; not from inside a wait_until predicate.
+  void close();
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
