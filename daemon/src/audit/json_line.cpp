@@ -93,6 +93,8 @@ std::string to_json_line(const AuditEvent& event) {
   if (!event.name.empty()) append_field(out, "name", event.name);
   append_field(out, "rule", event.rule);
   append_field(out, "outcome", event.outcome == Outcome::allow ? "allow" : "deny");
+  if (event.suppressed != 0)
+    append_number(out, "suppressed", static_cast<long long>(event.suppressed));
   out += '}';
   return out;
 }

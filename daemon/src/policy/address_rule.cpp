@@ -8,10 +8,11 @@ bool AddressRule::matches(const boost::asio::ip::address& address, uint16_t port
   if (family == FamilyFilter::ipv4 && !address.is_v4()) return false;
   if (family == FamilyFilter::ipv6 && !address.is_v6()) return false;
   const bool network_ok =
-      networks.empty() ||
-      std::any_of(networks.begin(), networks.end(), [&](const Cidr& n) { return n.contains(address); });
-  const bool port_ok = ports.empty() || std::any_of(ports.begin(), ports.end(),
-                                                    [&](const PortRange& p) { return p.contains(port); });
+      networks.empty() || std::any_of(networks.begin(), networks.end(),
+                                      [&](const Cidr& n) { return n.contains(address); });
+  const bool port_ok =
+      ports.empty() ||
+      std::any_of(ports.begin(), ports.end(), [&](const PortRange& p) { return p.contains(port); });
   return network_ok && port_ok;
 }
 

@@ -17,12 +17,12 @@ enum class FamilyFilter { any, ipv4, ipv6 };
 struct AddressRule {
   enum class Action { allow, deny };
 
-  std::string label;            // "<tenant>.<operation>[<index>]" or the rule's own `name`
+  std::string label;  // "<tenant>.<operation>[<index>]" or the rule's own `name`
   Action action = Action::allow;
   FamilyFilter family = FamilyFilter::any;  // family of the socket's address as given
-  std::vector<Cidr> networks;   // empty: any address
-  std::vector<PortRange> ports;  // empty: any port
-  bool privileged = false;      // lends bind to ports 1-1023 (only meaningful on bind rules)
+  std::vector<Cidr> networks;               // empty: any address
+  std::vector<PortRange> ports;             // empty: any port
+  bool privileged = false;  // lends bind to ports 1-1023 (only meaningful on bind rules)
 
   bool matches(const boost::asio::ip::address& address, uint16_t port) const;
 };

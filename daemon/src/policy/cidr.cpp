@@ -41,14 +41,14 @@ boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address) {
 std::optional<Cidr> Cidr::parse(std::string_view text) {
   const auto slash = text.find('/');
   boost::system::error_code error;
-  const auto network =
-      boost::asio::ip::make_address(std::string(text.substr(0, slash)), error);
+  const auto network = boost::asio::ip::make_address(std::string(text.substr(0, slash)), error);
   if (error) return std::nullopt;
   const unsigned width = network.is_v4() ? 32 : 128;
   unsigned prefix = width;
   if (slash != std::string_view::npos) {
     const auto digits = text.substr(slash + 1);
-    const auto [end, result] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    const auto [end, result] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
     if (digits.empty() || result != std::errc() || end != digits.data() + digits.size() ||
         prefix > width) {
       return std::nullopt;
@@ -75,8 +75,6 @@ bool Cidr::contains(const boost::asio::ip::address& address) const {
   return prefix_equal(as_bits(candidate).first, as_bits(network_).first, prefix_);
 }
 
-std::string Cidr::to_string() const {
-  return network_.to_string() + "/" + std::to_string(prefix_);
-}
+std::string Cidr::to_string() const { return network_.to_string() + "/" + std::to_string(prefix_); }
 
 }  // namespace wasi_socketd::policy

@@ -5,7 +5,8 @@ namespace {
 
 std::vector<Cidr> loopback() { return {*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")}; }
 
-AddressRule allow(std::string label, std::vector<Cidr> networks, std::vector<PortRange> ports = {}) {
+AddressRule allow(std::string label, std::vector<Cidr> networks,
+                  std::vector<PortRange> ports = {}) {
   AddressRule rule;
   rule.label = std::move(label);
   rule.networks = std::move(networks);
@@ -17,8 +18,8 @@ void allow_binds(Tenant& tenant, Operation operation) {
   const std::string prefix = "local." + std::string(operation_name(operation));
   auto& rules = tenant.rules_for(operation);
   rules.push_back(allow(prefix + ".loopback", loopback()));
-  rules.push_back(allow(prefix + ".implicit",
-                        {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")}, {PortRange{0, 0}}));
+  rules.push_back(allow(prefix + ".implicit", {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")},
+                        {PortRange{0, 0}}));
 }
 
 }  // namespace

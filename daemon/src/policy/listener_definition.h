@@ -14,9 +14,9 @@ inline constexpr const char* kMainListener = "main";
 
 struct ListenerDefinition {
   std::string name;
-  std::string path;                 // absolute
+  std::string path;  // absolute
   mode_t mode = 0660;
-  std::optional<uid_t> owner;       // chown after bind; unset: the daemon's uid
+  std::optional<uid_t> owner;  // chown after bind; unset: the daemon's uid
   std::optional<gid_t> group;
 };
 

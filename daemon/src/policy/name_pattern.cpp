@@ -17,14 +17,18 @@ bool valid_label(std::string_view label) {
 std::string normalize_name(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   return out;
 }
 
 std::optional<NamePattern> NamePattern::parse(std::string_view text) {
   std::string pattern = normalize_name(text);
-  if (pattern == "*") return NamePattern(pattern);
+  if (pattern == "*") {
+    if (text != "*") return std::nullopt;  // "*." is not a name
+    return NamePattern(pattern);
+  }
   if (pattern.empty() || pattern.size() > 253) return std::nullopt;
   std::string_view rest = pattern;
   if (rest.starts_with("*.")) rest.remove_prefix(2);

@@ -9,11 +9,19 @@
 
 namespace wasi_socketd::policy {
 
-enum class Operation { tcp_bind, tcp_listen, tcp_accept, tcp_connect, udp_bind, udp_send, udp_receive };
+enum class Operation {
+  tcp_bind,
+  tcp_listen,
+  tcp_accept,
+  tcp_connect,
+  udp_bind,
+  udp_send,
+  udp_receive
+};
 
 inline constexpr std::array<Operation, 7> kAllOperations = {
-    Operation::tcp_bind,   Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect,
-    Operation::udp_bind,   Operation::udp_send,   Operation::udp_receive};
+    Operation::tcp_bind, Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect,
+    Operation::udp_bind, Operation::udp_send,   Operation::udp_receive};
 
 // "tcp.connect", "udp.send", ... — the spelling used in audit lines and rule labels.
 std::string_view operation_name(Operation operation);

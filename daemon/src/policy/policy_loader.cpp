@@ -28,7 +28,8 @@ AuditSettings read_audit(const toml::table& table, const std::string& file) {
   AuditSettings audit;
   if (auto destination = reader.string("destination")) {
     if (*destination != "stderr" && *destination != "none" && !destination->starts_with('/')) {
-      reader.fail(*table.get("destination"), "'destination' must be \"stderr\", \"none\" or an absolute path");
+      reader.fail(*table.get("destination"),
+                  "'destination' must be \"stderr\", \"none\" or an absolute path");
     }
     audit.destination = *destination;
   }
@@ -46,7 +47,8 @@ ListenerDefinition read_listener(const toml::table& table, const std::string& fi
   }
   listener.path = reader.required_string("path");
   if (!listener.path.starts_with('/')) reader.fail(*table.get("path"), "'path' must be absolute");
-  if (listener.path.size() >= 108) reader.fail(*table.get("path"), "'path' is too long for a Unix socket");
+  if (listener.path.size() >= 108)
+    reader.fail(*table.get("path"), "'path' is too long for a Unix socket");
   listener.mode = static_cast<mode_t>(reader.integer("mode", 0, 0777).value_or(0660));
   if (const toml::node* owner = reader.node("owner")) listener.owner = read_uid(*owner, reader);
   if (const toml::node* group = reader.node("group")) listener.group = read_gid(*group, reader);
@@ -61,8 +63,8 @@ void read_rules(const toml::table& table, const std::string& file, Tenant& tenan
   for (Operation operation : operations) {
     const std::string_view use = operation_name(operation).substr(4);  // "tcp.bind" → "bind"
     for_each_table(reader, use, [&](const toml::table& rule_table, std::size_t index) {
-      const std::string label =
-          tenant.name + "." + std::string(operation_name(operation)) + "[" + std::to_string(index) + "]";
+      const std::string label = tenant.name + "." + std::string(operation_name(operation)) + "[" +
+                                std::to_string(index) + "]";
       tenant.rules_for(operation).push_back(read_address_rule(rule_table, file, label));
     });
   }
@@ -87,10 +89,12 @@ Quotas read_quotas(const toml::table& table, const std::string& file, const std:
   TomlTableReader reader(table, file, "[tenant.quotas] of \"" + tenant + "\"");
   constexpr int64_t kMax = int64_t{1} << 48;
   Quotas quotas;
-  quotas.sockets = static_cast<uint64_t>(reader.integer("sockets", 0, kMax).value_or(quotas.sockets));
-  quotas.sessions = static_cast<uint64_t>(reader.integer("sessions", 0, kMax).value_or(quotas.sessions));
-  quotas.buffered_bytes =
-      static_cast<uint64_t>(reader.integer("buffered_bytes", 0, kMax).value_or(quotas.buffered_bytes));
+  quotas.sockets =
+      static_cast<uint64_t>(reader.integer("sockets", 0, kMax).value_or(quotas.sockets));
+  quotas.sessions =
+      static_cast<uint64_t>(reader.integer("sessions", 0, kMax).value_or(quotas.sessions));
+  quotas.buffered_bytes = static_cast<uint64_t>(
+      reader.integer("buffered_bytes", 0, kMax).value_or(quotas.buffered_bytes));
   quotas.connections_per_second = static_cast<uint64_t>(
       reader.integer("connections_per_second", 0, kMax).value_or(quotas.connections_per_second));
   quotas.connections_burst = static_cast<uint64_t>(
@@ -115,7 +119,8 @@ std::shared_ptr<Tenant> read_tenant(const toml::table& table, const std::string&
   if (const auto* list = reader.array("listeners")) {
     for (const toml::node& item : *list) {
       const auto* name = item.as_string();
-      if (name == nullptr || (name->get() != kMainListener && !listener_names.contains(name->get()))) {
+      if (name == nullptr ||
+          (name->get() != kMainListener && !listener_names.contains(name->get()))) {
         reader.fail(item, "'listeners' entries must name a [[listener]] (or \"main\")");
       }
       tenant->listeners.push_back(name->get());
@@ -129,16 +134,19 @@ std::shared_ptr<Tenant> read_tenant(const toml::table& table, const std::string&
   }
   const std::string of = " of \"" + tenant->name + "\"";
   if (const auto* tcp = reader.table("tcp")) {
-    read_rules(*tcp, file, *tenant,
-               {Operation::tcp_bind, Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect},
-               "[tenant.tcp]" + of);
+    read_rules(
+        *tcp, file, *tenant,
+        {Operation::tcp_bind, Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect},
+        "[tenant.tcp]" + of);
   }
   if (const auto* udp = reader.table("udp")) {
-    read_rules(*udp, file, *tenant, {Operation::udp_bind, Operation::udp_send, Operation::udp_receive},
+    read_rules(*udp, file, *tenant,
+               {Operation::udp_bind, Operation::udp_send, Operation::udp_receive},
                "[tenant.udp]" + of);
   }
   if (const auto* lookup = reader.table("name_lookup")) read_name_lookup(*lookup, file, *tenant);
-  if (const auto* quotas = reader.table("quotas")) tenant->quotas = read_quotas(*quotas, file, tenant->name);
+  if (const auto* quotas = reader.table("quotas"))
+    tenant->quotas = read_quotas(*quotas, file, tenant->name);
   reader.reject_unknown_keys();
   return tenant;
 }
@@ -182,7 +190,8 @@ LoadResult parse_policy(std::string_view text, const std::string& source_name) {
     return {read_policy(root, source_name), std::nullopt};
   } catch (const toml::parse_error& error) {
     const auto& where = error.source().begin;
-    return {nullptr, PolicyError{source_name, where.line, where.column, std::string(error.description())}};
+    return {nullptr,
+            PolicyError{source_name, where.line, where.column, std::string(error.description())}};
   } catch (const PolicyErrorException& error) {
     return {nullptr, error.error()};
   }
@@ -193,7 +202,8 @@ LoadResult load_policy_file(const std::string& path) {
   if (!in) return {nullptr, PolicyError{path, 0, 0, "cannot be read"}};
   std::ostringstream text;
   text << in.rdbuf();
-  if (text.view().size() > kMaxPolicyBytes) return {nullptr, PolicyError{path, 0, 0, "is larger than 4 MiB"}};
+  if (text.view().size() > kMaxPolicyBytes)
+    return {nullptr, PolicyError{path, 0, 0, "is larger than 4 MiB"}};
   return parse_policy(text.view(), path);
 }
 

@@ -30,8 +30,9 @@ std::vector<Cidr> read_networks(const toml::array& list, const TomlTableReader& 
     }
     const auto cidr = Cidr::parse(text->get());
     if (!cidr) {
-      reader.fail(item, "'" + text->get() +
-                            "' is not an address, a CIDR with zero host bits, or loopback/any/unspecified");
+      reader.fail(
+          item, "'" + text->get() +
+                    "' is not an address, a CIDR with zero host bits, or loopback/any/unspecified");
     }
     networks.push_back(*cidr);
   }
@@ -53,7 +54,8 @@ std::vector<PortRange> read_ports(const toml::array& list, const TomlTableReader
   return ports;
 }
 
-std::vector<NamePattern> read_name_patterns(const toml::array& list, const TomlTableReader& reader) {
+std::vector<NamePattern> read_name_patterns(const toml::array& list,
+                                            const TomlTableReader& reader) {
   std::vector<NamePattern> patterns;
   for (const toml::node& item : list) {
     const auto* text = item.as_string();
@@ -77,7 +79,8 @@ AddressRule read_address_rule(const toml::table& table, const std::string& file,
   }
   if (const auto family = reader.string("family")) {
     const auto parsed = parse_family(*family);
-    if (!parsed) reader.fail(*table.get("family"), "'family' must be \"any\", \"ipv4\" or \"ipv6\"");
+    if (!parsed)
+      reader.fail(*table.get("family"), "'family' must be \"any\", \"ipv4\" or \"ipv6\"");
     rule.family = *parsed;
   }
   if (const auto* list = reader.array("addresses")) {

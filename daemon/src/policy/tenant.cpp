@@ -9,7 +9,8 @@ namespace {
 
 bool is_ip_literal(std::string_view name) {
   std::string text(name);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
   boost::system::error_code error;
   boost::asio::ip::make_address(text, error);
   return !error;
@@ -18,9 +19,9 @@ bool is_ip_literal(std::string_view name) {
 }  // namespace
 
 bool Tenant::matches(const PeerIdentity& peer) const {
-  const bool listener_ok =
-      listeners.empty() ? peer.listener == kMainListener
-                        : std::find(listeners.begin(), listeners.end(), peer.listener) != listeners.end();
+  const bool listener_ok = listeners.empty() ? peer.listener == kMainListener
+                                             : std::find(listeners.begin(), listeners.end(),
+                                                         peer.listener) != listeners.end();
   if (!listener_ok) return false;
   if (uids.empty() && gids.empty()) return true;
   return std::find(uids.begin(), uids.end(), peer.uid) != uids.end() ||
@@ -40,7 +41,8 @@ Decision Tenant::decide_lookup(std::string_view host) const {
     return {false, "default-deny"};
   }
   for (const NamePattern& pattern : name_lookup.allow) {
-    if (pattern.matches(host)) return {true, name + ".name_lookup.allow[" + pattern.to_string() + "]"};
+    if (pattern.matches(host))
+      return {true, name + ".name_lookup.allow[" + pattern.to_string() + "]"};
   }
   return {false, "default-deny"};
 }

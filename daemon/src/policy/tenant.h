@@ -17,10 +17,10 @@
 namespace wasi_socketd::policy {
 
 struct NameLookupRules {
-  bool enabled = false;               // off: every lookup → permanent-resolver-failure
-  std::vector<NamePattern> allow;     // names that may be resolved
-  bool ip_literals = true;            // "127.0.0.1", "::1" resolve to themselves (no DNS)
-  bool connect_resolved = false;      // resolved addresses become connect/send targets
+  bool enabled = false;            // off: every lookup → permanent-resolver-failure
+  std::vector<NamePattern> allow;  // names that may be resolved
+  bool ip_literals = true;         // "127.0.0.1", "::1" resolve to themselves (no DNS)
+  bool connect_resolved = false;   // resolved addresses become connect/send targets
   std::vector<PortRange> connect_resolved_ports;  // empty: any port
 };
 
@@ -47,7 +47,8 @@ struct Tenant {
   std::vector<AddressRule>& rules_for(Operation operation) {
     return rules[static_cast<std::size_t>(operation)];
   }
-  Decision decide(Operation operation, const boost::asio::ip::address& address, uint16_t port) const;
+  Decision decide(Operation operation, const boost::asio::ip::address& address,
+                  uint16_t port) const;
   // Whether `name` may be resolved at all (switch, literals, allow list); the rule label says why.
   Decision decide_lookup(std::string_view name) const;
 };

@@ -42,7 +42,9 @@ TenantUsage::Lease TenantUsage::try_acquire(std::atomic<uint64_t>& counter,
 }
 
 TenantUsage::Lease TenantUsage::try_open_socket() { return try_acquire(sockets_, max_sockets_, 1); }
-TenantUsage::Lease TenantUsage::try_open_session() { return try_acquire(sessions_, max_sessions_, 1); }
+TenantUsage::Lease TenantUsage::try_open_session() {
+  return try_acquire(sessions_, max_sessions_, 1);
+}
 TenantUsage::Lease TenantUsage::try_buffer(uint64_t bytes) {
   return try_acquire(buffered_, max_buffered_, bytes);
 }

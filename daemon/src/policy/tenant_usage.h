@@ -54,7 +54,8 @@ class TenantUsage : public std::enable_shared_from_this<TenantUsage> {
   uint64_t buffered_bytes() const { return buffered_.load(); }
 
  private:
-  Lease try_acquire(std::atomic<uint64_t>& counter, const std::atomic<uint64_t>& limit, uint64_t amount);
+  Lease try_acquire(std::atomic<uint64_t>& counter, const std::atomic<uint64_t>& limit,
+                    uint64_t amount);
 
   std::atomic<uint64_t> sockets_{0}, sessions_{0}, buffered_{0};
   std::atomic<uint64_t> max_sockets_, max_sessions_, max_buffered_;

@@ -44,7 +44,8 @@ std::optional<Entry> lookup_entry(const std::string& name, Lookup lookup) {
 }  // namespace
 
 void fail_at(const toml::source_region& where, const std::string& file, std::string message) {
-  throw PolicyErrorException(PolicyError{file, where.begin.line, where.begin.column, std::move(message)});
+  throw PolicyErrorException(
+      PolicyError{file, where.begin.line, where.begin.column, std::move(message)});
 }
 
 TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std::string context)
@@ -63,7 +64,8 @@ std::optional<bool> TomlTableReader::boolean(std::string_view key) {
   const toml::node* value = node(key);
   if (value == nullptr) return std::nullopt;
   if (!value->is_boolean()) {
-    fail(*value, "'" + std::string(key) + "' must be a boolean, not " + std::string(type_name(value->type())));
+    fail(*value, "'" + std::string(key) + "' must be a boolean, not " +
+                     std::string(type_name(value->type())));
   }
   return value->as_boolean()->get();
 }
@@ -72,12 +74,13 @@ std::optional<int64_t> TomlTableReader::integer(std::string_view key, int64_t mi
   const toml::node* value = node(key);
   if (value == nullptr) return std::nullopt;
   if (!value->is_integer()) {
-    fail(*value, "'" + std::string(key) + "' must be an integer, not " + std::string(type_name(value->type())));
+    fail(*value, "'" + std::string(key) + "' must be an integer, not " +
+                     std::string(type_name(value->type())));
   }
   const int64_t number = value->as_integer()->get();
   if (number < min || number > max) {
     fail(*value, "'" + std::string(key) + "' must be between " + std::to_string(min) + " and " +
-                    std::to_string(max));
+                     std::to_string(max));
   }
   return number;
 }
@@ -86,7 +89,8 @@ std::optional<std::string> TomlTableReader::string(std::string_view key) {
   const toml::node* value = node(key);
   if (value == nullptr) return std::nullopt;
   if (!value->is_string()) {
-    fail(*value, "'" + std::string(key) + "' must be a string, not " + std::string(type_name(value->type())));
+    fail(*value, "'" + std::string(key) + "' must be a string, not " +
+                     std::string(type_name(value->type())));
   }
   return value->as_string()->get();
 }
@@ -102,7 +106,8 @@ const toml::table* TomlTableReader::table(std::string_view key) {
   const toml::node* value = node(key);
   if (value == nullptr) return nullptr;
   if (!value->is_table()) {
-    fail(*value, "'" + std::string(key) + "' must be a table, not " + std::string(type_name(value->type())));
+    fail(*value, "'" + std::string(key) + "' must be a table, not " +
+                     std::string(type_name(value->type())));
   }
   return value->as_table();
 }
@@ -111,7 +116,8 @@ const toml::array* TomlTableReader::array(std::string_view key) {
   const toml::node* value = node(key);
   if (value == nullptr) return nullptr;
   if (!value->is_array()) {
-    fail(*value, "'" + std::string(key) + "' must be an array, not " + std::string(type_name(value->type())));
+    fail(*value, "'" + std::string(key) + "' must be an array, not " +
+                     std::string(type_name(value->type())));
   }
   return value->as_array();
 }
