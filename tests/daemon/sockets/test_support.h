@@ -33,7 +33,8 @@ class IoFixture {
     while (!done()) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       io_.restart();
-      io_.run_for(std::chrono::milliseconds(5));
+      // Whatever is ready now; otherwise wait briefly for the next event.
+      if (io_.poll() == 0) io_.run_one_for(std::chrono::milliseconds(2));
     }
     return true;
   }
