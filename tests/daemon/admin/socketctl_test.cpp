@@ -23,8 +23,8 @@ struct CtlResult {
 };
 
 CtlResult socketctl(const std::string& admin_socket, const std::string& args) {
-  const std::string command = std::string(WASI_SOCKETCTL_BINARY) + " --admin-socket " +
-                              admin_socket + " " + args + " 2>&1";
+  const std::string command =
+      std::string(WASI_SOCKETCTL_BINARY) + " --admin-socket " + admin_socket + " " + args + " 2>&1";
   CtlResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   char buffer[4096];
@@ -148,8 +148,8 @@ TEST_F(SocketctlTest, MetricsOverLoopbackHttpWhenConfigured) {
   ASSERT_NE(at, std::string::npos) << status.output;
   const auto address = status.output.substr(at + 17, status.output.find('"', at + 17) - at - 17);
   const auto port = address.substr(address.rfind(':') + 1);
-  const auto reply = http_exchange(static_cast<unsigned short>(std::stoi(port)),
-                                   "GET /metrics HTTP/1.0\r\n\r\n");
+  const auto reply =
+      http_exchange(static_cast<unsigned short>(std::stoi(port)), "GET /metrics HTTP/1.0\r\n\r\n");
   EXPECT_TRUE(contains(reply, "200 OK")) << reply;
   EXPECT_TRUE(contains(reply, "wasi_socketd_start_time_seconds")) << reply;
 }

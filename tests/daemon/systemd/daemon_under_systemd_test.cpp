@@ -53,8 +53,8 @@ class AttachedClient {
     v1::CreateTcpSocketRequest request;
     request.set_family(v1::IP_ADDRESS_FAMILY_IPV4);
     v1::CreateTcpSocketResponse response;
-    auto status = v1::TcpCreateSocket::NewStub(channel_)->CreateTcpSocket(&context, request,
-                                                                           &response);
+    auto status =
+        v1::TcpCreateSocket::NewStub(channel_)->CreateTcpSocket(&context, request, &response);
     return status.ok() ? response.socket_id() : 0;
   }
 

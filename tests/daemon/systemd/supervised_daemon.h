@@ -18,7 +18,7 @@
 namespace wasi_socketd::testing {
 
 struct SupervisionOptions {
-  bool socket_activated = false;              // pass a listening socket we created as fd 3
+  bool socket_activated = false;  // pass a listening socket we created as fd 3
   std::optional<std::chrono::microseconds> watchdog;
   std::vector<std::string> extra_args;
 };
