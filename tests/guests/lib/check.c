@@ -55,7 +55,7 @@ void check_run(const char* name, const char* variant, void (*fn)(ip_family), ip_
   }
 }
 
-void check_expect_trap(const char* name) { printf("expect-trap %s\n", name); }
+void check_expect_trap(void) { printf("expect-trap %s/%s\n", current_name, current_variant); }
 
 int check_finish(void) {
   printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);
