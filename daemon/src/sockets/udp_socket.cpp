@@ -57,6 +57,8 @@ Result<void> UdpSocket::start_bind(const SocketAddress& local) {
   if (::bind(fd(), reinterpret_cast<const sockaddr*>(&storage), length) != 0) {
     return error_from_errno(SocketOperation::bind, errno);
   }
+  bound_address_ = local;
+  if (auto actual = kernel_local_address(fd())) bound_address_->port = actual->port;
   state_ = State::bind_in_progress;
   return {};
 }
@@ -75,12 +77,7 @@ Result<void> UdpSocket::stream(const std::optional<SocketAddress>& remote) {
   }
   // Dissolve the old association first: Linux may refuse to re-connect to another route.
   if (connected_remote_) {
-    sockaddr unspecified{};
-    unspecified.sa_family = AF_UNSPEC;
-    if (::connect(fd(), &unspecified, sizeof unspecified) != 0) {
-      return error_from_errno(SocketOperation::connect, errno);
-    }
-    connected_remote_.reset();
+    if (auto disconnected = disconnect(); !disconnected) return disconnected;
   }
   if (remote) {
     sockaddr_storage storage;
@@ -92,6 +89,25 @@ Result<void> UdpSocket::stream(const std::optional<SocketAddress>& remote) {
   }
   streaming_ = true;
   if (!receive_waiting_) arm_receive_wait();
+  return {};
+}
+
+Result<void> UdpSocket::disconnect() {
+  sockaddr unspecified{};
+  unspecified.sa_family = AF_UNSPEC;
+  if (::connect(fd(), &unspecified, sizeof unspecified) != 0) {
+    return error_from_errno(SocketOperation::connect, errno);
+  }
+  connected_remote_.reset();
+  // Linux forgets a kernel-chosen port on disconnect; the WIT keeps the socket bound.
+  auto local = kernel_local_address(fd());
+  if (local && local->port != bound_address_->port) {
+    sockaddr_storage storage;
+    const socklen_t length = to_sockaddr(*bound_address_, storage);
+    if (::bind(fd(), reinterpret_cast<const sockaddr*>(&storage), length) != 0) {
+      return error_from_errno(SocketOperation::bind, errno);
+    }
+  }
   return {};
 }
 

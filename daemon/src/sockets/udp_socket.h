@@ -94,6 +94,8 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   bool is_bound() const { return state_ == State::bound; }
   // The datagram's sender may be handed to the guest: the connected peer if any, and allowed.
   bool accepts_datagram_from(const SocketAddress& sender) const;
+  // connect(AF_UNSPEC), keeping the local address the socket was bound to.
+  Result<void> disconnect();
   Result<void> send_one(const OutgoingDatagram& datagram);
   void arm_receive_wait();
   void set_receive_ready(bool ready);
@@ -104,6 +106,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   // mutable only because asio's native_handle() is not const.
   mutable boost::asio::ip::udp::socket socket_;
   State state_ = State::unbound;
+  std::optional<SocketAddress> bound_address_;  // as bound, with the kernel-chosen port
   std::optional<SocketAddress> connected_remote_;
   UdpObserver* observer_ = nullptr;
   bool streaming_ = false;  // stream() succeeded at least once: RECEIVE readiness is reported

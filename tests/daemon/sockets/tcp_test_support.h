@@ -75,12 +75,4 @@ class TcpTest : public ::testing::TestWithParam<Family> {
   IoFixture io;
 };
 
-#define WASI_SOCKETD_EXPECT_ERROR(expression, code)                                               \
-  do {                                                                                            \
-    const auto wasi_socketd_result = (expression);                                                \
-    ASSERT_FALSE(wasi_socketd_result) << #expression " succeeded";                                \
-    EXPECT_EQ(wasi_socketd_result.error(), (code))                                                \
-        << #expression " -> " << ::wasi_socketd::sockets::to_string(wasi_socketd_result.error()); \
-  } while (false)
-
 }  // namespace wasi_socketd::sockets::testing

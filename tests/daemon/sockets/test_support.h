@@ -19,6 +19,15 @@
 #include "sockets/tcp_observer.h"
 #include "sockets/udp_socket.h"
 
+// Asserts that a Result-returning expression failed with exactly `code`.
+#define WASI_SOCKETD_EXPECT_ERROR(expression, code)                                               \
+  do {                                                                                            \
+    const auto wasi_socketd_result = (expression);                                                \
+    ASSERT_FALSE(wasi_socketd_result) << #expression " succeeded";                                \
+    EXPECT_EQ(wasi_socketd_result.error(), (code))                                                \
+        << #expression " -> " << ::wasi_socketd::sockets::to_string(wasi_socketd_result.error()); \
+  } while (false)
+
 namespace wasi_socketd::sockets::testing {
 
 class IoFixture {

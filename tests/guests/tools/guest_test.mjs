@@ -2,12 +2,15 @@
 // One CTest case: runs a guest component on one host and judges its report lines.
 //
 //   guest_test.mjs --host broker|shim --guest G.wasm --name NAME --results DIR --expect cases|trap|trap-or-ok
-//                  [--policy FILE] [--daemon BIN] [--runner BIN]             (broker host)
+//                  [--policy FILE | --preferred-policy FILE]
+//                  [--daemon BIN] [--runner BIN]                              (broker host)
 //                  [--node-modules DIR] [--cache DIR] [--deviations FILE]    (shim host)
 //                  [-- GUEST_ARGS...]
 //
 // broker: starts a private `wasi-socketd --listen SOCKET [--policy FILE]` and runs
 //         `wasi-socket-run --broker SOCKET G.wasm` against it (guest -> adapter -> gRPC -> kernel).
+//         --preferred-policy is used only if the daemon knows --policy (else its built-in default,
+//         with a note); --policy is required (the test fails without daemon support).
 // shim:   runs the guest on plain preview2-shim. Failures listed in the deviations file are known
 //         shim deviations from the WIT: reported, not counted as failures of ours.
 //
@@ -16,12 +19,13 @@
 // line and without reaching the summary (a guest that survives the call prints FAIL instead).
 // "trap-or-ok" guests may do either (the WIT says "may trap").
 // The raw output goes to RESULTS/HOST/NAME.txt for compare_hosts.mjs.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseReport } from "./report.mjs";
+import { judge, knownDeviations } from "./verdict.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
 const DAEMON_START_TIMEOUT_MS = 10_000;
@@ -75,13 +79,31 @@ async function waitForSocket(path, daemon) {
   }
 }
 
+function daemonKnowsPolicy(daemon) {
+  const help = spawnSync(daemon, ["--help"], { encoding: "utf8", timeout: 10_000 });
+  return `${help.stdout}${help.stderr}`.includes("--policy");
+}
+
+function policyFor(opts) {
+  if (opts.policy) {
+    if (!daemonKnowsPolicy(opts.daemon)) throw new Error("wasi-socketd does not support --policy");
+    return opts.policy;
+  }
+  if (opts.preferredPolicy && !daemonKnowsPolicy(opts.daemon)) {
+    console.log("note: wasi-socketd has no --policy; running with its built-in default policy");
+    return undefined;
+  }
+  return opts.preferredPolicy;
+}
+
 async function runOnBroker(opts) {
   for (const bin of [opts.daemon, opts.runner]) {
     if (!bin || !existsSync(bin)) throw new Error(`${bin ?? "--daemon/--runner"} is not built`);
   }
   const dir = mkdtempSync(join(tmpdir(), "wasi-socketd-guest-"));
   const socket = join(dir, "broker.sock");
-  const daemonArgs = ["--listen", socket, ...(opts.policy ? ["--policy", resolve(opts.policy)] : [])];
+  const policy = policyFor(opts);
+  const daemonArgs = ["--listen", socket, ...(policy ? ["--policy", resolve(policy)] : [])];
   const daemon = spawn(opts.daemon, daemonArgs, { stdio: ["ignore", "ignore", "pipe"] });
   let daemonLog = "";
   daemon.stderr.on("data", (d) => (daemonLog += d));
@@ -105,39 +127,6 @@ function runOnShim(opts) {
   ]);
 }
 
-function knownDeviations(file) {
-  if (!file || !existsSync(file)) return new Map();
-  const entries = readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
-  return new Map(entries.map((l) => { const [name, ...why] = l.split(/\s+/); return [name, why.join(" ")]; }));
-}
-
-function judge(opts, result, report) {
-  const problems = [];
-  if (result.timedOut) problems.push(`timed out after ${RUN_TIMEOUT_MS / 1000} s`);
-  const deviations = opts.host === "shim" ? knownDeviations(opts.deviations) : new Map();
-  const failures = report.cases.filter((c) => c.outcome === "FAIL");
-  const unexplained = failures.filter((c) => !deviations.has(c.name));
-  for (const c of failures) {
-    if (deviations.has(c.name)) console.log(`known shim deviation ${c.name}: ${deviations.get(c.name)}`);
-  }
-  for (const c of unexplained) problems.push(`FAIL ${c.name}: ${c.detail}`);
-  const trapped = report.expectedTrap && !report.finished && result.status !== 0;
-  if (opts.expect === "trap") {
-    if (!report.expectedTrap) problems.push("the guest never reached the trapping call");
-    else if (!trapped && !deviations.has(report.expectedTrap)) problems.push(`${report.expectedTrap} did not trap`);
-  } else if (opts.expect === "trap-or-ok") {
-    const succeeded = report.finished && result.status === 0 && failures.length === 0;
-    if (!trapped && !succeeded) problems.push("neither a trap nor a successful run");
-  } else {
-    if (!report.finished) problems.push(`the guest did not finish (status ${result.status}, signal ${result.signal})`);
-    else if (result.status !== 0 && unexplained.length === 0 && failures.length === 0) {
-      problems.push(`exit status ${result.status} without a failed case`);
-    }
-    if (report.cases.length === 0) problems.push("no case reported");
-  }
-  return problems;
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const result = opts.host === "broker" ? await runOnBroker(opts) : await runOnShim(opts);
@@ -148,7 +137,14 @@ async function main() {
 
   process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
-  const problems = judge(opts, result, report);
+  const deviations = opts.host === "shim" ? knownDeviations(opts.deviations) : new Map();
+  for (const c of report.cases) {
+    if (c.outcome === "FAIL" && deviations.has(c.name)) {
+      console.log(`known shim deviation ${c.name}: ${deviations.get(c.name)}`);
+    }
+  }
+  if (result.timedOut) result.stderr += `\ntimed out after ${RUN_TIMEOUT_MS / 1000} s\n`;
+  const problems = judge(opts.expect, result, report, deviations);
   if (problems.length > 0) {
     console.log(`guest ${opts.name} on ${opts.host}: ${problems.length} problem(s)`);
     for (const p of problems) console.log(`  ${p}`);

@@ -1,5 +1,7 @@
 // Parses the report lines guests print (see lib/wasi_guest/check.h):
 //   "ok NAME", "FAIL NAME: detail", "skip NAME: reason", "expect-trap NAME", "# N passed, M failed" (the summary).
+import { TRAP_STATUS } from "./verdict.mjs";
+
 // A trap guest that stopped after its marker yields a case NAME with outcome "trap".
 export function parseReport(stdout, status) {
   const cases = [];
@@ -14,7 +16,7 @@ export function parseReport(stdout, status) {
     else if (/^# \d+ passed, \d+ failed/.test(line)) finished = true;
   }
   if (expectedTrap && !finished && !cases.some((c) => c.name === expectedTrap)) {
-    const trapped = status !== 0 && status !== null;
+    const trapped = status === TRAP_STATUS;
     cases.push({ name: expectedTrap, outcome: trapped ? "trap" : "FAIL", detail: trapped ? "" : "no trap" });
   }
   return { cases, expectedTrap, finished };
