@@ -57,6 +57,22 @@ static void connect_from_bound_loopback(ip_family f) {
   tcp_drop(listener);
 }
 
+// connect on an unbound socket binds it implicitly: afterwards local-address is a loopback
+// address of the family with a non-zero port.
+static void implicit_bind(ip_family f) {
+  tcp_socket listener, client;
+  sock_addr listen_addr, local;
+  if (!tcp_loopback_listener(f, &listener, &listen_addr)) return;
+  EXPECT_OK(tcp_create(f, &client));
+  EXPECT_OK(tcp_connect(client, test_network(), listen_addr, NULL, NULL));
+  EXPECT_OK(tcp_local_address(client, &local));
+  sock_addr loopback = addr_loopback(f, 0);
+  EXPECT_TRUE(addr_same_ip(&local, &loopback), "implicitly bound to a non-loopback address");
+  EXPECT_TRUE(local.port != 0, "implicitly bound to port 0");
+  tcp_drop(client);
+  tcp_drop(listener);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_connect.unspecified_remote_invalid", connect_unspecified);
@@ -67,5 +83,6 @@ int main(void) {
   RUN_FAMILY("tcp_connect.multicast_invalid", connect_ipv6_multicast, FAMILY_IPV6);
   RUN_FAMILY("tcp_connect.ipv4_mapped_invalid", connect_ipv4_mapped, FAMILY_IPV6);
   RUN_BOTH_FAMILIES("tcp_connect.bound_loopback_client", connect_from_bound_loopback);
+  RUN_BOTH_FAMILIES("tcp_connect.implicit_bind", implicit_bind);
   return check_finish();
 }

@@ -126,6 +126,38 @@ static void send_empty_list_zero(ip_family f) {
   udp_end_close(&server);
 }
 
+// "receive will only return datagrams sent from the provided remote-address" (WIT stream()).
+static void connected_receives_only_from_peer(ip_family f) {
+  udp_end peer, stranger, server;
+  if (!udp_end_open(f, NULL, &peer) || !udp_end_open(f, NULL, &stranger) ||
+      !udp_end_open(f, &peer.addr, &server))
+    return;
+  EXPECT_OK(udp_send_one(stranger.out, "stranger", 8, &server.addr));
+  EXPECT_OK(udp_send_one(peer.out, "peer", 4, &server.addr));
+  expect_datagram(server.in, "peer", &peer.addr);
+  if (check_failed()) return;
+  datagram* list = NULL;
+  uint32_t count = 0;
+  EXPECT_OK(udp_receive(server.in, 8, &list, &count));
+  datagrams_free(list, count);
+  EXPECT_TRUE(count == 0, "a connected stream received %u datagrams from another address", count);
+  udp_end_close(&server);
+  udp_end_close(&stranger);
+  udp_end_close(&peer);
+}
+
+// send's invalid-argument cases for an explicit remote (WIT outgoing-datagram-stream.send).
+static void send_invalid_remotes(ip_family f) {
+  udp_end client;
+  if (!udp_end_open(f, NULL, &client)) return;
+  sock_addr unspecified = addr_unspecified(f, 4242), port_zero = addr_loopback(f, 0),
+            wrong_family = addr_loopback(other_family(f), 4242);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &unspecified), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &port_zero), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &wrong_family), ERR_INVALID_ARGUMENT);
+  udp_end_close(&client);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_datagrams.check_send_and_order", check_send_and_order);
@@ -134,6 +166,9 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_datagrams.remote_differs_from_peer_invalid", remote_differs_from_peer);
   RUN_BOTH_FAMILIES("udp_datagrams.no_remote_unconnected_invalid", no_remote_unconnected);
   RUN_BOTH_FAMILIES("udp_datagrams.receive_zero_empty", receive_zero_empty);
+  RUN_BOTH_FAMILIES("udp_datagrams.connected_receives_only_from_peer",
+                    connected_receives_only_from_peer);
+  RUN_BOTH_FAMILIES("udp_datagrams.send_invalid_remotes", send_invalid_remotes);
   RUN_BOTH_FAMILIES("udp_datagrams.send_empty_list_zero", send_empty_list_zero);
   return check_finish();
 }
