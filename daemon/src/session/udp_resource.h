@@ -22,6 +22,7 @@ class UdpResource final : public SessionResource, public sockets::UdpObserver {
   UdpResource& operator=(const UdpResource&) = delete;
 
   sockets::UdpSocket& socket() { return *socket_; }
+  std::uint64_t id() const { return id_; }
 
   // stream() handed out a new pair: the previous pair's generation stops working.
   std::uint64_t next_stream_generation() { return ++stream_generation_; }
