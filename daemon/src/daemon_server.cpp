@@ -3,8 +3,8 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "service/service_set.h"

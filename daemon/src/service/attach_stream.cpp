@@ -15,8 +15,8 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
   }
   on_strand([this] {
     if (!session_->attach(*this)) {
-      finish_with({grpc::StatusCode::FAILED_PRECONDITION,
-                   "the session is already attached or has ended"});
+      finish_with(
+          {grpc::StatusCode::FAILED_PRECONDITION, "the session is already attached or has ended"});
       return;
     }
     attached_ = true;

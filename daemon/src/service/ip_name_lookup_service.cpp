@@ -13,34 +13,35 @@ namespace wasi_socketd::daemon {
 grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
     grpc::CallbackServerContext* context, const v1::ResolveAddressesRequest* request,
     v1::ResolveAddressesResponse* response) {
-  return start_unary(context, sessions_, [this, request, response](Session& session,
-                                                                   const UnaryCall& call) {
-    const std::string& name = request->name();
-    if (request->network_id() != session.network_id() || name.size() > kMaxNameLength ||
-        !sockets::parse_lookup_name(name)) {
-      response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
-      return call.finish();
-    }
-    if (!session.tenant().name_lookup) {
-      response->set_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
-      return call.finish();
-    }
-    if (!session.tenant().may_resolve || !session.tenant().may_resolve(name)) {
-      response->set_lookup_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
-      return call.finish();
-    }
-    sockets::NameResolver(session.strand(), lookups_)
-        .resolve(name, [response, call](sockets::Result<sockets::NameResolver::Addresses> found) {
-          if (!found) {
-            response->set_lookup_error(to_proto(found.error()));
-          } else {
-            for (const boost::asio::ip::address& address : *found) {
-              *response->add_addresses() = to_proto(address);
-            }
-          }
-          call.finish();
-        });
-  });
+  return start_unary(
+      context, sessions_, [this, request, response](Session& session, const UnaryCall& call) {
+        const std::string& name = request->name();
+        if (request->network_id() != session.network_id() || name.size() > kMaxNameLength ||
+            !sockets::parse_lookup_name(name)) {
+          response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+          return call.finish();
+        }
+        if (!session.tenant().name_lookup) {
+          response->set_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
+          return call.finish();
+        }
+        if (!session.tenant().may_resolve || !session.tenant().may_resolve(name)) {
+          response->set_lookup_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
+          return call.finish();
+        }
+        sockets::NameResolver(session.strand(), lookups_)
+            .resolve(name,
+                     [response, call](sockets::Result<sockets::NameResolver::Addresses> found) {
+                       if (!found) {
+                         response->set_lookup_error(to_proto(found.error()));
+                       } else {
+                         for (const boost::asio::ip::address& address : *found) {
+                           *response->add_addresses() = to_proto(address);
+                         }
+                       }
+                       call.finish();
+                     });
+      });
 }
 
 }  // namespace wasi_socketd::daemon

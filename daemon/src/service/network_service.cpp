@@ -7,8 +7,9 @@ namespace wasi_socketd::daemon {
 grpc::ServerUnaryReactor* NetworkService::InstanceNetwork(grpc::CallbackServerContext* context,
                                                           const v1::InstanceNetworkRequest*,
                                                           v1::InstanceNetworkResponse* response) {
-  return run_unary(context, sessions_,
-                   [response](Session& session) { response->set_network_id(session.network_id()); });
+  return run_unary(context, sessions_, [response](Session& session) {
+    response->set_network_id(session.network_id());
+  });
 }
 
 // The capability belongs to the session, so dropping a handle of it only checks the id: the

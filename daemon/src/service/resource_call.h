@@ -30,17 +30,17 @@ template <class Resource, class Response, class Work>
 grpc::ServerUnaryReactor* start_with(grpc::CallbackServerContext* context,
                                      const SessionRegistry& sessions, std::uint64_t id,
                                      Response* response, Work work) {
-  return start_unary(context, sessions,
-                     [id, response, work = std::move(work)](Session& session,
-                                                            const UnaryCall& call) {
-                       Resource* resource = session.resources().template find<Resource>(id);
-                       if (resource == nullptr) {
-                         response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
-                         call.finish();
-                         return;
-                       }
-                       work(session, *resource, call);
-                     });
+  return start_unary(
+      context, sessions,
+      [id, response, work = std::move(work)](Session& session, const UnaryCall& call) {
+        Resource* resource = session.resources().template find<Resource>(id);
+        if (resource == nullptr) {
+          response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+          call.finish();
+          return;
+        }
+        work(session, *resource, call);
+      });
 }
 
 // The address of a request, checked against the session: invalid-argument for a foreign network

@@ -10,7 +10,6 @@ namespace wasi_socketd::daemon {
 
 void get_tcp_option(const sockets::TcpSocket& socket, v1::TcpOption option,
                     v1::OptionValueResponse& response);
-v1::ErrorCode set_tcp_option(sockets::TcpSocket& socket, v1::TcpOption option,
-                             std::uint64_t value);
+v1::ErrorCode set_tcp_option(sockets::TcpSocket& socket, v1::TcpOption option, std::uint64_t value);
 
 }  // namespace wasi_socketd::daemon

@@ -44,7 +44,8 @@ TcpService::Reactor* TcpService::StartBind(Context* context, const v1::TcpStartB
       context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
         Result<sockets::SocketAddress> local = request_address(
             session, request->network_id(), request->has_local_address(), request->local_address());
-        response->set_error(local ? error_of(tcp.socket().start_bind(*local)) : to_proto(local.error()));
+        response->set_error(local ? error_of(tcp.socket().start_bind(*local))
+                                  : to_proto(local.error()));
       });
 }
 
@@ -132,29 +133,27 @@ TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketReq
 
 TcpService::Reactor* TcpService::LocalAddress(Context* context, const v1::TcpSocketRequest* request,
                                               v1::SocketAddressResponse* response) {
-  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session&, TcpResource& tcp) {
-                                 Result<sockets::SocketAddress> local =
-                                     tcp.socket().local_address();
-                                 if (!local) {
-                                   return response->set_error(to_proto(local.error()));
-                                 }
-                                 *response->mutable_address() = to_proto(*local);
-                               });
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
+        Result<sockets::SocketAddress> local = tcp.socket().local_address();
+        if (!local) {
+          return response->set_error(to_proto(local.error()));
+        }
+        *response->mutable_address() = to_proto(*local);
+      });
 }
 
 TcpService::Reactor* TcpService::RemoteAddress(Context* context,
                                                const v1::TcpSocketRequest* request,
                                                v1::SocketAddressResponse* response) {
-  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session&, TcpResource& tcp) {
-                                 Result<sockets::SocketAddress> remote =
-                                     tcp.socket().remote_address();
-                                 if (!remote) {
-                                   return response->set_error(to_proto(remote.error()));
-                                 }
-                                 *response->mutable_address() = to_proto(*remote);
-                               });
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
+        Result<sockets::SocketAddress> remote = tcp.socket().remote_address();
+        if (!remote) {
+          return response->set_error(to_proto(remote.error()));
+        }
+        *response->mutable_address() = to_proto(*remote);
+      });
 }
 
 TcpService::Reactor* TcpService::IsListening(Context* context, const v1::TcpSocketRequest* request,
@@ -167,10 +166,10 @@ TcpService::Reactor* TcpService::IsListening(Context* context, const v1::TcpSock
 TcpService::Reactor* TcpService::AddressFamily(Context* context,
                                                const v1::TcpSocketRequest* request,
                                                v1::AddressFamilyResponse* response) {
-  return run_with<TcpResource>(
-      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
-        response->set_family(to_proto(tcp.socket().address_family()));
-      });
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 response->set_family(to_proto(tcp.socket().address_family()));
+                               });
 }
 
 TcpService::Reactor* TcpService::GetOption(Context* context, const v1::TcpGetOptionRequest* request,

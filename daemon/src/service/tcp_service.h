@@ -25,15 +25,13 @@ class TcpService final : public v1::Tcp::CallbackService {
   Reactor* StartListen(Context*, const v1::TcpSocketRequest*, v1::Status*) override;
   Reactor* FinishListen(Context*, const v1::TcpSocketRequest*, v1::Status*) override;
   Reactor* Accept(Context*, const v1::TcpSocketRequest*, v1::TcpAcceptResponse*) override;
-  Reactor* LocalAddress(Context*, const v1::TcpSocketRequest*,
-                        v1::SocketAddressResponse*) override;
+  Reactor* LocalAddress(Context*, const v1::TcpSocketRequest*, v1::SocketAddressResponse*) override;
   Reactor* RemoteAddress(Context*, const v1::TcpSocketRequest*,
                          v1::SocketAddressResponse*) override;
   Reactor* IsListening(Context*, const v1::TcpSocketRequest*, v1::BoolResponse*) override;
   Reactor* AddressFamily(Context*, const v1::TcpSocketRequest*,
                          v1::AddressFamilyResponse*) override;
-  Reactor* GetOption(Context*, const v1::TcpGetOptionRequest*,
-                     v1::OptionValueResponse*) override;
+  Reactor* GetOption(Context*, const v1::TcpGetOptionRequest*, v1::OptionValueResponse*) override;
   Reactor* SetOption(Context*, const v1::TcpSetOptionRequest*, v1::Status*) override;
   Reactor* Shutdown(Context*, const v1::TcpShutdownRequest*, v1::Status*) override;
   Reactor* Drop(Context*, const v1::TcpDropRequest*, v1::Status*) override;

@@ -71,55 +71,53 @@ UdpService::Reactor* UdpService::Stream(Context* context, const v1::UdpStreamReq
 
 UdpService::Reactor* UdpService::LocalAddress(Context* context, const v1::UdpSocketRequest* request,
                                               v1::SocketAddressResponse* response) {
-  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session&, UdpResource& udp) {
-                                 Result<sockets::SocketAddress> local =
-                                     udp.socket().local_address();
-                                 if (!local) {
-                                   return response->set_error(to_proto(local.error()));
-                                 }
-                                 *response->mutable_address() = to_proto(*local);
-                               });
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        Result<sockets::SocketAddress> local = udp.socket().local_address();
+        if (!local) {
+          return response->set_error(to_proto(local.error()));
+        }
+        *response->mutable_address() = to_proto(*local);
+      });
 }
 
 UdpService::Reactor* UdpService::RemoteAddress(Context* context,
                                                const v1::UdpSocketRequest* request,
                                                v1::SocketAddressResponse* response) {
-  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session&, UdpResource& udp) {
-                                 Result<sockets::SocketAddress> remote =
-                                     udp.socket().remote_address();
-                                 if (!remote) {
-                                   return response->set_error(to_proto(remote.error()));
-                                 }
-                                 *response->mutable_address() = to_proto(*remote);
-                               });
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        Result<sockets::SocketAddress> remote = udp.socket().remote_address();
+        if (!remote) {
+          return response->set_error(to_proto(remote.error()));
+        }
+        *response->mutable_address() = to_proto(*remote);
+      });
 }
 
 UdpService::Reactor* UdpService::AddressFamily(Context* context,
                                                const v1::UdpSocketRequest* request,
                                                v1::AddressFamilyResponse* response) {
-  return run_with<UdpResource>(
-      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
-        response->set_family(to_proto(udp.socket().address_family()));
-      });
+  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, UdpResource& udp) {
+                                 response->set_family(to_proto(udp.socket().address_family()));
+                               });
 }
 
 UdpService::Reactor* UdpService::GetOption(Context* context, const v1::UdpGetOptionRequest* request,
                                            v1::OptionValueResponse* response) {
-  return run_with<UdpResource>(
-      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
-        switch (request->option()) {
-          case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
-            return answer(udp.socket().unicast_hop_limit(), *response);
-          case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
-            return answer(udp.socket().receive_buffer_size(), *response);
-          case v1::UDP_OPTION_SEND_BUFFER_SIZE:
-            return answer(udp.socket().send_buffer_size(), *response);
-          default:
-            return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
-        }
-      });
+  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, UdpResource& udp) {
+                                 switch (request->option()) {
+                                   case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
+                                     return answer(udp.socket().unicast_hop_limit(), *response);
+                                   case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
+                                     return answer(udp.socket().receive_buffer_size(), *response);
+                                   case v1::UDP_OPTION_SEND_BUFFER_SIZE:
+                                     return answer(udp.socket().send_buffer_size(), *response);
+                                   default:
+                                     return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+                                 }
+                               });
 }
 
 UdpService::Reactor* UdpService::SetOption(Context* context, const v1::UdpSetOptionRequest* request,
@@ -132,8 +130,8 @@ UdpService::Reactor* UdpService::SetOption(Context* context, const v1::UdpSetOpt
             if (value > std::numeric_limits<std::uint8_t>::max()) {
               return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
             }
-            return response->set_error(error_of(
-                udp.socket().set_unicast_hop_limit(static_cast<std::uint8_t>(value))));
+            return response->set_error(
+                error_of(udp.socket().set_unicast_hop_limit(static_cast<std::uint8_t>(value))));
           case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
             return response->set_error(error_of(udp.socket().set_receive_buffer_size(value)));
           case v1::UDP_OPTION_SEND_BUFFER_SIZE:

@@ -21,14 +21,12 @@ class UdpService final : public v1::Udp::CallbackService {
   Reactor* StartBind(Context*, const v1::UdpStartBindRequest*, v1::Status*) override;
   Reactor* FinishBind(Context*, const v1::UdpSocketRequest*, v1::Status*) override;
   Reactor* Stream(Context*, const v1::UdpStreamRequest*, v1::UdpStreamResponse*) override;
-  Reactor* LocalAddress(Context*, const v1::UdpSocketRequest*,
-                        v1::SocketAddressResponse*) override;
+  Reactor* LocalAddress(Context*, const v1::UdpSocketRequest*, v1::SocketAddressResponse*) override;
   Reactor* RemoteAddress(Context*, const v1::UdpSocketRequest*,
                          v1::SocketAddressResponse*) override;
   Reactor* AddressFamily(Context*, const v1::UdpSocketRequest*,
                          v1::AddressFamilyResponse*) override;
-  Reactor* GetOption(Context*, const v1::UdpGetOptionRequest*,
-                     v1::OptionValueResponse*) override;
+  Reactor* GetOption(Context*, const v1::UdpGetOptionRequest*, v1::OptionValueResponse*) override;
   Reactor* SetOption(Context*, const v1::UdpSetOptionRequest*, v1::Status*) override;
   Reactor* Drop(Context*, const v1::UdpSocketRequest*, v1::Status*) override;
   Reactor* Receive(Context*, const v1::UdpReceiveRequest*, v1::UdpReceiveResponse*) override;

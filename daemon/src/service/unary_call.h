@@ -44,14 +44,14 @@ grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
     reactor->Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
     return reactor;
   }
-  boost::asio::post(session->strand(), [session, call = UnaryCall(reactor),
-                                        work = std::move(work)]() mutable {
-    if (session->ended()) {
-      call.finish({grpc::StatusCode::FAILED_PRECONDITION, "the session has ended"});
-      return;
-    }
-    work(*session, call);
-  });
+  boost::asio::post(
+      session->strand(), [session, call = UnaryCall(reactor), work = std::move(work)]() mutable {
+        if (session->ended()) {
+          call.finish({grpc::StatusCode::FAILED_PRECONDITION, "the session has ended"});
+          return;
+        }
+        work(*session, call);
+      });
   return reactor;
 }
 

@@ -2,7 +2,8 @@
 //   bind/listen: a loopback or a wildcard address (a wildcard listener still only accepts
 //                loopback peers; implicit binds ask for the wildcard);
 //   connect/send/accept/receive: the peer must be on loopback.
-// Stateless, so callable from any thread. The "policy" part replaces it when a policy is configured.
+// Stateless, so callable from any thread. The "policy" part replaces it when a policy is
+// configured.
 #pragma once
 
 #include "sockets/socket_policy.h"

@@ -25,8 +25,7 @@ ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& 
     : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)) {}
 
 void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
-  auto session =
-      std::make_shared<Session>(boost::asio::make_strand(io_), tenants_(peer), peer);
+  auto session = std::make_shared<Session>(boost::asio::make_strand(io_), tenants_(peer), peer);
   const std::string key = connection_key(fd);
   if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number

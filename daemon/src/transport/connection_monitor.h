@@ -15,7 +15,7 @@ namespace wasi_socketd::daemon {
 
 class ConnectionMonitor {
  public:
-  ConnectionMonitor();  // starts the thread; throws std::system_error
+  ConnectionMonitor();   // starts the thread; throws std::system_error
   ~ConnectionMonitor();  // stops the thread, closes every duplicate without calling back
   ConnectionMonitor(const ConnectionMonitor&) = delete;
   ConnectionMonitor& operator=(const ConnectionMonitor&) = delete;

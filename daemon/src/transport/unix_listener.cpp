@@ -66,7 +66,8 @@ UnixListener::Acceptor UnixListener::open(boost::asio::io_context& io, const std
 UnixListener::UnixListener(Acceptor acceptor, std::string path, OnAccept on_accept)
     : acceptor_(std::move(acceptor)),
       retry_timer_(acceptor_.get_executor()),
-      path_(std::move(path)), on_accept_(std::move(on_accept)) {}
+      path_(std::move(path)),
+      on_accept_(std::move(on_accept)) {}
 
 UnixListener::~UnixListener() {
   stop();
