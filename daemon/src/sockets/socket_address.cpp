@@ -113,8 +113,16 @@ Result<void> validate_connect_address(Family socket_family, const SocketAddress&
   return {};
 }
 
+Result<void> validate_udp_bind_address(Family socket_family, const SocketAddress& local) {
+  if (!family_matches(socket_family, local.ip)) return ErrorCode::invalid_argument;
+  return {};
+}
+
 Result<void> validate_udp_remote_address(Family socket_family, const SocketAddress& remote) {
-  return validate_connect_address(socket_family, remote);
+  if (!family_matches(socket_family, remote.ip) || remote.ip.is_unspecified() || remote.port == 0) {
+    return ErrorCode::invalid_argument;
+  }
+  return {};
 }
 
 }  // namespace wasi_socketd::sockets

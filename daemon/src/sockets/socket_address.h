@@ -48,7 +48,10 @@ bool is_unicast(const boost::asio::ip::address& ip);
 Result<void> validate_bind_address(Family socket_family, const SocketAddress& local);
 // - TCP start-connect: as bind, plus not the unspecified address and port != 0.
 Result<void> validate_connect_address(Family socket_family, const SocketAddress& remote);
-// - UDP stream(some(remote)) and an explicit send remote: same rules as TCP connect.
+// - UDP bind: family matches, not IPv4-mapped IPv6 (multicast groups may be bound).
+Result<void> validate_udp_bind_address(Family socket_family, const SocketAddress& local);
+// - UDP stream(some(remote)) and an explicit send remote: family matches, not IPv4-mapped,
+//   not the unspecified address, port != 0 (broadcast and multicast peers are allowed).
 Result<void> validate_udp_remote_address(Family socket_family, const SocketAddress& remote);
 
 }  // namespace wasi_socketd::sockets

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -115,34 +114,37 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   // The drop of the resource: stop reading, detach the observer, write what was sent up to
   // `write_offset` (at most for `linger`), then close. The session may forget the socket at once.
   void close_after(std::uint64_t write_offset, std::chrono::milliseconds linger = kDefaultLinger);
-  // Abortive close, at once.
+  // Close the kernel socket at once (unsent bytes are dropped); state becomes closed.
   void close();
 
  private:
   TcpSocket(Strand strand, Family family, std::shared_ptr<const SocketPolicy> policy,
             boost::asio::ip::tcp::socket socket, State state);
 
-  int fd() const;
-  bool has_open_fd() const;
-  // For option calls: the spec allows them in every state with an fd except mid-connect.
+  int fd() const { return socket_.native_handle(); }
+  bool in_progress() const;
+  // The spec's "bound" (bound or any later state with a local address).
+  bool is_bound() const;
+  // Option accessors work in every state that has a usable socket.
   Result<int> option_fd() const;
-  Result<void> implicit_bind_allowed() const;
-  void connect_completed(const boost::system::error_code& wait_error);
+  void connect_completed();
   void arm_accept_wait();
-  void accept_wait_completed(const boost::system::error_code& wait_error);
   void set_accept_ready(bool ready);
   bool accept_pending_now() const;
   void start_streams();
+  void become_closed();
   void post_to_observer(std::function<void(TcpObserver&)> event);
 
   Strand strand_;
   Family family_;
   std::shared_ptr<const SocketPolicy> policy_;
-  boost::asio::ip::tcp::socket socket_;
+  // mutable only because asio's native_handle() is not const.
+  mutable boost::asio::ip::tcp::socket socket_;
   State state_;
   TcpObserver* observer_ = nullptr;
 
   std::uint32_t listen_backlog_ = kDefaultListenBacklog;
+  std::optional<SocketAddress> remote_;          // the peer, once connecting or accepted
   std::optional<Result<void>> connect_outcome_;  // set when a started connect resolved
   bool accept_waiting_ = false;
   bool accept_ready_ = false;

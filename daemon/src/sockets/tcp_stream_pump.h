@@ -31,6 +31,7 @@ class TcpStreamPump {
   static constexpr std::size_t kMaxChunk = 64 * 1024;
 
   TcpStreamPump(Strand strand, boost::asio::ip::tcp::socket& socket, std::weak_ptr<void> lifetime);
+  ~TcpStreamPump();
   TcpStreamPump(const TcpStreamPump&) = delete;
   TcpStreamPump& operator=(const TcpStreamPump&) = delete;
 
@@ -44,8 +45,9 @@ class TcpStreamPump {
   Result<void> write(std::span<const std::byte> bytes);
   std::uint64_t bytes_accepted() const { return accepted_; }
 
-  // Runs `done` (on the strand, later) once write() accepted `write_offset` bytes in total and all
-  // of them reached the kernel, or the write side failed, or `limit` passed (done(false)).
+  // Runs `done` (posted to the strand, never inline) once write() accepted `write_offset` bytes
+  // in total and all of them reached the kernel: done(true). done(false) if the write side failed,
+  // `limit` passed first or the pump was cancelled.
   void when_flushed(std::uint64_t write_offset, std::chrono::milliseconds limit,
                     std::function<void(bool flushed)> done);
   // No further write() is accepted (after shutdown(send)).
@@ -60,8 +62,11 @@ class TcpStreamPump {
   void end_input(std::optional<ErrorCode> error);
   void arm_write_wait();
   void write_queued();
+  void consume_sent(std::size_t sent);
+  void post_acknowledgement();
   void fail_output(ErrorCode error);
   void check_flush_waiters();
+  void complete_waiter(std::uint64_t id, bool flushed);
 
   Strand strand_;
   boost::asio::ip::tcp::socket& socket_;
@@ -76,19 +81,23 @@ class TcpStreamPump {
 
   // Writing.
   std::deque<std::vector<std::byte>> write_queue_;
-  std::size_t front_offset_ = 0;  // bytes of write_queue_.front() already sent
-  std::uint64_t accepted_ = 0;    // bytes given to write() in total
-  std::uint64_t written_ = 0;     // bytes the kernel took in total
+  std::size_t front_offset_ = 0;      // bytes of write_queue_.front() already sent
+  std::uint64_t accepted_ = 0;        // bytes given to write() in total
+  std::uint64_t written_ = 0;         // bytes the kernel took in total
+  std::uint64_t unacknowledged_ = 0;  // written, bytes_written not yet delivered
+  bool acknowledgement_posted_ = false;
   bool write_waiting_ = false;
   bool output_closed_ = false;
   std::optional<ErrorCode> output_error_;
 
   struct FlushWaiter {
+    std::uint64_t id;
     std::uint64_t offset;
     std::unique_ptr<boost::asio::steady_timer> deadline;
     std::function<void(bool)> done;
   };
   std::vector<FlushWaiter> flush_waiters_;
+  std::uint64_t next_waiter_id_ = 0;
   bool cancelled_ = false;
 };
 

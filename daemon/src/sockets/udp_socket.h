@@ -47,6 +47,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   enum class State { unbound, bind_in_progress, bound };
 
   static constexpr std::size_t kMaxDatagramSize = 65535;
+  static constexpr std::uint64_t kMaxDatagramsPerCall = 1024;
 
   // create-udp-socket. IPv6 sockets are IPV6_V6ONLY.
   static Result<std::shared_ptr<UdpSocket>> create(Strand strand, Family family,
@@ -73,11 +74,13 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   Result<std::uint64_t> send_buffer_size() const;
   Result<void> set_send_buffer_size(std::uint64_t value);
 
-  // incoming-datagram-stream.receive: up to `max_results` datagrams without blocking; an empty
-  // list when none are waiting (never would-block). Datagrams the policy denies are dropped.
+  // incoming-datagram-stream.receive: up to `max_results` (at most kMaxDatagramsPerCall)
+  // datagrams without blocking; an empty list when none are waiting (never would-block).
+  // Datagrams the policy denies, or not from the connected peer, are dropped.
   Result<std::vector<IncomingDatagram>> receive(std::uint64_t max_results);
   // outgoing-datagram-stream.send: sends in order until the first failure; returns how many were
-  // sent, or the error if the first one failed.
+  // sent, or the error if the first one failed. A full kernel buffer ends the batch early
+  // (possibly ok(0)), never would-block.
   Result<std::uint64_t> send(std::span<const OutgoingDatagram> datagrams);
 
   State state() const { return state_; }
@@ -87,7 +90,11 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   UdpSocket(Strand strand, Family family, std::shared_ptr<const SocketPolicy> policy,
             boost::asio::ip::udp::socket socket);
 
-  int fd() const;
+  int fd() const { return socket_.native_handle(); }
+  bool is_bound() const { return state_ == State::bound; }
+  // The datagram's sender may be handed to the guest: the connected peer if any, and allowed.
+  bool accepts_datagram_from(const SocketAddress& sender) const;
+  // connect(AF_UNSPEC), keeping the local address the socket was bound to.
   Result<void> disconnect();
   Result<void> send_one(const OutgoingDatagram& datagram);
   void arm_receive_wait();
@@ -96,11 +103,13 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   Strand strand_;
   Family family_;
   std::shared_ptr<const SocketPolicy> policy_;
-  boost::asio::ip::udp::socket socket_;
+  // mutable only because asio's native_handle() is not const.
+  mutable boost::asio::ip::udp::socket socket_;
   State state_ = State::unbound;
+  std::optional<SocketAddress> bound_address_;  // as bound, with the kernel-chosen port
   std::optional<SocketAddress> connected_remote_;
   UdpObserver* observer_ = nullptr;
-  bool streaming_ = false;  // stream() was called at least once
+  bool streaming_ = false;  // stream() succeeded at least once: RECEIVE readiness is reported
   bool receive_waiting_ = false;
   bool receive_ready_ = false;
   std::vector<std::byte> receive_buffer_;

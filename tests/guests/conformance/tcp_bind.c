@@ -76,6 +76,19 @@ static void bind_ipv4_mapped(ip_family f) {
              ERR_INVALID_ARGUMENT);
 }
 
+// "Bind can be attempted multiple times on the same socket ... as long as the previous bind
+// failed" (WIT); once it succeeded, start-bind is invalid-state.
+static void retry_after_failed_bind(ip_family f) {
+  tcp_socket s;
+  sock_addr foreign =
+      f == FAMILY_IPV4 ? addr_v4(192, 0, 2, 0, 0) : addr_v6(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0, 0);
+  EXPECT_OK(tcp_create(f, &s));
+  EXPECT_NET(tcp_bind(s, test_network(), foreign), ERR_ADDRESS_NOT_BINDABLE);
+  EXPECT_OK(tcp_bind(s, test_network(), addr_loopback(f, 0)));
+  EXPECT_NET(tcp_start_bind(s, test_network(), addr_loopback(f, 0)), ERR_INVALID_STATE);
+  tcp_drop(s);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_bind.loopback_ephemeral", bind_loopback_ephemeral);
@@ -84,6 +97,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_bind.address_of_listener_in_use", bind_address_of_listener);
   RUN_BOTH_FAMILIES("tcp_bind.not_on_host_not_bindable", bind_not_on_host);
   RUN_BOTH_FAMILIES("tcp_bind.other_family_invalid", bind_other_family);
+  RUN_BOTH_FAMILIES("tcp_bind.retry_after_failed_bind", retry_after_failed_bind);
   RUN_FAMILY("tcp_bind.broadcast_invalid", bind_ipv4_broadcast, FAMILY_IPV4);
   RUN_FAMILY("tcp_bind.multicast_invalid", bind_ipv4_multicast, FAMILY_IPV4);
   RUN_FAMILY("tcp_bind.multicast_invalid", bind_ipv6_multicast, FAMILY_IPV6);

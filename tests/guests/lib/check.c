@@ -7,8 +7,10 @@
 static const char* current_name;
 static const char* current_variant;
 static bool current_failed;
+static bool current_skipped;
 static int passed;
 static int failed;
+static int skipped;
 
 void check_init(void) {
   // Debian's wasi-libc with the 0.2.12 adapter loses the first buffered stdout line otherwise.
@@ -31,22 +33,31 @@ void check_fail(const char* file, int line, const char* fmt, ...) {
   printf("\n");
 }
 
+void check_skip(const char* reason) {
+  if (current_failed || current_skipped) return;
+  current_skipped = true;
+  printf("skip %s/%s: %s\n", current_name, current_variant, reason);
+}
+
 void check_run(const char* name, const char* variant, void (*fn)(ip_family), ip_family f) {
   current_name = name;
   current_variant = variant;
   current_failed = false;
+  current_skipped = false;
   fn(f);
   if (current_failed) {
     failed++;
+  } else if (current_skipped) {
+    skipped++;
   } else {
     passed++;
     printf("ok %s/%s\n", name, variant);
   }
 }
 
-void check_expect_trap(const char* name) { printf("expect-trap %s\n", name); }
+void check_expect_trap(void) { printf("expect-trap %s/%s\n", current_name, current_variant); }
 
 int check_finish(void) {
-  printf("# %d passed, %d failed\n", passed, failed);
+  printf("# %d passed, %d failed, %d skipped\n", passed, failed, skipped);
   return failed == 0 ? 0 : 1;
 }

@@ -1,5 +1,7 @@
 // Parses the report lines guests print (see lib/wasi_guest/check.h):
-//   "ok NAME", "FAIL NAME: detail", "expect-trap NAME", "# N passed, M failed" (the summary).
+//   "ok NAME", "FAIL NAME: detail", "skip NAME: reason", "expect-trap NAME", "# N passed, M failed" (the summary).
+import { TRAP_STATUS } from "./verdict.mjs";
+
 // A trap guest that stopped after its marker yields a case NAME with outcome "trap".
 export function parseReport(stdout, status) {
   const cases = [];
@@ -9,11 +11,12 @@ export function parseReport(stdout, status) {
     let m;
     if ((m = /^ok (\S+)/.exec(line))) cases.push({ name: m[1], outcome: "ok", detail: "" });
     else if ((m = /^FAIL (\S+?): (.*)$/.exec(line))) cases.push({ name: m[1], outcome: "FAIL", detail: m[2] });
+    else if ((m = /^skip (\S+?): (.*)$/.exec(line))) cases.push({ name: m[1], outcome: "skip", detail: m[2] });
     else if ((m = /^expect-trap (\S+)/.exec(line))) expectedTrap = m[1];
     else if (/^# \d+ passed, \d+ failed/.test(line)) finished = true;
   }
   if (expectedTrap && !finished && !cases.some((c) => c.name === expectedTrap)) {
-    const trapped = status !== 0 && status !== null;
+    const trapped = status === TRAP_STATUS;
     cases.push({ name: expectedTrap, outcome: trapped ? "trap" : "FAIL", detail: trapped ? "" : "no trap" });
   }
   return { cases, expectedTrap, finished };

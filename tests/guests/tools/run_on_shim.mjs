@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { TRAP_STATUS } from "./verdict.mjs";
 
-const TRAP_STATUS = 134;
 
 function parseArgs(argv) {
   const opts = {};

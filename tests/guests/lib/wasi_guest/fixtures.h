@@ -93,4 +93,58 @@ static inline bool udp_loopback_socket(ip_family f, udp_socket* s, sock_addr* ad
   return true;
 }
 
+// Waits up to `limit_ns` for p; true when p became ready (not the timer).
+static inline bool ready_within(pollable p, uint64_t limit_ns) {
+  pollable ps[2] = {p, clock_subscribe_duration(limit_ns)};
+  uint32_t ready[2];
+  uint32_t n = poll_list(ps, 2, ready, 2);
+  pollable_drop(ps[1]);
+  for (uint32_t i = 0; i < n && i < 2; i++)
+    if (ready[i] == 0) return true;
+  return false;
+}
+
+#define WAIT_LIMIT_NS (5 * NS_PER_S)
+
+// Sends one datagram once check-send permits it.
+static inline net_status udp_send_one(outgoing_datagram_stream out, const void* data, uint32_t len,
+                                      const sock_addr* remote) {
+  pollable p = udp_outgoing_subscribe(out);
+  uint64_t permit = 0;
+  net_status st;
+  while ((st = udp_check_send(out, &permit)) == NET_OK && permit == 0) pollable_block(p);
+  pollable_drop(p);
+  if (st != NET_OK) return st;
+  out_datagram d = {data, len, remote};
+  uint64_t sent = 0;
+  st = udp_send(out, &d, 1, &sent);
+  return st == NET_OK && sent != 1 ? ERR_UNKNOWN : st;
+}
+
+// Receives one datagram, waiting up to WAIT_LIMIT_NS; ERR_TIMEOUT when none arrived.
+static inline net_status udp_receive_one(incoming_datagram_stream in, datagram* out) {
+  pollable p = udp_incoming_subscribe(in);
+  uint64_t deadline = clock_now_ns() + WAIT_LIMIT_NS;
+  net_status st;
+  for (;;) {
+    datagram* list = NULL;
+    uint32_t count = 0;
+    st = udp_receive(in, 1, &list, &count);
+    if (st == NET_OK && count == 1) {
+      *out = list[0];
+      free(list);
+      break;
+    }
+    if (st == NET_OK) datagrams_free(list, count);
+    uint64_t now = clock_now_ns();
+    if (st != NET_OK) break;
+    if (now >= deadline || !ready_within(p, deadline - now)) {
+      st = ERR_TIMEOUT;
+      break;
+    }
+  }
+  pollable_drop(p);
+  return st;
+}
+
 #endif
