@@ -1,32 +1,16 @@
 #include "admin/metrics_http_server.h"
 
-#include <arpa/inet.h>
+#include "http_get.h"
+
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
 
 namespace wasi_socketd::daemon {
 namespace {
 
-// Sends `request` to 127.0.0.1:port and returns everything the server answered before closing.
 std::string scrape(unsigned short port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval timeout{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string reply;
-  char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, n);
-  ::close(fd);
-  return reply;
+  return testing::http_exchange(port, request);
 }
 
 class MetricsHttpServerTest : public ::testing::Test {

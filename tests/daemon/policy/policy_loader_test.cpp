@@ -178,6 +178,21 @@ INSTANTIATE_TEST_SUITE_P(
                 "test.toml:3:21: 'network_namespace' must be an absolute path"},
         BadCase{"tenant = 5\n", "test.toml:1:10: 'tenant' must be an array"}));
 
+// Found by the fuzzer: toml++ 3.3 asserts on these in debug builds; the library we link must
+// still turn them into positioned errors.
+TEST(PolicyLoader, ControlCharactersInKeysAreParseErrors) {
+  EXPECT_EQ(parse_error("[\x7f]\n").substr(0, 14), "test.toml:1:2:");
+  EXPECT_EQ(parse_error("[a\xc8\x91]\n").substr(0, 14), "test.toml:1:3:");
+  EXPECT_EQ(parse_error("[[tenant]]\nname = \"a\"\n[tenant.\x7f]\n").substr(0, 14),
+            "test.toml:3:9:");
+}
+
+TEST(PolicyLoader, NonAsciiCharactersAreParseErrors) {
+  EXPECT_EQ(parse_error("\xc3\x84 = 1\n").substr(0, 14), "test.toml:1:1:");
+  EXPECT_EQ(parse_error("a = 1\xc3\x84\n").substr(0, 14), "test.toml:1:6:");
+  EXPECT_EQ(parse_error("[a]\xc3\x83\n").substr(0, 14), "test.toml:1:4:");
+}
+
 TEST(PolicyLoader, UnreadableFileIsAnErrorWithoutPosition) {
   LoadResult result = load_policy_file("/nonexistent/policy.toml");
   ASSERT_FALSE(result.ok());

@@ -1,4 +1,5 @@
 #include "systemd/notifier.h"
+#include "systemd/reload_notice.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -57,6 +58,33 @@ TEST_F(NotifierTest, StoppingSendsStopping) {
   ASSERT_TRUE(message);
   EXPECT_TRUE(has_line(*message, "STOPPING=1"));
   EXPECT_TRUE(has_line(*message, "STATUS=draining 3 sessions"));
+}
+
+TEST_F(NotifierTest, ReloadNoticeBracketsTheReloadWithReloadingAndReady) {
+  {
+    ReloadNotice notice("policy");
+    notice.finish("policy reloaded (generation 2)");
+  }
+  const auto reloading = manager_.next(1s);
+  ASSERT_TRUE(reloading);
+  EXPECT_TRUE(has_line(*reloading, "RELOADING=1"));
+  const auto ready = manager_.next(1s);
+  ASSERT_TRUE(ready);
+  EXPECT_TRUE(has_line(*ready, "READY=1"));
+  EXPECT_TRUE(has_line(*ready, "STATUS=policy reloaded (generation 2)"));
+  EXPECT_FALSE(manager_.next(50ms)) << "finish() then destruction must send READY=1 once";
+}
+
+TEST_F(NotifierTest, ReloadNoticeSendsReadyEvenWhenTheReloadThrows) {
+  try {
+    ReloadNotice notice("policy");
+    throw std::runtime_error("parse error");
+  } catch (const std::runtime_error&) {
+  }
+  ASSERT_TRUE(manager_.wait_for("RELOADING=1", 1s));
+  const auto ready = manager_.next(1s);
+  ASSERT_TRUE(ready);
+  EXPECT_TRUE(has_line(*ready, "READY=1"));
 }
 
 TEST(NotifierWithoutManagerTest, CallsAreHarmlessWithoutNotifySocket) {
