@@ -1,0 +1,122 @@
+// Session: one connection to the broker, its Attach stream and the mirror of pushed state.
+//
+// A Session owns its own gRPC channel (a session is a connection), one reader thread that applies
+// ServerFrames to the Mirror, and the sync stubs for the unary calls. All public methods are
+// thread-safe. When the broker goes away (Attach ends, or a call reports UNAVAILABLE) the session
+// is dead: every waiter wakes, every later call fails at once with ErrorCode::kSessionLost.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "wasi_socketd/client/mirror.h"
+#include "wasi_socketd/client/result.h"
+#include "wasi_socketd/v1/ip_name_lookup.grpc.pb.h"
+#include "wasi_socketd/v1/network.grpc.pb.h"
+#include "wasi_socketd/v1/session.grpc.pb.h"
+#include "wasi_socketd/v1/tcp.grpc.pb.h"
+#include "wasi_socketd/v1/udp.grpc.pb.h"
+
+namespace wasi_socketd::client {
+
+struct SessionOptions {
+  std::string socket_path;  // empty: wasi_socketd::default_socket_path()
+  std::chrono::milliseconds open_timeout{5000};
+  // Upper bound for one unary call (name lookups may take a while; everything else is fast).
+  std::chrono::milliseconds call_timeout{60000};
+};
+
+using Deadline = std::chrono::steady_clock::time_point;
+inline constexpr Deadline kNoDeadline = Deadline::max();
+
+class Session {
+ public:
+  // Connects, opens Attach and waits for SessionOpened. On failure returns null and writes a
+  // readable reason to *error.
+  static std::shared_ptr<Session> open(const SessionOptions& options, std::string* error);
+  ~Session();  // close()
+
+  // Ends the Attach stream (the broker closes the session's sockets) and joins the reader; the
+  // session is dead afterwards. Idempotent; not from inside a wait_until predicate.
+  void close();
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  const v1::SessionOpened& opened() const { return opened_; }
+  std::uint64_t network_id() const { return opened_.network_id(); }
+  bool alive() const;
+  std::string death_reason() const;
+
+  // Runs f(Mirror&) with the mirror locked; f must not call back into the Session.
+  template <typename F>
+  auto with_mirror(F&& f) {
+    std::lock_guard lock(mu_);
+    return f(mirror_);
+  }
+  // Blocks until pred(mirror) holds (true) or the deadline passes (false). Returns true at once
+  // when the session is dead (check alive()). pred runs with the mirror locked.
+  bool wait_until(const std::function<bool(const Mirror&)>& pred, Deadline deadline);
+
+  // Sends a frame on Attach (thread-safe, ordered). False if the session is dead.
+  bool send(const v1::ClientFrame& frame);
+
+  // One unary call with the session's deadline and death handling. A transport failure marks the
+  // session dead (kSessionLost); other non-OK statuses are kUnknown.
+  template <typename Stub, typename Request, typename Response>
+  Result<Response> call(Stub& stub,
+                        grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                     Response*),
+                        const Request& request) {
+    if (!alive()) return ErrorCode::kSessionLost;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + options_.call_timeout);
+    Response response;
+    grpc::Status status = (stub.*method)(&context, request, &response);
+    if (status.ok()) return response;
+    return on_call_failure(status);
+  }
+
+  v1::Network::Stub& network() { return *network_; }
+  v1::TcpCreateSocket::Stub& tcp_create() { return *tcp_create_; }
+  v1::Tcp::Stub& tcp() { return *tcp_; }
+  v1::UdpCreateSocket::Stub& udp_create() { return *udp_create_; }
+  v1::Udp::Stub& udp() { return *udp_; }
+  v1::IpNameLookup::Stub& name_lookup() { return *name_lookup_; }
+
+ private:
+  explicit Session(const SessionOptions& options);
+  void read_loop();
+  ErrorCode on_call_failure(const grpc::Status& status);
+  void die(std::string reason);
+
+  SessionOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Network::Stub> network_;
+  std::unique_ptr<v1::TcpCreateSocket::Stub> tcp_create_;
+  std::unique_ptr<v1::Tcp::Stub> tcp_;
+  std::unique_ptr<v1::UdpCreateSocket::Stub> udp_create_;
+  std::unique_ptr<v1::Udp::Stub> udp_;
+  std::unique_ptr<v1::IpNameLookup::Stub> name_lookup_;
+  std::unique_ptr<v1::Session::Stub> session_;
+
+  grpc::ClientContext attach_context_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach_;
+  std::mutex write_mu_;  // one Write at a time on Attach
+  std::thread reader_;
+
+  mutable std::mutex mu_;  // guards mirror_
+  std::condition_variable changed_;
+  Mirror mirror_;
+  v1::SessionOpened opened_;  // set once before open() returns
+};
+
+}  // namespace wasi_socketd::client

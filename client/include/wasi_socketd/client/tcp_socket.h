@@ -1,0 +1,85 @@
+// TcpSocket: a broker TCP socket (wasi:sockets/tcp + tcp-create-socket), one call per WIT function.
+//
+// Move-only RAII handle: destroying it drops the socket in the broker (passing the write offset, so
+// bytes already written are still delivered). Not thread-safe per object; different sockets may be
+// used from different threads. Byte streams of a connected socket: see TcpStreams.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "wasi_socketd/client/address.h"
+#include "wasi_socketd/client/result.h"
+#include "wasi_socketd/client/session.h"
+
+namespace wasi_socketd::client {
+
+enum class TcpOption : std::uint8_t {
+  kListenBacklogSize = 1,  // set only
+  kKeepAliveEnabled,       // 0/1
+  kKeepAliveIdleTime,      // ns
+  kKeepAliveInterval,      // ns
+  kKeepAliveCount,
+  kHopLimit,
+  kReceiveBufferSize,
+  kSendBufferSize,
+};
+
+enum class ShutdownType : std::uint8_t { kReceive, kSend, kBoth };  // WIT order
+
+class TcpSocket;
+
+struct TcpConnection {
+  IpSocketAddress local_address;
+  IpSocketAddress remote_address;
+};
+
+struct TcpAccepted;
+
+class TcpSocket {
+ public:
+  static Result<TcpSocket> create(std::shared_ptr<Session> session, AddressFamily family);
+  TcpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family);
+  TcpSocket(TcpSocket&& other) noexcept;
+  TcpSocket& operator=(TcpSocket&& other) noexcept;
+  ~TcpSocket();
+
+  std::uint64_t id() const { return id_; }
+  AddressFamily family() const { return family_; }
+  Session& session() const { return *session_; }
+
+  Status start_bind(std::uint64_t network_id, const IpSocketAddress& local);
+  Status finish_bind();
+  Status start_connect(std::uint64_t network_id, const IpSocketAddress& remote);
+  // On success the socket's streams are open (see TcpStreams).
+  Result<TcpConnection> finish_connect();
+  Status start_listen();
+  Status finish_listen();
+  Result<TcpAccepted> accept();
+  Result<IpSocketAddress> local_address();
+  Result<IpSocketAddress> remote_address();
+  Result<bool> is_listening();
+  Result<std::uint64_t> get_option(TcpOption option);
+  Status set_option(TcpOption option, std::uint64_t value);
+  // For send (and both), the broker first writes every byte sent so far.
+  Status shutdown(ShutdownType how);
+
+  // Mirror readiness, no round trip: a started connect has finished / an accept is pending.
+  bool connect_ready() const;
+  bool accept_ready() const;
+
+  // Drops the socket now (the destructor does it otherwise). Idempotent.
+  Status drop();
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::uint64_t id_ = 0;
+  AddressFamily family_ = AddressFamily::kIpv4;
+};
+
+struct TcpAccepted {
+  TcpSocket socket;
+  TcpConnection connection;
+};
+
+}  // namespace wasi_socketd::client

@@ -1,0 +1,46 @@
+// Optional HTTP listener for Prometheus scrapers: GET /metrics on a loopback address only.
+//
+// HTTP/1.0-style: one request per connection, then close; requests larger than 8 KiB or slower
+// than 5 s are dropped. Runs on its own thread and io_context, so a slow scraper never touches the
+// broker's event loop. start()/stop() from one thread; the destructor stops.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace wasi_socketd::daemon {
+
+class MetricsHttpServer {
+ public:
+  // `render` produces the exposition text; it is called on the server's thread.
+  explicit MetricsHttpServer(std::function<std::string()> render);
+  ~MetricsHttpServer();
+  MetricsHttpServer(const MetricsHttpServer&) = delete;
+  MetricsHttpServer& operator=(const MetricsHttpServer&) = delete;
+
+  // `address` is "HOST:PORT" with a loopback host ("127.0.0.1:9464", "[::1]:9464"); port 0 picks
+  // a free one. Throws std::invalid_argument for a non-loopback or malformed address.
+  void start(const std::string& address);
+  void stop();
+
+  // The bound endpoint ("127.0.0.1:41234"), after start().
+  std::string local_address() const;
+
+ private:
+  void accept_next();
+
+  std::function<std::string()> render_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::thread thread_;
+};
+
+// Parses "HOST:PORT" / "[V6]:PORT" into an endpoint; throws std::invalid_argument unless the
+// host is a loopback address.
+boost::asio::ip::tcp::endpoint parse_loopback_endpoint(const std::string& address);
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,19 @@
+// Formats an AuditEvent as one JSON object on one line (no trailing newline).
+// Pure function; safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "audit/audit_event.h"
+
+namespace wasi_socketd::audit {
+
+// Escapes `text` as the inside of a JSON string (quotes, backslashes, control characters;
+// bytes >= 0x80 pass through unchanged, invalid UTF-8 becomes U+FFFD so every line stays JSON).
+std::string json_escape(std::string_view text);
+
+// {"time":"2026-11-26T17:30:44.123Z","tenant":...,"outcome":"deny"}
+std::string to_json_line(const AuditEvent& event);
+
+}  // namespace wasi_socketd::audit

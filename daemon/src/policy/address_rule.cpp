@@ -1,0 +1,35 @@
+#include "policy/address_rule.h"
+
+#include <algorithm>
+
+namespace wasi_socketd::policy {
+
+bool AddressRule::matches(const boost::asio::ip::address& address, uint16_t port) const {
+  if (family == FamilyFilter::ipv4 && !address.is_v4()) return false;
+  if (family == FamilyFilter::ipv6 && !address.is_v6()) return false;
+  const bool network_ok =
+      networks.empty() || std::any_of(networks.begin(), networks.end(),
+                                      [&](const Cidr& n) { return n.contains(address); });
+  const bool port_ok =
+      ports.empty() ||
+      std::any_of(ports.begin(), ports.end(), [&](const PortRange& p) { return p.contains(port); });
+  return network_ok && port_ok;
+}
+
+Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::address& address,
+                  uint16_t port, bool binding) {
+  const bool needs_grant = binding && is_privileged_port(port);
+  bool passed_over = false;
+  for (const AddressRule& rule : rules) {
+    if (!rule.matches(address, port)) continue;
+    if (rule.action == AddressRule::Action::deny) return {false, rule.label};
+    if (needs_grant && !rule.privileged) {
+      passed_over = true;
+      continue;
+    }
+    return {true, rule.label};
+  }
+  return {false, passed_over ? "privileged-port" : "default-deny"};
+}
+
+}  // namespace wasi_socketd::policy

@@ -1,0 +1,41 @@
+// One allow/deny rule for one use of an address, and the evaluation of a rule list.
+// Value types; immutable once a Policy is built; safe to share between threads.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "policy/cidr.h"
+#include "policy/port_range.h"
+
+namespace wasi_socketd::policy {
+
+enum class FamilyFilter { any, ipv4, ipv6 };
+
+struct AddressRule {
+  enum class Action { allow, deny };
+
+  std::string label;  // "<tenant>.<operation>[<index>]" or the rule's own `name`
+  Action action = Action::allow;
+  FamilyFilter family = FamilyFilter::any;  // family of the socket's address as given
+  std::vector<Cidr> networks;               // empty: any address
+  std::vector<PortRange> ports;             // empty: any port
+  bool privileged = false;  // lends bind to ports 1-1023 (only meaningful on bind rules)
+
+  bool matches(const boost::asio::ip::address& address, uint16_t port) const;
+};
+
+struct Decision {
+  bool allowed = false;
+  std::string rule;  // label of the deciding rule, "default-deny" or "privileged-port"
+};
+
+// First matching rule wins; no match denies ("default-deny"). When `binding` and the port is
+// privileged, allow rules without `privileged = true` are passed over, so such a bind ends
+// at a deny rule, a granting rule, or "privileged-port" (an allow rule matched but lent nothing).
+Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::address& address,
+                  uint16_t port, bool binding);
+
+}  // namespace wasi_socketd::policy

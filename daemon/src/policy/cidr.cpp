@@ -1,0 +1,80 @@
+#include "policy/cidr.h"
+
+#include <charconv>
+
+namespace wasi_socketd::policy {
+namespace {
+
+using Bytes16 = boost::asio::ip::address_v6::bytes_type;
+
+// The address as 16 bytes plus its bit width (32 or 128), so both families share one matcher.
+std::pair<Bytes16, unsigned> as_bits(const boost::asio::ip::address& address) {
+  Bytes16 bytes{};
+  if (address.is_v4()) {
+    const auto v4 = address.to_v4().to_bytes();
+    std::copy(v4.begin(), v4.end(), bytes.begin());
+    return {bytes, 32};
+  }
+  return {address.to_v6().to_bytes(), 128};
+}
+
+bool prefix_equal(const Bytes16& a, const Bytes16& b, unsigned prefix) {
+  const unsigned whole = prefix / 8;
+  for (unsigned i = 0; i < whole; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  const unsigned rest = prefix % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (a[whole] & mask) == (b[whole] & mask);
+}
+
+}  // namespace
+
+boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
+std::optional<Cidr> Cidr::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  boost::system::error_code error;
+  const auto network = boost::asio::ip::make_address(std::string(text.substr(0, slash)), error);
+  if (error) return std::nullopt;
+  const unsigned width = network.is_v4() ? 32 : 128;
+  unsigned prefix = width;
+  if (slash != std::string_view::npos) {
+    const auto digits = text.substr(slash + 1);
+    const auto [end, result] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+    if (digits.empty() || result != std::errc() || end != digits.data() + digits.size() ||
+        prefix > width) {
+      return std::nullopt;
+    }
+  }
+  const auto [bits, bit_width] = as_bits(network);
+  // Host bits set means the author meant something else; refuse rather than guess.
+  Bytes16 masked{};
+  for (unsigned i = 0; i < bit_width / 8; ++i) {
+    const unsigned bit = i * 8;
+    if (bit + 8 <= prefix) {
+      masked[i] = bits[i];
+    } else if (bit < prefix) {
+      masked[i] = static_cast<unsigned char>(bits[i] & (0xFF << (8 - (prefix - bit))));
+    }
+  }
+  if (masked != bits) return std::nullopt;
+  return Cidr(network, prefix);
+}
+
+bool Cidr::contains(const boost::asio::ip::address& address) const {
+  const auto candidate = unmap_v4(address);
+  if (candidate.is_v4() != network_.is_v4()) return false;
+  return prefix_equal(as_bits(candidate).first, as_bits(network_).first, prefix_);
+}
+
+std::string Cidr::to_string() const { return network_.to_string() + "/" + std::to_string(prefix_); }
+
+}  // namespace wasi_socketd::policy

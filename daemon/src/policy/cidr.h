@@ -1,0 +1,34 @@
+// An IPv4 or IPv6 network in CIDR notation ("10.0.0.0/8", "::1/128", "127.0.0.1").
+// Value type; immutable after parsing; safe to share between threads.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wasi_socketd::policy {
+
+class Cidr {
+ public:
+  // "ADDR/PREFIX" or a bare address (a /32 or /128). Host bits must be zero
+  // ("10.0.0.1/8" is rejected: it is almost always a typo). nullopt on any error.
+  static std::optional<Cidr> parse(std::string_view text);
+
+  // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are matched as the IPv4 address they carry,
+  // so a rule cannot be sidestepped by spelling an IPv4 peer the IPv6 way.
+  bool contains(const boost::asio::ip::address& address) const;
+  bool is_v4() const { return network_.is_v4(); }
+  std::string to_string() const;
+
+ private:
+  Cidr(boost::asio::ip::address network, unsigned prefix) : network_(network), prefix_(prefix) {}
+
+  boost::asio::ip::address network_;
+  unsigned prefix_;
+};
+
+// Drops the IPv4-mapped wrapping of an IPv6 address; any other address is returned as is.
+boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address);
+
+}  // namespace wasi_socketd::policy

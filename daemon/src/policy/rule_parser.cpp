@@ -1,0 +1,99 @@
+#include "policy/rule_parser.h"
+
+namespace wasi_socketd::policy {
+namespace {
+
+std::vector<Cidr> named_networks(std::string_view word) {
+  if (word == "loopback") return {*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")};
+  if (word == "any") return {*Cidr::parse("0.0.0.0/0"), *Cidr::parse("::/0")};
+  if (word == "unspecified") return {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")};
+  return {};
+}
+
+std::optional<FamilyFilter> parse_family(std::string_view text) {
+  if (text == "any") return FamilyFilter::any;
+  if (text == "ipv4") return FamilyFilter::ipv4;
+  if (text == "ipv6") return FamilyFilter::ipv6;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<Cidr> read_networks(const toml::array& list, const TomlTableReader& reader) {
+  std::vector<Cidr> networks;
+  for (const toml::node& item : list) {
+    const auto* text = item.as_string();
+    if (text == nullptr) reader.fail(item, "an address must be a string such as \"10.0.0.0/8\"");
+    if (auto words = named_networks(text->get()); !words.empty()) {
+      networks.insert(networks.end(), words.begin(), words.end());
+      continue;
+    }
+    const auto cidr = Cidr::parse(text->get());
+    if (!cidr) {
+      reader.fail(
+          item, "'" + text->get() +
+                    "' is not an address, a CIDR with zero host bits, or loopback/any/unspecified");
+    }
+    networks.push_back(*cidr);
+  }
+  return networks;
+}
+
+std::vector<PortRange> read_ports(const toml::array& list, const TomlTableReader& reader) {
+  std::vector<PortRange> ports;
+  for (const toml::node& item : list) {
+    std::optional<PortRange> range;
+    if (const auto* number = item.as_integer()) {
+      range = PortRange::single(number->get());
+    } else if (const auto* text = item.as_string()) {
+      range = PortRange::parse(text->get());
+    }
+    if (!range) reader.fail(item, "a port must be 0-65535 or a range \"N-M\" with N <= M");
+    ports.push_back(*range);
+  }
+  return ports;
+}
+
+std::vector<NamePattern> read_name_patterns(const toml::array& list,
+                                            const TomlTableReader& reader) {
+  std::vector<NamePattern> patterns;
+  for (const toml::node& item : list) {
+    const auto* text = item.as_string();
+    const auto pattern = text ? NamePattern::parse(text->get()) : std::nullopt;
+    if (!pattern) reader.fail(item, "a name must be a host name, \"*.domain\" or \"*\"");
+    patterns.push_back(*pattern);
+  }
+  return patterns;
+}
+
+AddressRule read_address_rule(const toml::table& table, const std::string& file,
+                              const std::string& default_label) {
+  TomlTableReader reader(table, file, "rule " + default_label);
+  AddressRule rule;
+  rule.label = reader.string("name").value_or(default_label);
+  const std::string action = reader.string("action").value_or("allow");
+  if (action == "deny") {
+    rule.action = AddressRule::Action::deny;
+  } else if (action != "allow") {
+    reader.fail(*table.get("action"), "'action' must be \"allow\" or \"deny\"");
+  }
+  if (const auto family = reader.string("family")) {
+    const auto parsed = parse_family(*family);
+    if (!parsed)
+      reader.fail(*table.get("family"), "'family' must be \"any\", \"ipv4\" or \"ipv6\"");
+    rule.family = *parsed;
+  }
+  if (const auto* list = reader.array("addresses")) {
+    rule.networks = read_networks(*list, reader);
+    if (rule.networks.empty()) reader.fail(*list, "'addresses' is empty: leave it out to mean any");
+  }
+  if (const auto* list = reader.array("ports")) {
+    rule.ports = read_ports(*list, reader);
+    if (rule.ports.empty()) reader.fail(*list, "'ports' is empty: leave it out to mean any");
+  }
+  rule.privileged = reader.boolean("privileged").value_or(false);
+  reader.reject_unknown_keys();
+  return rule;
+}
+
+}  // namespace wasi_socketd::policy

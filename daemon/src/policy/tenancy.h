@@ -1,0 +1,70 @@
+// The daemon's one handle on tenancy: the policy in force (swapped atomically on reload), the
+// audit sink it names, the per-tenant usage counters, and admission of new client connections.
+// Thread-safe: admit()/policy()/audit() from any thread; reload() from the signal-handling
+// thread (it serialises itself). Held by shared_ptr: every SessionPolicy keeps it alive.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "policy/peer_identity.h"
+#include "policy/policy.h"
+#include "policy/policy_error.h"
+#include "policy/usage_registry.h"
+
+namespace wasi_socketd::policy {
+
+class SessionPolicy;
+
+struct Admission {
+  std::shared_ptr<SessionPolicy> session;  // nullptr: refused
+  std::string refusal;  // why, when refused ("unknown-peer", "quota.sessions", ...)
+};
+
+class Tenancy : public std::enable_shared_from_this<Tenancy> {
+ public:
+  struct Created {
+    std::shared_ptr<Tenancy> tenancy;
+    std::optional<PolicyError> error;
+  };
+
+  // Loads `policy_path`, or uses make_default_policy(default_owner) when it is empty.
+  // `audit_override` (tests) replaces the sink the policy names.
+  static Created create(const std::string& policy_path, uid_t default_owner,
+                        std::shared_ptr<audit::AuditLog> audit_override = nullptr);
+  // From a policy already built (tests, --check-policy).
+  static Created create(std::shared_ptr<const Policy> policy, std::string policy_path,
+                        std::shared_ptr<audit::AuditLog> audit_override = nullptr);
+
+  std::shared_ptr<const Policy> policy() const { return policy_.load(); }
+  std::shared_ptr<audit::AuditLog> audit() const { return audit_.load(); }
+  UsageRegistry& usage() { return usage_; }
+
+  // Re-reads the policy file; on any error (syntax, rules, audit sink) the old policy and sink
+  // stay and the error is returned. Live sessions see the new rules at their next decision.
+  std::optional<PolicyError> reload();
+
+  // Picks the tenant for a new client connection, takes a session slot from its quota,
+  // opens its network namespace, and audits a refusal (grants too if the tenant logs them).
+  Admission admit(const PeerIdentity& peer);
+
+ private:
+  Tenancy(std::string path, std::shared_ptr<audit::AuditLog> audit_override)
+      : path_(std::move(path)), audit_override_(std::move(audit_override)) {}
+  std::optional<PolicyError> install(std::shared_ptr<const Policy> policy);
+
+  const std::string path_;
+  const std::shared_ptr<audit::AuditLog> audit_override_;
+  std::mutex reload_mutex_;
+  std::atomic<std::shared_ptr<const Policy>> policy_;
+  std::atomic<std::shared_ptr<audit::AuditLog>> audit_;
+  UsageRegistry usage_;
+};
+
+}  // namespace wasi_socketd::policy

@@ -1,0 +1,159 @@
+#include "policy/toml_table_reader.h"
+
+#include <grp.h>
+#include <pwd.h>
+
+#include <vector>
+
+#include "policy/policy_error.h"
+
+namespace wasi_socketd::policy {
+namespace {
+
+std::string_view type_name(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date/time";
+  }
+}
+
+// getpwnam_r/getgrnam_r need a caller buffer; 64 KiB covers any sane entry.
+template <typename Entry, typename Lookup>
+std::optional<Entry> lookup_entry(const std::string& name, Lookup lookup) {
+  Entry entry{};
+  Entry* found = nullptr;
+  std::vector<char> buffer(64 * 1024);
+  if (lookup(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
+  return entry;
+}
+
+}  // namespace
+
+void fail_at(const toml::source_region& where, const std::string& file, std::string message) {
+  throw PolicyErrorException(
+      PolicyError{file, where.begin.line, where.begin.column, std::move(message)});
+}
+
+TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std::string context)
+    : table_(table), file_(std::move(file)), context_(std::move(context)) {}
+
+void TomlTableReader::fail(const toml::node& where, std::string message) const {
+  fail_at(where.source(), file_, std::move(message));
+}
+
+const toml::node* TomlTableReader::node(std::string_view key) {
+  read_.emplace(key);
+  return table_.get(key);
+}
+
+std::optional<bool> TomlTableReader::boolean(std::string_view key) {
+  const toml::node* value = node(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_boolean()) {
+    fail(*value, "'" + std::string(key) + "' must be a boolean, not " +
+                     std::string(type_name(value->type())));
+  }
+  return value->as_boolean()->get();
+}
+
+std::optional<int64_t> TomlTableReader::integer(std::string_view key, int64_t min, int64_t max) {
+  const toml::node* value = node(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_integer()) {
+    fail(*value, "'" + std::string(key) + "' must be an integer, not " +
+                     std::string(type_name(value->type())));
+  }
+  const int64_t number = value->as_integer()->get();
+  if (number < min || number > max) {
+    fail(*value, "'" + std::string(key) + "' must be between " + std::to_string(min) + " and " +
+                     std::to_string(max));
+  }
+  return number;
+}
+
+std::optional<std::string> TomlTableReader::string(std::string_view key) {
+  const toml::node* value = node(key);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) {
+    fail(*value, "'" + std::string(key) + "' must be a string, not " +
+                     std::string(type_name(value->type())));
+  }
+  return value->as_string()->get();
+}
+
+std::string TomlTableReader::required_string(std::string_view key) {
+  auto value = string(key);
+  if (!value) fail_at(table_.source(), file_, context_ + " needs '" + std::string(key) + "'");
+  if (value->empty()) fail(*table_.get(key), "'" + std::string(key) + "' must not be empty");
+  return *value;
+}
+
+const toml::table* TomlTableReader::table(std::string_view key) {
+  const toml::node* value = node(key);
+  if (value == nullptr) return nullptr;
+  if (!value->is_table()) {
+    fail(*value, "'" + std::string(key) + "' must be a table, not " +
+                     std::string(type_name(value->type())));
+  }
+  return value->as_table();
+}
+
+const toml::array* TomlTableReader::array(std::string_view key) {
+  const toml::node* value = node(key);
+  if (value == nullptr) return nullptr;
+  if (!value->is_array()) {
+    fail(*value, "'" + std::string(key) + "' must be an array, not " +
+                     std::string(type_name(value->type())));
+  }
+  return value->as_array();
+}
+
+void TomlTableReader::reject_unknown_keys() const {
+  for (const auto& [key, value] : table_) {
+    if (!read_.contains(key.str())) {
+      fail_at(key.source(), file_, "unknown key '" + std::string(key.str()) + "' in " + context_);
+    }
+  }
+}
+
+uid_t read_uid(const toml::node& node, const TomlTableReader& reader) {
+  if (const auto* number = node.as_integer()) {
+    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) reader.fail(node, "uid out of range");
+    return static_cast<uid_t>(number->get());
+  }
+  if (const auto* name = node.as_string()) {
+    const auto entry = lookup_entry<passwd>(name->get(), getpwnam_r);
+    if (!entry) reader.fail(node, "unknown user '" + name->get() + "'");
+    return entry->pw_uid;
+  }
+  reader.fail(node, "a user must be a uid number or a user name");
+}
+
+gid_t read_gid(const toml::node& node, const TomlTableReader& reader) {
+  if (const auto* number = node.as_integer()) {
+    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) reader.fail(node, "gid out of range");
+    return static_cast<gid_t>(number->get());
+  }
+  if (const auto* name = node.as_string()) {
+    const auto entry = lookup_entry<group>(name->get(), getgrnam_r);
+    if (!entry) reader.fail(node, "unknown group '" + name->get() + "'");
+    return entry->gr_gid;
+  }
+  reader.fail(node, "a group must be a gid number or a group name");
+}
+
+}  // namespace wasi_socketd::policy

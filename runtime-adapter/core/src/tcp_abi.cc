@@ -1,0 +1,239 @@
+// C ABI: wasi:sockets/tcp-create-socket and wasi:sockets/tcp.
+//
+// Control calls go to the broker; is-listening, address-family and subscribe are answered from
+// the socket's local phase and the readiness mirror.
+#include "abi_call.h"
+#include "abi_convert.h"
+#include "wasi_socketd/adapter.h"
+
+using namespace wasi_socketd::adapter;
+namespace client = wasi_socketd::client;
+
+namespace {
+
+TcpSocketResource& tcp(Host& host, uint32_t socket) {
+  return host.table().get<TcpSocketResource>(socket);
+}
+
+std::uint64_t network_id(Host& host, uint32_t network) {
+  return host.table().get<NetworkResource>(network).id;
+}
+
+// The socket's two streams, children of the socket in the table.
+void push_streams(Host& host, uint32_t socket, std::uint64_t socket_id, uint32_t* input,
+                  uint32_t* output) {
+  *input = host.table().push(
+      InputStreamResource{client::TcpStreams(host.shared_session(), socket_id)}, socket);
+  *output = host.table().push(
+      OutputStreamResource{client::TcpStreams(host.shared_session(), socket_id)}, socket);
+}
+
+template <typename Out>
+int32_t get_option(wsd_host* h, uint32_t socket, client::TcpOption option, Out* value) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    return deliver(tcp(host, socket).socket.get_option(option), out_param(value));
+  });
+}
+
+int32_t set_option(wsd_host* h, uint32_t socket, client::TcpOption option, std::uint64_t value) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    return code_of(tcp(host, socket).socket.set_option(option, value));
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t wsd_tcp_create_socket(wsd_host* h, uint8_t family, uint32_t* socket) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto created = client::TcpSocket::create(host.shared_session(), family_from_abi(family));
+    if (!created) return error_code_of(created.error());
+    *out_param(socket) = host.table().push(TcpSocketResource{std::move(*created)});
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_start_bind(wsd_host* h, uint32_t socket, uint32_t network,
+                           const wsd_ip_socket_address* local_address) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto& s = tcp(host, socket);
+    return code_of(s.socket.start_bind(network_id(host, network), address_from_abi(local_address)));
+  });
+}
+
+int32_t wsd_tcp_finish_bind(wsd_host* h, uint32_t socket) {
+  return abi_call(
+      h, [&](Host& host) -> int32_t { return code_of(tcp(host, socket).socket.finish_bind()); });
+}
+
+int32_t wsd_tcp_start_connect(wsd_host* h, uint32_t socket, uint32_t network,
+                              const wsd_ip_socket_address* remote_address) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto& s = tcp(host, socket);
+    const int32_t code = code_of(
+        s.socket.start_connect(network_id(host, network), address_from_abi(remote_address)));
+    if (code == WSD_OK) s.phase->connecting = true;
+    return code;
+  });
+}
+
+int32_t wsd_tcp_finish_connect(wsd_host* h, uint32_t socket, uint32_t* input, uint32_t* output) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto& s = tcp(host, socket);
+    out_param(input);
+    out_param(output);
+    auto connected = s.socket.finish_connect();
+    if (!connected && connected.error() == client::ErrorCode::kWouldBlock)
+      return WSD_ERR_WOULD_BLOCK;
+    s.phase->connecting = false;
+    if (!connected) return error_code_of(connected.error());
+    push_streams(host, socket, s.socket.id(), input, output);
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_start_listen(wsd_host* h, uint32_t socket) {
+  return abi_call(
+      h, [&](Host& host) -> int32_t { return code_of(tcp(host, socket).socket.start_listen()); });
+}
+
+int32_t wsd_tcp_finish_listen(wsd_host* h, uint32_t socket) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto& s = tcp(host, socket);
+    const int32_t code = code_of(s.socket.finish_listen());
+    if (code == WSD_OK) s.phase->listening = true;
+    return code;
+  });
+}
+
+int32_t wsd_tcp_accept(wsd_host* h, uint32_t listener, uint32_t* socket, uint32_t* input,
+                       uint32_t* output) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    out_param(socket);
+    out_param(input);
+    out_param(output);
+    auto accepted = tcp(host, listener).socket.accept();
+    if (!accepted) return error_code_of(accepted.error());
+    const std::uint64_t id = accepted->socket.id();
+    *socket = host.table().push(TcpSocketResource{std::move(accepted->socket)});
+    push_streams(host, *socket, id, input, output);
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_local_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto result = tcp(host, socket).socket.local_address();
+    if (!result) return error_code_of(result.error());
+    address_to_abi(*result, out_param(address));
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_remote_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto result = tcp(host, socket).socket.remote_address();
+    if (!result) return error_code_of(result.error());
+    address_to_abi(*result, out_param(address));
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_is_listening(wsd_host* h, uint32_t socket, bool* value) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    *out_param(value) = tcp(host, socket).phase->listening;
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_address_family(wsd_host* h, uint32_t socket, uint8_t* family) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    const bool v4 = tcp(host, socket).socket.family() == client::AddressFamily::kIpv4;
+    *out_param(family) = v4 ? WSD_IPV4 : WSD_IPV6;
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_set_listen_backlog_size(wsd_host* h, uint32_t socket, uint64_t value) {
+  return set_option(h, socket, client::TcpOption::kListenBacklogSize, value);
+}
+
+int32_t wsd_tcp_keep_alive_enabled(wsd_host* h, uint32_t socket, bool* value) {
+  return get_option(h, socket, client::TcpOption::kKeepAliveEnabled, value);
+}
+
+int32_t wsd_tcp_set_keep_alive_enabled(wsd_host* h, uint32_t socket, bool value) {
+  return set_option(h, socket, client::TcpOption::kKeepAliveEnabled, value ? 1 : 0);
+}
+
+int32_t wsd_tcp_keep_alive_idle_time(wsd_host* h, uint32_t socket, uint64_t* ns) {
+  return get_option(h, socket, client::TcpOption::kKeepAliveIdleTime, ns);
+}
+
+int32_t wsd_tcp_set_keep_alive_idle_time(wsd_host* h, uint32_t socket, uint64_t ns) {
+  return set_option(h, socket, client::TcpOption::kKeepAliveIdleTime, ns);
+}
+
+int32_t wsd_tcp_keep_alive_interval(wsd_host* h, uint32_t socket, uint64_t* ns) {
+  return get_option(h, socket, client::TcpOption::kKeepAliveInterval, ns);
+}
+
+int32_t wsd_tcp_set_keep_alive_interval(wsd_host* h, uint32_t socket, uint64_t ns) {
+  return set_option(h, socket, client::TcpOption::kKeepAliveInterval, ns);
+}
+
+int32_t wsd_tcp_keep_alive_count(wsd_host* h, uint32_t socket, uint32_t* value) {
+  return get_option(h, socket, client::TcpOption::kKeepAliveCount, value);
+}
+
+int32_t wsd_tcp_set_keep_alive_count(wsd_host* h, uint32_t socket, uint32_t value) {
+  return set_option(h, socket, client::TcpOption::kKeepAliveCount, value);
+}
+
+int32_t wsd_tcp_hop_limit(wsd_host* h, uint32_t socket, uint8_t* value) {
+  return get_option(h, socket, client::TcpOption::kHopLimit, value);
+}
+
+int32_t wsd_tcp_set_hop_limit(wsd_host* h, uint32_t socket, uint8_t value) {
+  return set_option(h, socket, client::TcpOption::kHopLimit, value);
+}
+
+int32_t wsd_tcp_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
+  return get_option(h, socket, client::TcpOption::kReceiveBufferSize, value);
+}
+
+int32_t wsd_tcp_set_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
+  return set_option(h, socket, client::TcpOption::kReceiveBufferSize, value);
+}
+
+int32_t wsd_tcp_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
+  return get_option(h, socket, client::TcpOption::kSendBufferSize, value);
+}
+
+int32_t wsd_tcp_set_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
+  return set_option(h, socket, client::TcpOption::kSendBufferSize, value);
+}
+
+int32_t wsd_tcp_subscribe(wsd_host* h, uint32_t socket, uint32_t* pollable) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    auto& s = tcp(host, socket);
+    // Ready when what the socket waits for is done: a connect, or an accept; else at once.
+    auto ready = [id = s.socket.id(), phase = s.phase](const client::Mirror& m) {
+      if (phase->connecting) return m.ready(id, client::ReadinessKind::kConnect);
+      if (phase->listening) return m.ready(id, client::ReadinessKind::kAccept);
+      return true;
+    };
+    *out_param(pollable) = host.table().push(PollableResource{ready, std::nullopt}, socket);
+    return WSD_OK;
+  });
+}
+
+int32_t wsd_tcp_shutdown(wsd_host* h, uint32_t socket, uint8_t how) {
+  return abi_call(h, [&](Host& host) -> int32_t {
+    if (how > WSD_SHUTDOWN_BOTH) trap("wasi-socketd: invalid shutdown-type");
+    return code_of(tcp(host, socket).socket.shutdown(static_cast<client::ShutdownType>(how)));
+  });
+}
+
+}  // extern "C"

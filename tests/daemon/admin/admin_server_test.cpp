@@ -1,0 +1,158 @@
+#include "admin/admin_server.h"
+
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "admin/admin_socket_path.h"
+#include "wasi_socketd/admin/v1/admin.grpc.pb.h"
+
+namespace wasi_socketd::daemon {
+namespace {
+
+namespace v1 = admin::v1;
+
+// A daemon stand-in that answers from fixed values; the real backend is tested with the daemon.
+class FixedBackend : public AdminBackend {
+ public:
+  v1::GetStatusResponse status() override {
+    v1::GetStatusResponse status;
+    status.set_version("9.9.9");
+    status.set_sessions(2);
+    return status;
+  }
+  v1::ListSessionsResponse sessions() override { return {}; }
+  v1::ListSocketsResponse sockets(const std::string& tenant) override {
+    last_tenant = tenant;
+    return {};
+  }
+  v1::CheckPolicyResponse check_policy(const std::string& name, const std::string&) override {
+    v1::CheckPolicyResponse response;
+    response.set_error(name);
+    return response;
+  }
+  v1::ReloadPolicyResponse reload_policy() override { return {}; }
+  std::string metrics_text() override { return "x_total 1\n"; }
+  std::string last_tenant;
+};
+
+class AdminServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/admin-server-test-XXXXXX";
+    directory_ = ::mkdtemp(pattern);
+    path_ = directory_ + "/run/broker.admin.sock";
+  }
+  void TearDown() override {
+    server_.stop();
+    ::rmdir((directory_ + "/run").c_str());
+    ::rmdir(directory_.c_str());
+  }
+  std::unique_ptr<v1::Admin::Stub> stub() {
+    return v1::Admin::NewStub(
+        grpc::CreateChannel("unix:" + path_, grpc::InsecureChannelCredentials()));
+  }
+  static grpc::ClientContext* with_deadline(grpc::ClientContext& context) {
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    return &context;
+  }
+
+  FixedBackend backend_;
+  AdminServer server_{backend_};
+  std::string directory_;
+  std::string path_;
+};
+
+TEST_F(AdminServerTest, ServesTheBackendOnARootOnlySocket) {
+  server_.start(path_);
+  struct stat status {};
+  ASSERT_EQ(::stat(path_.c_str(), &status), 0);
+  EXPECT_TRUE(S_ISSOCK(status.st_mode));
+  EXPECT_EQ(status.st_mode & 0777, 0600u);
+
+  grpc::ClientContext context;
+  v1::GetStatusResponse response;
+  ASSERT_TRUE(stub()->GetStatus(with_deadline(context), {}, &response).ok());
+  EXPECT_EQ(response.version(), "9.9.9");
+  EXPECT_EQ(response.sessions(), 2u);
+}
+
+TEST_F(AdminServerTest, ForwardsTenantFilterAndMetrics) {
+  server_.start(path_);
+  auto admin = stub();
+  grpc::ClientContext sockets_context;
+  v1::ListSocketsRequest request;
+  request.set_tenant("alpha");
+  v1::ListSocketsResponse sockets;
+  ASSERT_TRUE(admin->ListSockets(with_deadline(sockets_context), request, &sockets).ok());
+  EXPECT_EQ(backend_.last_tenant, "alpha");
+  grpc::ClientContext metrics_context;
+  v1::GetMetricsResponse metrics;
+  ASSERT_TRUE(admin->GetMetrics(with_deadline(metrics_context), {}, &metrics).ok());
+  EXPECT_EQ(metrics.text(), "x_total 1\n");
+}
+
+TEST_F(AdminServerTest, RejectsOversizedPolicyText) {
+  server_.start(path_);
+  grpc::ClientContext context;
+  v1::CheckPolicyRequest request;
+  request.set_text(std::string(kMaxPolicyTextBytes + 1, '#'));
+  v1::CheckPolicyResponse response;
+  EXPECT_EQ(stub()->CheckPolicy(with_deadline(context), request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AdminServerTest, RefusesPeersThatAreNeitherRootNorTheDaemonUser) {
+  server_.start(path_);
+  ::chmod(path_.c_str(), 0666);  // even with the file opened up, the uid check holds
+  ::chmod(directory_.c_str(), 0755);
+  ::chmod((directory_ + "/run").c_str(), 0755);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    v1::GetStatusResponse response;
+    const bool ok = stub()->GetStatus(&context, {}, &response).ok();
+    ::_exit(ok ? 1 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "an unprivileged peer got an answer (3: setuid failed)";
+}
+
+TEST_F(AdminServerTest, ReplacesAStaleSocketFileButNotALiveOne) {
+  server_.start(path_);
+  AdminServer second(backend_);
+  EXPECT_THROW(second.start(path_), std::system_error);
+  server_.stop();
+  EXPECT_NE(::access(path_.c_str(), F_OK), 0) << "stop() removes the socket file";
+
+  // A socket file left behind by a crash (nobody listening) is replaced.
+  const int stale = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path_.c_str(), sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(stale, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ::close(stale);
+  server_.start(path_);
+  grpc::ClientContext context;
+  v1::GetStatusResponse response;
+  EXPECT_TRUE(stub()->GetStatus(with_deadline(context), {}, &response).ok());
+}
+
+TEST(AdminSocketPathTest, LivesNextToTheBrokerSocket) {
+  EXPECT_EQ(admin_socket_path_for("/run/wasi-socketd/wasi-socketd.sock"),
+            "/run/wasi-socketd/wasi-socketd.admin.sock");
+  EXPECT_EQ(admin_socket_path_for("/tmp/broker"), "/tmp/broker.admin.sock");
+}
+
+}  // namespace
+}  // namespace wasi_socketd::daemon

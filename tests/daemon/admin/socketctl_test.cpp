@@ -1,0 +1,158 @@
+// wasi-socketctl against a live daemon: every subcommand, as an operator would run it.
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "http_get.h"
+#include "supervised_daemon.h"
+#include "wasi_socketd/v1/session.grpc.pb.h"
+#include "wasi_socketd/v1/tcp.grpc.pb.h"
+
+namespace wasi_socketd::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct CtlResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CtlResult socketctl(const std::string& admin_socket, const std::string& args) {
+  const std::string command =
+      std::string(WASI_SOCKETCTL_BINARY) + " --admin-socket " + admin_socket + " " + args + " 2>&1";
+  CtlResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+    result.output.append(buffer, n);
+  }
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class SocketctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(daemon_.manager().wait_for("READY=1", 10s)); }
+
+  // A client connection with one bound TCP socket, as a tenant would hold it.
+  struct Client {
+    std::shared_ptr<grpc::Channel> channel;
+    grpc::ClientContext attach_context;
+    std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach;
+    std::uint64_t socket_id = 0;
+    ~Client() { attach_context.TryCancel(); }
+  };
+  std::unique_ptr<Client> connect_client_with_socket() {
+    auto client = std::make_unique<Client>();
+    client->channel = grpc::CreateChannel(daemon_.target(), grpc::InsecureChannelCredentials());
+    client->attach = v1::Session::NewStub(client->channel)->Attach(&client->attach_context);
+    v1::ServerFrame opened;
+    EXPECT_TRUE(client->attach->Read(&opened));
+    grpc::ClientContext create_context;
+    v1::CreateTcpSocketRequest create;
+    create.set_family(v1::IP_ADDRESS_FAMILY_IPV4);
+    v1::CreateTcpSocketResponse created;
+    EXPECT_TRUE(v1::TcpCreateSocket::NewStub(client->channel)
+                    ->CreateTcpSocket(&create_context, create, &created)
+                    .ok());
+    client->socket_id = created.socket_id();
+    return client;
+  }
+
+  SupervisedDaemon daemon_;
+};
+
+TEST_F(SocketctlTest, StatusShowsListenerAdminSocketAndCounts) {
+  const auto client = connect_client_with_socket();
+  const auto result = socketctl(daemon_.admin_socket_path(), "status");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "running")) << result.output;
+  EXPECT_TRUE(contains(result.output, daemon_.listen_path())) << result.output;
+  EXPECT_TRUE(contains(result.output, "pid:")) << result.output;
+  EXPECT_TRUE(contains(result.output, "sessions:       1")) << result.output;
+  EXPECT_TRUE(contains(result.output, "sockets:        1")) << result.output;
+}
+
+TEST_F(SocketctlTest, SessionsListsTheClientWithItsKernelCredentials) {
+  const auto client = connect_client_with_socket();
+  const auto result = socketctl(daemon_.admin_socket_path(), "--json sessions");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "\"pid\": " + std::to_string(::getpid()))) << result.output;
+  EXPECT_TRUE(contains(result.output, "\"uid\": " + std::to_string(::getuid()))) << result.output;
+  EXPECT_TRUE(contains(result.output, "\"sockets\": \"1\"")) << result.output;
+}
+
+TEST_F(SocketctlTest, SocketsListsEachSocketAndFiltersByTenant) {
+  const auto client = connect_client_with_socket();
+  const auto all = socketctl(daemon_.admin_socket_path(), "sockets");
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_TRUE(contains(all.output, std::to_string(client->socket_id))) << all.output;
+  EXPECT_TRUE(contains(all.output, "tcp")) << all.output;
+  EXPECT_TRUE(contains(all.output, "unbound")) << all.output;
+  const auto other = socketctl(daemon_.admin_socket_path(), "sockets --tenant no-such-tenant");
+  ASSERT_EQ(other.exit_code, 0) << other.output;
+  EXPECT_FALSE(contains(other.output, std::to_string(client->socket_id))) << other.output;
+}
+
+TEST_F(SocketctlTest, StatsShowsSessionAndSocketMetrics) {
+  const auto client = connect_client_with_socket();
+  const auto result = socketctl(daemon_.admin_socket_path(), "stats");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "wasi_socketd_sessions{tenant=")) << result.output;
+  EXPECT_TRUE(contains(result.output, "wasi_socketd_sockets{tenant=")) << result.output;
+  EXPECT_TRUE(contains(result.output, "wasi_socketd_sockets_created_total{")) << result.output;
+  EXPECT_FALSE(contains(result.output, "# TYPE")) << "stats prints samples only";
+  const auto raw = socketctl(daemon_.admin_socket_path(), "stats --raw");
+  EXPECT_TRUE(contains(raw.output, "# TYPE wasi_socketd_sessions gauge")) << raw.output;
+}
+
+TEST_F(SocketctlTest, PolicyCheckAcceptsAGoodFileAndPointsAtTheErrorInABadOne) {
+  const std::string good = daemon_.directory() + "/good.toml";
+  const std::string bad = daemon_.directory() + "/bad.toml";
+  std::ofstream(good) << "[[tenant]]\nname = \"alpha\"\n";
+  std::ofstream(bad) << "[[tenant]]\nname = \"alpha\"\nbogus_key = 1\n";
+  const auto accepted = socketctl(daemon_.admin_socket_path(), "policy check " + good);
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+  const auto rejected = socketctl(daemon_.admin_socket_path(), "policy check " + bad);
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.output;
+  EXPECT_TRUE(contains(rejected.output, bad + ":3:")) << rejected.output;
+}
+
+TEST_F(SocketctlTest, PolicyReloadAnswersWithThePolicyInForce) {
+  const auto result = socketctl(daemon_.admin_socket_path(), "policy reload");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "policy:")) << result.output;
+}
+
+TEST_F(SocketctlTest, UnreachableDaemonExitsWithThree) {
+  const auto result = socketctl(daemon_.directory() + "/nothing.sock", "--timeout 2 status");
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_TRUE(contains(result.output, "cannot reach wasi-socketd")) << result.output;
+}
+
+TEST_F(SocketctlTest, MetricsOverLoopbackHttpWhenConfigured) {
+  SupervisedDaemon with_http({.extra_args = {"--metrics-http", "127.0.0.1:0"}});
+  ASSERT_TRUE(with_http.manager().wait_for("READY=1", 10s));
+  const auto status = socketctl(with_http.admin_socket_path(), "--json status");
+  const auto at = status.output.find("\"metrics_http\": \"127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << status.output;
+  const auto address = status.output.substr(at + 17, status.output.find('"', at + 17) - at - 17);
+  const auto port = address.substr(address.rfind(':') + 1);
+  const auto reply =
+      http_exchange(static_cast<unsigned short>(std::stoi(port)), "GET /metrics HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(contains(reply, "200 OK")) << reply;
+  EXPECT_TRUE(contains(reply, "wasi_socketd_start_time_seconds")) << reply;
+}
+
+}  // namespace
+}  // namespace wasi_socketd::testing

@@ -1,0 +1,47 @@
+#include "audit/json_line.h"
+
+#include <gtest/gtest.h>
+
+namespace wasi_socketd::audit {
+namespace {
+
+TEST(JsonLine, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(json_escape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\u000ad\\u0001");
+}
+
+TEST(JsonLine, KeepsValidUtf8AndReplacesInvalidBytes) {
+  EXPECT_EQ(json_escape("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(json_escape("bad\xff\xc3"), "bad\\ufffd\\ufffd");
+}
+
+TEST(JsonLine, HasEveryFieldOfADecision) {
+  AuditEvent event;
+  event.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123));
+  event.tenant = "web";
+  event.uid = 1001;
+  event.gid = 1002;
+  event.pid = 42;
+  event.operation = "tcp.connect";
+  event.address = "10.0.0.1:80";
+  event.rule = "web.tcp.connect[0]";
+  event.outcome = Outcome::deny;
+  EXPECT_EQ(to_json_line(event),
+            "{\"time\":\"2023-11-14T22:13:20.123Z\",\"tenant\":\"web\",\"uid\":1001,\"gid\":1002,"
+            "\"pid\":42,\"operation\":\"tcp.connect\",\"address\":\"10.0.0.1:80\","
+            "\"rule\":\"web.tcp.connect[0]\",\"outcome\":\"deny\"}");
+}
+
+TEST(JsonLine, NamesAndSuppressedCountsAppearOnlyWhenSet) {
+  AuditEvent event;
+  event.operation = "name_lookup";
+  event.name = "example.com";
+  event.outcome = Outcome::allow;
+  event.suppressed = 7;
+  const std::string line = to_json_line(event);
+  EXPECT_NE(line.find("\"name\":\"example.com\""), std::string::npos);
+  EXPECT_EQ(line.find("\"address\""), std::string::npos);
+  EXPECT_NE(line.find("\"outcome\":\"allow\",\"suppressed\":7}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::audit

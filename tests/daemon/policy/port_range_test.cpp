@@ -1,0 +1,36 @@
+#include "policy/port_range.h"
+
+#include <gtest/gtest.h>
+
+namespace wasi_socketd::policy {
+namespace {
+
+TEST(PortRange, SingleAndRange) {
+  EXPECT_TRUE(PortRange::parse("443")->contains(443));
+  EXPECT_FALSE(PortRange::parse("443")->contains(444));
+  const auto range = PortRange::parse("8000-8999");
+  ASSERT_TRUE(range);
+  EXPECT_TRUE(range->contains(8000));
+  EXPECT_TRUE(range->contains(8999));
+  EXPECT_FALSE(range->contains(9000));
+  EXPECT_EQ(range->to_string(), "8000-8999");
+}
+
+TEST(PortRange, RejectsOutOfRangeReversedAndGarbage) {
+  for (const char* bad : {"", "65536", "10-5", "-5", "5-", "a", "1-2-3", " 80"}) {
+    EXPECT_FALSE(PortRange::parse(bad)) << bad;
+  }
+  EXPECT_FALSE(PortRange::single(-1));
+  EXPECT_FALSE(PortRange::single(70000));
+  EXPECT_TRUE(PortRange::single(65535));
+}
+
+TEST(PortRange, PrivilegedPortsAreOneTo1023) {
+  EXPECT_FALSE(is_privileged_port(0));
+  EXPECT_TRUE(is_privileged_port(1));
+  EXPECT_TRUE(is_privileged_port(1023));
+  EXPECT_FALSE(is_privileged_port(1024));
+}
+
+}  // namespace
+}  // namespace wasi_socketd::policy

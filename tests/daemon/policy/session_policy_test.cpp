@@ -1,0 +1,284 @@
+// The socket core's hook as a session sees it: every rule kind allowed and denied, IPv4 and
+// IPv6, implicit binds, privileged ports, resolved names, switches, quotas, and the audit lines.
+#include "policy/session_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "audit_capture.h"
+#include "policy/policy_loader.h"
+#include "policy/tenancy.h"
+
+namespace wasi_socketd::policy {
+namespace {
+
+using sockets::Protocol;
+using sockets::SocketAddress;
+using sockets::Use;
+
+SocketAddress at(const char* ip, uint16_t port) {
+  return {boost::asio::ip::make_address(ip), port};
+}
+
+constexpr const char* kPolicy = R"(
+[[tenant]]
+name = "t"
+uids = [1000]
+
+[tenant.quotas]
+sockets = 2
+connections_per_second = 1
+buffered_bytes = 1000
+
+[tenant.tcp]
+[[tenant.tcp.bind]]
+addresses = ["127.0.0.1", "::1"]
+[[tenant.tcp.bind]]
+name = "implicit"
+addresses = ["unspecified"]
+ports = [0]
+[[tenant.tcp.bind]]
+name = "lend-80"
+addresses = ["127.0.0.1", "::1"]
+ports = [80]
+privileged = true
+[[tenant.tcp.listen]]
+addresses = ["127.0.0.1", "::1"]
+ports = ["1024-65535"]
+[[tenant.tcp.accept]]
+action = "deny"
+addresses = ["127.0.0.2"]
+[[tenant.tcp.accept]]
+addresses = ["127.0.0.0/8", "::1"]
+[[tenant.tcp.connect]]
+name = "no-ssh"
+action = "deny"
+ports = [22]
+[[tenant.tcp.connect]]
+addresses = ["10.0.0.0/8", "fd00::/8"]
+
+[tenant.udp]
+[[tenant.udp.bind]]
+addresses = ["unspecified"]
+ports = [0]
+[[tenant.udp.send]]
+addresses = ["192.0.2.0/24", "2001:db8::/32"]
+ports = [53]
+[[tenant.udp.receive]]
+addresses = ["192.0.2.53", "2001:db8::53"]
+
+[tenant.name_lookup]
+allow = ["*.example.com"]
+connect_resolved = true
+connect_resolved_ports = [443]
+)";
+
+class SessionPolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LoadResult loaded = parse_policy(kPolicy, "t.toml");
+    ASSERT_TRUE(loaded.ok()) << loaded.error->to_string();
+    tenancy_ = Tenancy::create(loaded.policy, "", audit_.log()).tenancy;
+    ASSERT_TRUE(tenancy_);
+    Admission admission = tenancy_->admit({1000, 100, 77, "main"});
+    ASSERT_TRUE(admission.session) << admission.refusal;
+    session_ = admission.session;
+  }
+
+  bool allows(Protocol protocol, Use use, const SocketAddress& address) {
+    return session_->allows(protocol, use, address);
+  }
+
+  AuditCapture audit_;
+  std::shared_ptr<Tenancy> tenancy_;
+  std::shared_ptr<SessionPolicy> session_;
+};
+
+TEST_F(SessionPolicyTest, TcpBindAllowAndDenyBothFamilies) {
+  EXPECT_TRUE(allows(Protocol::tcp, Use::bind, at("127.0.0.1", 8080)));
+  EXPECT_TRUE(allows(Protocol::tcp, Use::bind, at("::1", 8080)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::bind, at("192.0.2.1", 8080)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::bind, at("2001:db8::1", 8080)));
+}
+
+TEST_F(SessionPolicyTest, ImplicitBindIsAskedAsUnspecifiedPortZero) {
+  EXPECT_TRUE(
+      allows(Protocol::tcp, Use::bind, sockets::unspecified_address(sockets::Family::ipv4)));
+  EXPECT_TRUE(
+      allows(Protocol::tcp, Use::bind, sockets::unspecified_address(sockets::Family::ipv6)));
+  EXPECT_TRUE(
+      allows(Protocol::udp, Use::bind, sockets::unspecified_address(sockets::Family::ipv6)));
+  // An explicit wildcard bind to a fixed port is not an implicit bind.
+  EXPECT_FALSE(allows(Protocol::tcp, Use::bind, at("0.0.0.0", 8080)));
+}
+
+TEST_F(SessionPolicyTest, PrivilegedPortOnlyWhereLent) {
+  EXPECT_TRUE(allows(Protocol::tcp, Use::bind, at("127.0.0.1", 80)));
+  EXPECT_TRUE(allows(Protocol::tcp, Use::bind, at("::1", 80)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::bind, at("127.0.0.1", 443)));
+  EXPECT_TRUE(has(audit_.last(), "\"rule\":\"privileged-port\""));
+}
+
+TEST_F(SessionPolicyTest, TcpListen) {
+  EXPECT_TRUE(allows(Protocol::tcp, Use::listen, at("::1", 5000)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::listen, at("::1", 80)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::listen, at("0.0.0.0", 5000)));
+}
+
+TEST_F(SessionPolicyTest, TcpAcceptChecksThePeer) {
+  EXPECT_TRUE(allows(Protocol::tcp, Use::accept, at("127.0.0.1", 40000)));
+  EXPECT_TRUE(allows(Protocol::tcp, Use::accept, at("::1", 40000)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::accept, at("127.0.0.2", 40000)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::accept, at("2001:db8::1", 40000)));
+}
+
+TEST_F(SessionPolicyTest, TcpConnectDenyRuleBeforeAllow) {
+  EXPECT_TRUE(allows(Protocol::tcp, Use::connect, at("10.1.2.3", 443)));
+  EXPECT_TRUE(allows(Protocol::tcp, Use::connect, at("fd00::1", 443)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("10.1.2.3", 22)));
+  EXPECT_TRUE(has(audit_.last(), "\"rule\":\"no-ssh\""));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("11.0.0.1", 443)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("2001:db8::1", 443)));
+}
+
+TEST_F(SessionPolicyTest, UdpSendAndConnectedRemote) {
+  EXPECT_TRUE(allows(Protocol::udp, Use::send, at("192.0.2.53", 53)));
+  EXPECT_TRUE(allows(Protocol::udp, Use::send, at("2001:db8::53", 53)));
+  EXPECT_FALSE(allows(Protocol::udp, Use::send, at("192.0.2.53", 54)));
+  EXPECT_FALSE(allows(Protocol::udp, Use::send, at("198.51.100.1", 53)));
+  // stream(remote) fixes where every datagram goes: judged by the send rules.
+  EXPECT_TRUE(allows(Protocol::udp, Use::connect, at("192.0.2.53", 53)));
+  EXPECT_FALSE(allows(Protocol::udp, Use::connect, at("198.51.100.1", 53)));
+}
+
+TEST_F(SessionPolicyTest, UdpReceiveChecksTheSource) {
+  EXPECT_TRUE(allows(Protocol::udp, Use::receive, at("192.0.2.53", 53)));
+  EXPECT_TRUE(allows(Protocol::udp, Use::receive, at("2001:db8::53", 53)));
+  EXPECT_FALSE(allows(Protocol::udp, Use::receive, at("192.0.2.54", 53)));
+}
+
+TEST_F(SessionPolicyTest, UsesTheOtherProtocolHasNoRulesFor) {
+  EXPECT_FALSE(allows(Protocol::udp, Use::listen, at("127.0.0.1", 5000)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::send, at("10.0.0.1", 5000)));
+}
+
+TEST_F(SessionPolicyTest, DenialsAreAuditedWithWhoWhatAndWhy) {
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("2001:db8::7", 443)));
+  const std::string line = audit_.last();
+  EXPECT_TRUE(has(line, "\"tenant\":\"t\",\"uid\":1000,\"gid\":100,\"pid\":77")) << line;
+  EXPECT_TRUE(has(line, "\"operation\":\"tcp.connect\",\"address\":\"[2001:db8::7]:443\"")) << line;
+  EXPECT_TRUE(has(line, "\"rule\":\"default-deny\",\"outcome\":\"deny\"")) << line;
+}
+
+TEST_F(SessionPolicyTest, GrantsAreNotAuditedUnlessTheTenantAsks) {
+  const auto before = audit_.lines().size();
+  EXPECT_TRUE(allows(Protocol::tcp, Use::connect, at("10.0.0.1", 443)));
+  EXPECT_EQ(audit_.lines().size(), before);
+}
+
+TEST_F(SessionPolicyTest, NameLookupAllowListWithWildcards) {
+  EXPECT_TRUE(session_->allows_lookup("api.example.com"));
+  EXPECT_FALSE(session_->allows_lookup("example.com"));
+  EXPECT_FALSE(session_->allows_lookup("evil.org"));
+  EXPECT_TRUE(has(audit_.last(), "\"operation\":\"name_lookup\",\"name\":\"evil.org\""));
+  EXPECT_TRUE(session_->allows_lookup("192.0.2.1"));  // literal: no DNS involved
+}
+
+TEST_F(SessionPolicyTest, ResolvedAddressesBecomeConnectableOnTheirPorts) {
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
+  session_->remember_resolved("api.example.com", {boost::asio::ip::make_address("198.51.100.7")});
+  EXPECT_TRUE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
+  EXPECT_TRUE(allows(Protocol::udp, Use::send, at("198.51.100.7", 443)));
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 8443)));  // port not lent
+  // An explicit deny still wins over a resolved name.
+  session_->remember_resolved("ssh.example.com", {boost::asio::ip::make_address("198.51.100.8")});
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.8", 22)));
+  // Not for binds or accepts.
+  EXPECT_FALSE(allows(Protocol::tcp, Use::accept, at("198.51.100.7", 443)));
+}
+
+TEST_F(SessionPolicyTest, ResolvedMemoryIsPerSession) {
+  session_->remember_resolved("api.example.com", {boost::asio::ip::make_address("198.51.100.7")});
+  auto other = tenancy_->admit({1000, 100, 78, "main"}).session;
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(other->allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
+}
+
+TEST_F(SessionPolicyTest, SocketQuotaSharedByTheTenantsSessions) {
+  auto first = session_->open_socket(Protocol::tcp);
+  ASSERT_TRUE(first.ok());
+  auto other = tenancy_->admit({1000, 100, 78, "main"}).session;
+  auto second = other->open_socket(Protocol::udp);
+  ASSERT_TRUE(second.ok());
+  auto third = session_->open_socket(Protocol::tcp);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error(), sockets::ErrorCode::new_socket_limit);
+  EXPECT_TRUE(has(audit_.last(), "\"rule\":\"quota.sockets\""));
+  { TenantUsage::Lease closed = std::move(first.value()); }  // the socket closed
+  EXPECT_TRUE(session_->open_socket(Protocol::tcp).ok());
+}
+
+TEST_F(SessionPolicyTest, ConnectionRateAndBufferQuotas) {
+  EXPECT_TRUE(session_->try_new_connection());
+  EXPECT_FALSE(session_->try_new_connection());
+  auto held = session_->try_buffer(800);
+  EXPECT_TRUE(held);
+  EXPECT_FALSE(session_->try_buffer(201));
+}
+
+TEST_F(SessionPolicyTest, CapabilitiesFollowTheSwitches) {
+  const Capabilities caps = session_->capabilities();
+  EXPECT_TRUE(caps.tcp);
+  EXPECT_TRUE(caps.udp);
+  EXPECT_TRUE(caps.name_lookup);
+}
+
+TEST(SessionPolicySwitches, SwitchedOffProtocolsAndLookups) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy(
+      "[[tenant]]\nname = \"sealed\"\n[tenant.tcp]\nenabled = false\n[tenant.name_lookup]\nenabled "
+      "= false\n",
+      "s.toml");
+  ASSERT_TRUE(loaded.ok());
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  auto session = tenancy->admit({5, 5, 5, "main"}).session;
+  ASSERT_TRUE(session);
+  auto tcp = session->open_socket(Protocol::tcp);
+  ASSERT_FALSE(tcp.ok());
+  EXPECT_EQ(tcp.error(), sockets::ErrorCode::access_denied);
+  EXPECT_TRUE(has(audit.last(), "\"operation\":\"tcp.create\""));
+  auto udp = session->open_socket(Protocol::udp);  // no [tenant.udp] at all
+  ASSERT_FALSE(udp.ok());
+  EXPECT_EQ(udp.error(), sockets::ErrorCode::access_denied);
+  EXPECT_FALSE(session->allows_lookup("localhost"));
+  EXPECT_FALSE(session->allows_lookup("127.0.0.1"));
+  EXPECT_EQ(session->capabilities().tcp, false);
+}
+
+TEST(SessionPolicyGrants, LoggedWhenTheTenantAsks) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy(
+      "[[tenant]]\nname = \"loud\"\nlog_grants = true\n[tenant.tcp]\n[[tenant.tcp.connect]]\n",
+      "g.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error->to_string();
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  auto session = tenancy->admit({5, 5, 5, "main"}).session;
+  EXPECT_TRUE(has(audit.last(), "\"operation\":\"session.open\""));
+  EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("203.0.113.1", 80)));
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"loud.tcp.connect[0]\",\"outcome\":\"allow\""));
+}
+
+TEST(SessionPolicyAuditBudget, FloodsAreSuppressedAndCounted) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy("[[tenant]]\nname = \"f\"\n[tenant.udp]\n", "f.toml");
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  auto session = tenancy->admit({5, 5, 5, "main"}).session;
+  for (uint64_t i = 0; i < SessionPolicy::kAuditBurst + 500; ++i) {
+    ASSERT_FALSE(session->allows(Protocol::udp, Use::receive, at("203.0.113.1", 53)));
+  }
+  const auto lines = audit.lines().size();
+  EXPECT_GE(lines, SessionPolicy::kAuditBurst);
+  EXPECT_LT(lines, SessionPolicy::kAuditBurst + 500);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::policy

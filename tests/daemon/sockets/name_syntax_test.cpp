@@ -1,0 +1,44 @@
+#include "sockets/name_syntax.h"
+
+#include <gtest/gtest.h>
+
+namespace wasi_socketd::sockets {
+namespace {
+
+std::string literal_of(std::string_view name) {
+  auto parsed = parse_lookup_name(name);
+  if (!parsed) return "error";
+  auto* ip = std::get_if<boost::asio::ip::address>(&*parsed);
+  return ip ? ip->to_string() : "name";
+}
+
+TEST(LookupNameSyntax, IpLiteralsAreAddresses) {
+  EXPECT_EQ(literal_of("0.0.0.0"), "0.0.0.0");
+  EXPECT_EQ(literal_of("127.0.0.1"), "127.0.0.1");
+  EXPECT_EQ(literal_of("::"), "::");
+  EXPECT_EQ(literal_of("::1"), "::1");
+  EXPECT_EQ(literal_of("[::]"), "::");
+  EXPECT_EQ(literal_of("2001:0db8:0:0:0:0:0:0"), "2001:db8::");
+}
+
+TEST(LookupNameSyntax, HostNamesAreNormalised) {
+  auto parsed = parse_lookup_name("LocalHost.");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(std::get<std::string>(*parsed), "localhost");
+  EXPECT_EQ(literal_of("example.com"), "name");
+  EXPECT_EQ(literal_of("a_b.example-1.org"), "name");
+}
+
+TEST(LookupNameSyntax, MalformedNamesAreInvalidArgument) {
+  for (const char* name : {"", "a..b", ".a", "-a.com", "a-.com", "a b", "a/b", "[127.0.0.1]",
+                           "[::1", "exa\xc3\xa9mple.com", "a:b", "http://a"}) {
+    auto parsed = parse_lookup_name(name);
+    ASSERT_FALSE(parsed) << name;
+    EXPECT_EQ(parsed.error(), ErrorCode::invalid_argument) << name;
+  }
+  EXPECT_FALSE(parse_lookup_name(std::string(64, 'a') + ".com"));
+  EXPECT_FALSE(parse_lookup_name(std::string(256, 'a')));
+}
+
+}  // namespace
+}  // namespace wasi_socketd::sockets

@@ -1,0 +1,123 @@
+// CONFORMANCE.md "TCP options": defaults, zero refused, extremes clamped, exact read-back,
+// inheritance by accepted sockets.
+#include "wasi_guest/fixtures.h"
+
+static void defaults_readable(ip_family f) {
+  tcp_socket s;
+  EXPECT_OK(tcp_create(f, &s));
+  bool keep_alive;
+  uint64_t idle, interval, rcvbuf, sndbuf;
+  uint32_t count;
+  uint8_t hops;
+  EXPECT_OK(tcp_keep_alive_enabled(s, &keep_alive));
+  EXPECT_OK(tcp_keep_alive_idle_time(s, &idle));
+  EXPECT_OK(tcp_keep_alive_interval(s, &interval));
+  EXPECT_OK(tcp_keep_alive_count(s, &count));
+  EXPECT_OK(tcp_hop_limit(s, &hops));
+  EXPECT_OK(tcp_receive_buffer_size(s, &rcvbuf));
+  EXPECT_OK(tcp_send_buffer_size(s, &sndbuf));
+  EXPECT_TRUE(idle > 0, "keep-alive-idle-time default is 0");
+  EXPECT_TRUE(interval > 0, "keep-alive-interval default is 0");
+  EXPECT_TRUE(count > 0, "keep-alive-count default is 0");
+  EXPECT_TRUE(hops > 0, "hop-limit default is 0");
+  EXPECT_TRUE(rcvbuf > 0, "receive-buffer-size default is 0");
+  EXPECT_TRUE(sndbuf > 0, "send-buffer-size default is 0");
+  tcp_drop(s);
+}
+
+static void zero_invalid(ip_family f) {
+  tcp_socket s;
+  EXPECT_OK(tcp_create(f, &s));
+  EXPECT_NET(tcp_set_listen_backlog_size(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_keep_alive_idle_time(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_keep_alive_interval(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_keep_alive_count(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_hop_limit(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_receive_buffer_size(s, 0), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(tcp_set_send_buffer_size(s, 0), ERR_INVALID_ARGUMENT);
+  tcp_drop(s);
+}
+
+static void largest_clamped(ip_family f) {
+  tcp_socket s;
+  EXPECT_OK(tcp_create(f, &s));
+  EXPECT_OK(tcp_set_listen_backlog_size(s, UINT64_MAX));
+  EXPECT_OK(tcp_set_keep_alive_idle_time(s, UINT64_MAX));
+  EXPECT_OK(tcp_set_keep_alive_interval(s, UINT64_MAX));
+  EXPECT_OK(tcp_set_keep_alive_count(s, UINT32_MAX));
+  EXPECT_OK(tcp_set_hop_limit(s, UINT8_MAX));
+  EXPECT_OK(tcp_set_receive_buffer_size(s, UINT64_MAX));
+  EXPECT_OK(tcp_set_send_buffer_size(s, UINT64_MAX));
+  tcp_drop(s);
+}
+
+// Sets the floor's read-back values on s.
+static void set_42(tcp_socket s) {
+  EXPECT_OK(tcp_set_keep_alive_enabled(s, true));
+  EXPECT_OK(tcp_set_keep_alive_idle_time(s, 42 * NS_PER_S));
+  EXPECT_OK(tcp_set_keep_alive_interval(s, 42 * NS_PER_S));
+  EXPECT_OK(tcp_set_keep_alive_count(s, 42));
+  EXPECT_OK(tcp_set_hop_limit(s, 42));
+  EXPECT_OK(tcp_set_receive_buffer_size(s, 0x10000));
+  EXPECT_OK(tcp_set_send_buffer_size(s, 0x10000));
+}
+
+static void expect_42(tcp_socket s) {
+  bool keep_alive;
+  uint64_t u64;
+  uint32_t count;
+  uint8_t hops;
+  EXPECT_OK(tcp_keep_alive_enabled(s, &keep_alive));
+  EXPECT_TRUE(keep_alive, "keep-alive-enabled reads false");
+  EXPECT_OK(tcp_keep_alive_idle_time(s, &u64));
+  EXPECT_TRUE(u64 == 42 * NS_PER_S, "keep-alive-idle-time reads %llu ns", (unsigned long long)u64);
+  EXPECT_OK(tcp_keep_alive_interval(s, &u64));
+  EXPECT_TRUE(u64 == 42 * NS_PER_S, "keep-alive-interval reads %llu ns", (unsigned long long)u64);
+  EXPECT_OK(tcp_keep_alive_count(s, &count));
+  EXPECT_TRUE(count == 42, "keep-alive-count reads %u", count);
+  EXPECT_OK(tcp_hop_limit(s, &hops));
+  EXPECT_TRUE(hops == 42, "hop-limit reads %u", hops);
+  EXPECT_OK(tcp_receive_buffer_size(s, &u64));
+  EXPECT_TRUE(u64 == 0x10000, "receive-buffer-size reads %llu", (unsigned long long)u64);
+  EXPECT_OK(tcp_send_buffer_size(s, &u64));
+  EXPECT_TRUE(u64 == 0x10000, "send-buffer-size reads %llu", (unsigned long long)u64);
+}
+
+static void read_back_exact(ip_family f) {
+  tcp_socket s;
+  EXPECT_OK(tcp_create(f, &s));
+  set_42(s);
+  if (check_failed()) return;
+  expect_42(s);
+  if (check_failed()) return;
+  bool keep_alive = true;
+  EXPECT_OK(tcp_set_keep_alive_enabled(s, false));
+  EXPECT_OK(tcp_keep_alive_enabled(s, &keep_alive));
+  EXPECT_TRUE(!keep_alive, "keep-alive-enabled reads true after turning it off");
+  tcp_drop(s);
+}
+
+static void inherited_by_accepted(ip_family f) {
+  tcp_socket listener, client, server;
+  sock_addr addr;
+  if (!tcp_loopback_listener(f, &listener, &addr)) return;
+  set_42(listener);  // after listen: the next accepted socket must carry these
+  if (check_failed()) return;
+  EXPECT_OK(tcp_create(f, &client));
+  EXPECT_OK(tcp_connect(client, test_network(), addr, NULL, NULL));
+  EXPECT_OK(tcp_accept_blocking(listener, &server, NULL, NULL));
+  expect_42(server);
+  tcp_drop(server);
+  tcp_drop(client);
+  tcp_drop(listener);
+}
+
+int main(void) {
+  check_init();
+  RUN_BOTH_FAMILIES("tcp_options.defaults_readable", defaults_readable);
+  RUN_BOTH_FAMILIES("tcp_options.zero_invalid", zero_invalid);
+  RUN_BOTH_FAMILIES("tcp_options.largest_values_clamped", largest_clamped);
+  RUN_BOTH_FAMILIES("tcp_options.read_back_exact", read_back_exact);
+  RUN_BOTH_FAMILIES("tcp_options.inherited_by_accepted", inherited_by_accepted);
+  return check_finish();
+}

@@ -1,0 +1,174 @@
+// CONFORMANCE.md "UDP" streams: check-send, ordering, the sample application, send errors and
+// receive(0).
+#include <stdlib.h>
+
+#include "wasi_guest/fixtures.h"
+
+typedef struct {
+  udp_socket sock;
+  sock_addr addr;
+  incoming_datagram_stream in;
+  outgoing_datagram_stream out;
+} udp_end;
+
+// A loopback socket with its streams; `remote` NULL for an unconnected one.
+static bool udp_end_open(ip_family f, const sock_addr* remote, udp_end* e) {
+  if (!udp_loopback_socket(f, &e->sock, &e->addr)) return false;
+  SETUP_OK(udp_stream(e->sock, remote, &e->in, &e->out));
+  return true;
+}
+
+static void udp_end_close(udp_end* e) {
+  udp_incoming_drop(e->in);
+  udp_outgoing_drop(e->out);
+  udp_drop(e->sock);
+}
+
+static void expect_datagram(incoming_datagram_stream in, const char* text, const sock_addr* from) {
+  datagram d;
+  EXPECT_OK(udp_receive_one(in, &d));
+  uint32_t len = (uint32_t)strlen(text);
+  EXPECT_TRUE(d.data.len == len && memcmp(d.data.data, text, len) == 0,
+              "received %u bytes, expected \"%s\"", d.data.len, text);
+  EXPECT_TRUE(addr_equal(&d.remote, from), "datagram from port %u, expected port %u", d.remote.port,
+              from->port);
+  bytes_free(&d.data);
+}
+
+static void check_send_and_order(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  uint64_t permit = 0, sent = 0;
+  pollable p = udp_outgoing_subscribe(client.out);
+  EXPECT_TRUE(ready_within(p, WAIT_LIMIT_NS), "outgoing stream never ready");
+  pollable_drop(p);
+  EXPECT_OK(udp_check_send(client.out, &permit));
+  EXPECT_TRUE(permit >= 2, "check-send permits %llu", (unsigned long long)permit);
+  out_datagram two[2] = {{"1", 1, NULL}, {"2", 1, NULL}};
+  EXPECT_OK(udp_send(client.out, two, 2, &sent));
+  EXPECT_TRUE(sent == 2, "send returned %llu", (unsigned long long)sent);
+  expect_datagram(server.in, "1", &client.addr);
+  expect_datagram(server.in, "2", &client.addr);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
+static void sample_application(ip_family f) {
+  static const char message[] = "Hello, world!";
+  udp_end server, connected, unconnected;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &connected) ||
+      !udp_end_open(f, NULL, &unconnected))
+    return;
+  EXPECT_OK(udp_send_one(connected.out, "", 0, NULL));
+  EXPECT_OK(udp_send_one(connected.out, message, sizeof message - 1, &server.addr));
+  expect_datagram(server.in, "", &connected.addr);
+  expect_datagram(server.in, message, &connected.addr);
+  EXPECT_OK(udp_send_one(unconnected.out, message, sizeof message - 1, &server.addr));
+  expect_datagram(server.in, message, &unconnected.addr);
+  udp_end_close(&unconnected);
+  udp_end_close(&connected);
+  udp_end_close(&server);
+}
+
+static void datagram_too_large(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  enum { TOO_LARGE = 70000 };
+  char* big = calloc(1, TOO_LARGE);
+  EXPECT_NET(udp_send_one(client.out, big, TOO_LARGE, NULL), ERR_DATAGRAM_TOO_LARGE);
+  free(big);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
+static void remote_differs_from_peer(ip_family f) {
+  udp_end server, other, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, NULL, &other) ||
+      !udp_end_open(f, &server.addr, &client))
+    return;
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &other.addr), ERR_INVALID_ARGUMENT);
+  udp_end_close(&client);
+  udp_end_close(&other);
+  udp_end_close(&server);
+}
+
+static void no_remote_unconnected(ip_family f) {
+  udp_end client;
+  if (!udp_end_open(f, NULL, &client)) return;
+  EXPECT_NET(udp_send_one(client.out, "x", 1, NULL), ERR_INVALID_ARGUMENT);
+  udp_end_close(&client);
+}
+
+static void receive_zero_empty(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  EXPECT_OK(udp_send_one(client.out, "pending", 7, NULL));
+  pollable p = udp_incoming_subscribe(server.in);
+  EXPECT_TRUE(ready_within(p, WAIT_LIMIT_NS), "datagram never arrived");
+  pollable_drop(p);
+  datagram* list = NULL;
+  uint32_t count = 99;
+  EXPECT_OK(udp_receive(server.in, 0, &list, &count));
+  datagrams_free(list, count);
+  EXPECT_TRUE(count == 0, "receive(0) returned %u datagrams", count);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
+static void send_empty_list_zero(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  uint64_t permit = 0, sent = 99;
+  EXPECT_OK(udp_check_send(client.out, &permit));
+  EXPECT_OK(udp_send(client.out, NULL, 0, &sent));
+  EXPECT_TRUE(sent == 0, "send([]) returned %llu", (unsigned long long)sent);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
+// "receive will only return datagrams sent from the provided remote-address" (WIT stream()).
+static void connected_receives_only_from_peer(ip_family f) {
+  udp_end peer, stranger, server;
+  if (!udp_end_open(f, NULL, &peer) || !udp_end_open(f, NULL, &stranger) ||
+      !udp_end_open(f, &peer.addr, &server))
+    return;
+  EXPECT_OK(udp_send_one(stranger.out, "stranger", 8, &server.addr));
+  EXPECT_OK(udp_send_one(peer.out, "peer", 4, &server.addr));
+  expect_datagram(server.in, "peer", &peer.addr);
+  if (check_failed()) return;
+  datagram* list = NULL;
+  uint32_t count = 0;
+  EXPECT_OK(udp_receive(server.in, 8, &list, &count));
+  datagrams_free(list, count);
+  EXPECT_TRUE(count == 0, "a connected stream received %u datagrams from another address", count);
+  udp_end_close(&server);
+  udp_end_close(&stranger);
+  udp_end_close(&peer);
+}
+
+// send's invalid-argument cases for an explicit remote (WIT outgoing-datagram-stream.send).
+static void send_invalid_remotes(ip_family f) {
+  udp_end client;
+  if (!udp_end_open(f, NULL, &client)) return;
+  sock_addr unspecified = addr_unspecified(f, 4242), port_zero = addr_loopback(f, 0),
+            wrong_family = addr_loopback(other_family(f), 4242);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &unspecified), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &port_zero), ERR_INVALID_ARGUMENT);
+  EXPECT_NET(udp_send_one(client.out, "x", 1, &wrong_family), ERR_INVALID_ARGUMENT);
+  udp_end_close(&client);
+}
+
+int main(void) {
+  check_init();
+  RUN_BOTH_FAMILIES("udp_datagrams.check_send_and_order", check_send_and_order);
+  RUN_BOTH_FAMILIES("udp_sample_app.connected_and_unconnected_clients", sample_application);
+  RUN_BOTH_FAMILIES("udp_datagrams.too_large", datagram_too_large);
+  RUN_BOTH_FAMILIES("udp_datagrams.remote_differs_from_peer_invalid", remote_differs_from_peer);
+  RUN_BOTH_FAMILIES("udp_datagrams.no_remote_unconnected_invalid", no_remote_unconnected);
+  RUN_BOTH_FAMILIES("udp_datagrams.receive_zero_empty", receive_zero_empty);
+  RUN_BOTH_FAMILIES("udp_datagrams.connected_receives_only_from_peer",
+                    connected_receives_only_from_peer);
+  RUN_BOTH_FAMILIES("udp_datagrams.send_invalid_remotes", send_invalid_remotes);
+  RUN_BOTH_FAMILIES("udp_datagrams.send_empty_list_zero", send_empty_list_zero);
+  return check_finish();
+}

@@ -1,0 +1,105 @@
+// CONFORMANCE.md "UDP": stream(none)/stream(some) and the states of a UDP socket.
+#include "wasi_guest/fixtures.h"
+
+static void remote_follows_last_call(ip_family f) {
+  udp_socket s, peer_a, peer_b;
+  sock_addr addr, a, b, remote, local;
+  if (!udp_loopback_socket(f, &s, &addr) || !udp_loopback_socket(f, &peer_a, &a) ||
+      !udp_loopback_socket(f, &peer_b, &b))
+    return;
+  EXPECT_OK(udp_stream(s, &a, NULL, NULL));
+  EXPECT_OK(udp_remote_address(s, &remote));
+  EXPECT_TRUE(addr_equal(&remote, &a), "remote-address is not the first peer");
+  EXPECT_OK(udp_stream(s, &b, NULL, NULL));
+  EXPECT_OK(udp_remote_address(s, &remote));
+  EXPECT_TRUE(addr_equal(&remote, &b), "remote-address did not follow the second stream()");
+  EXPECT_OK(udp_stream(s, NULL, NULL, NULL));
+  EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
+  EXPECT_OK(udp_local_address(s, &local));
+  EXPECT_TRUE(local.port == addr.port, "stream(none) moved the socket from port %u to %u",
+              addr.port, local.port);
+  udp_drop(peer_b);
+  udp_drop(peer_a);
+  udp_drop(s);
+}
+
+static void stream_some_unbound(ip_family f) {
+  udp_socket s;
+  EXPECT_OK(udp_create(f, &s));
+  sock_addr remote = addr_loopback(f, 4242);
+  EXPECT_NET(udp_stream(s, &remote, NULL, NULL), ERR_INVALID_STATE);
+  udp_drop(s);
+}
+
+static net_status stream_to(ip_family f, sock_addr remote) {
+  udp_socket s;
+  sock_addr addr;
+  if (!udp_loopback_socket(f, &s, &addr)) return ERR_UNKNOWN;
+  net_status st = udp_stream(s, &remote, NULL, NULL);
+  udp_drop(s);
+  return st;
+}
+
+static void stream_unspecified_remote(ip_family f) {
+  EXPECT_NET(stream_to(f, addr_unspecified(f, 4242)), ERR_INVALID_ARGUMENT);
+}
+static void stream_port_zero(ip_family f) {
+  EXPECT_NET(stream_to(f, addr_loopback(f, 0)), ERR_INVALID_ARGUMENT);
+}
+static void stream_other_family(ip_family f) {
+  EXPECT_NET(stream_to(f, addr_loopback(other_family(f), 4242)), ERR_INVALID_ARGUMENT);
+}
+static void stream_ipv4_mapped(ip_family f) {
+  EXPECT_NET(stream_to(f, addr_v6(0, 0, 0, 0, 0, 0xffff, 0x7f00, 0x0001, 4242)),
+             ERR_INVALID_ARGUMENT);
+}
+
+static void unbound_state(ip_family f) {
+  udp_socket s;
+  EXPECT_OK(udp_create(f, &s));
+  EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_NET(udp_stream(s, NULL, NULL, NULL), ERR_INVALID_STATE);
+  EXPECT_NET(udp_local_address(s, NULL), ERR_INVALID_STATE);
+  EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
+  EXPECT_TRUE(udp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  udp_drop(s);
+}
+
+static void bound_state(ip_family f) {
+  udp_socket s;
+  sock_addr addr;
+  if (!udp_loopback_socket(f, &s, &addr)) return;
+  EXPECT_NET(udp_start_bind(s, test_network(), addr_loopback(f, 0)), ERR_INVALID_STATE);
+  EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
+  EXPECT_OK(udp_local_address(s, NULL));
+  EXPECT_OK(udp_stream(s, NULL, NULL, NULL));
+  udp_drop(s);
+}
+
+static void connected_state(ip_family f) {
+  udp_socket s, peer;
+  sock_addr addr, peer_addr;
+  if (!udp_loopback_socket(f, &s, &addr) || !udp_loopback_socket(f, &peer, &peer_addr)) return;
+  EXPECT_OK(udp_stream(s, &peer_addr, NULL, NULL));
+  EXPECT_NET(udp_start_bind(s, test_network(), addr_loopback(f, 0)), ERR_INVALID_STATE);
+  EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_OK(udp_local_address(s, NULL));
+  EXPECT_OK(udp_remote_address(s, NULL));
+  udp_drop(peer);
+  udp_drop(s);
+}
+
+int main(void) {
+  check_init();
+  RUN_BOTH_FAMILIES("udp_stream.remote_follows_last_call", remote_follows_last_call);
+  RUN_BOTH_FAMILIES("udp_stream.some_on_unbound_invalid_state", stream_some_unbound);
+  RUN_BOTH_FAMILIES("udp_stream.unspecified_remote_invalid", stream_unspecified_remote);
+  RUN_BOTH_FAMILIES("udp_stream.port_zero_invalid", stream_port_zero);
+  RUN_BOTH_FAMILIES("udp_stream.other_family_invalid", stream_other_family);
+  RUN_FAMILY("udp_stream.ipv4_mapped_invalid", stream_ipv4_mapped, FAMILY_IPV6);
+  RUN_BOTH_FAMILIES("udp_states.unbound", unbound_state);
+  RUN_BOTH_FAMILIES("udp_states.bound", bound_state);
+  RUN_BOTH_FAMILIES("udp_states.connected", connected_state);
+  return check_finish();
+}

@@ -1,0 +1,172 @@
+// The C ABI's wasi:sockets/tcp and its streams, driven like a guest against a real broker.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "host_fixture.h"
+
+namespace wasi_socketd::testing {
+namespace {
+
+using TcpAbiTest = FamilyHostTest;
+
+const uint8_t* bytes(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+
+TEST(HostOpenTest, MissingBrokerFailsWithAMessage) {
+  char err[256] = {};
+  EXPECT_EQ(wsd_host_open("/nonexistent/wsd.sock", err, sizeof err), nullptr);
+  EXPECT_NE(std::string(err).find("/nonexistent/wsd.sock"), std::string::npos) << err;
+}
+
+TEST_P(TcpAbiTest, HelloWorldSampleApplication) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint8_t none[1];
+  uint64_t n = 99;
+  ASSERT_EQ(wsd_input_stream_read(h_, server.input, 0, none, &n, nullptr), WSD_OK);
+  EXPECT_EQ(n, 0u);
+  ASSERT_EQ(wsd_output_stream_blocking_write_and_flush(h_, client.output, nullptr, 0, nullptr),
+            WSD_OK);
+  const std::string message = "Hello, world!";
+  ASSERT_EQ(wsd_output_stream_blocking_write_and_flush(h_, client.output, bytes(message),
+                                                       message.size(), nullptr),
+            WSD_OK);
+  EXPECT_EQ(read_exactly(server.input, message.size()), message);
+
+  // A second client works too.
+  uint32_t second = 0, in = 0, out = 0;
+  wsd_ip_socket_address address{};
+  ASSERT_EQ(wsd_tcp_local_address(h_, listener_, &address), WSD_OK);
+  ASSERT_EQ(wsd_tcp_create_socket(h_, family(), &second), WSD_OK);
+  ASSERT_EQ(wsd_tcp_start_connect(h_, second, network_, &address), WSD_OK);
+  block_on(second, wsd_tcp_subscribe);
+  EXPECT_EQ(wsd_tcp_finish_connect(h_, second, &in, &out), WSD_OK);
+}
+
+TEST_P(TcpAbiTest, IsListeningAndAddressFamilyAreLocal) {
+  wsd_ip_socket_address address{};
+  const uint32_t l = listener(family(), &address);
+  bool listening = false;
+  ASSERT_EQ(wsd_tcp_is_listening(h_, l, &listening), WSD_OK);
+  EXPECT_TRUE(listening);
+  uint8_t f = 9;
+  ASSERT_EQ(wsd_tcp_address_family(h_, l, &f), WSD_OK);
+  EXPECT_EQ(f, family());
+  uint32_t fresh = 0;
+  ASSERT_EQ(wsd_tcp_create_socket(h_, family(), &fresh), WSD_OK);
+  ASSERT_EQ(wsd_tcp_is_listening(h_, fresh, &listening), WSD_OK);
+  EXPECT_FALSE(listening);
+  EXPECT_EQ(wsd_tcp_start_listen(h_, fresh), WSD_ERR_INVALID_STATE);
+}
+
+TEST_P(TcpAbiTest, AcceptWithNothingPendingWouldBlock) {
+  wsd_ip_socket_address address{};
+  const uint32_t l = listener(family(), &address);
+  uint32_t s, i, o;
+  EXPECT_EQ(wsd_tcp_accept(h_, l, &s, &i, &o), WSD_ERR_WOULD_BLOCK);
+}
+
+TEST_P(TcpAbiTest, WriteBeyondCheckWritePermitTraps) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_GT(permit, 0u);
+  std::vector<uint8_t> too_much(permit + 1);
+  EXPECT_EQ(wsd_output_stream_write(h_, client.output, too_much.data(), too_much.size(), nullptr),
+            WSD_TRAP);
+  EXPECT_NE(trap_message().find("check-write"), std::string::npos) << trap_message();
+}
+
+TEST_P(TcpAbiTest, AfterFlushCheckWriteIsZeroUntilFlushCompletes) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes("abc"), 3, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_flush(h_, client.output, nullptr), WSD_OK);
+  uint64_t during = 1;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &during, nullptr), WSD_OK);
+  EXPECT_TRUE(during == 0 || during == permit);  // the ack may already be back
+  block_on(client.output, wsd_output_stream_subscribe);
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &during, nullptr), WSD_OK);
+  EXPECT_EQ(during, permit);
+}
+
+TEST_P(TcpAbiTest, ShutdownSendClosesWriteCheckWriteAndFlush) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  ASSERT_EQ(wsd_tcp_shutdown(h_, client.socket, WSD_SHUTDOWN_SEND), WSD_OK);
+  uint64_t permit = 0;
+  EXPECT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_STREAM_CLOSED);
+  EXPECT_EQ(wsd_output_stream_write(h_, client.output, bytes("x"), 1, nullptr), WSD_STREAM_CLOSED);
+  EXPECT_EQ(wsd_output_stream_flush(h_, client.output, nullptr), WSD_STREAM_CLOSED);
+}
+
+TEST_P(TcpAbiTest, PeerShutdownAndDropMakesInputReadyAndClosed) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  ASSERT_EQ(wsd_tcp_shutdown(h_, client.socket, WSD_SHUTDOWN_SEND), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.input), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.output), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.socket), WSD_OK);
+  block_on(server.input, wsd_input_stream_subscribe);
+  uint8_t buf[10];
+  uint64_t n = 0;
+  EXPECT_EQ(wsd_input_stream_read(h_, server.input, 10, buf, &n, nullptr), WSD_STREAM_CLOSED);
+  EXPECT_EQ(wsd_input_stream_read(h_, server.input, 0, buf, &n, nullptr), WSD_STREAM_CLOSED);
+}
+
+TEST_P(TcpAbiTest, OwnShutdownReceiveWithPendingDataReadsClosed) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  ASSERT_EQ(
+      wsd_output_stream_blocking_write_and_flush(h_, client.output, bytes("data"), 4, nullptr),
+      WSD_OK);
+  block_on(server.input, wsd_input_stream_subscribe);
+  ASSERT_EQ(wsd_tcp_shutdown(h_, server.socket, WSD_SHUTDOWN_RECEIVE), WSD_OK);
+  uint8_t buf[10];
+  uint64_t n = 0;
+  EXPECT_EQ(wsd_input_stream_read(h_, server.input, 10, buf, &n, nullptr), WSD_STREAM_CLOSED);
+}
+
+TEST_P(TcpAbiTest, DroppingSocketWhileItsStreamsLiveTraps) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  EXPECT_EQ(wsd_resource_drop(h_, client.socket), WSD_TRAP);
+  EXPECT_NE(trap_message().find("child"), std::string::npos) << trap_message();
+  ASSERT_EQ(wsd_resource_drop(h_, client.input), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.output), WSD_OK);
+  EXPECT_EQ(wsd_resource_drop(h_, client.socket), WSD_OK);
+}
+
+TEST_P(TcpAbiTest, DroppingStreamWhileItsPollableLivesTraps) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint32_t p = 0;
+  ASSERT_EQ(wsd_input_stream_subscribe(h_, server.input, &p), WSD_OK);
+  EXPECT_EQ(wsd_resource_drop(h_, server.input), WSD_TRAP);
+  ASSERT_EQ(wsd_resource_drop(h_, p), WSD_OK);
+  EXPECT_EQ(wsd_resource_drop(h_, server.input), WSD_OK);
+}
+
+TEST_P(TcpAbiTest, BadAndWrongKindHandlesTrap) {
+  uint32_t s = 0;
+  ASSERT_EQ(wsd_tcp_create_socket(h_, family(), &s), WSD_OK);
+  EXPECT_EQ(wsd_tcp_finish_bind(h_, 0), WSD_TRAP);
+  EXPECT_EQ(wsd_tcp_finish_bind(h_, 12345), WSD_TRAP);
+  EXPECT_EQ(wsd_tcp_finish_bind(h_, network_), WSD_TRAP);  // a network is not a tcp-socket
+  EXPECT_NE(trap_message().find("not a tcp-socket"), std::string::npos) << trap_message();
+  const auto local = abi_address(loopback_ip(family()), 0);
+  EXPECT_EQ(wsd_tcp_start_bind(h_, s, s, &local), WSD_TRAP);  // a socket is not a network
+  EXPECT_EQ(wsd_udp_finish_bind(h_, s), WSD_TRAP);
+  ASSERT_EQ(wsd_resource_drop(h_, s), WSD_OK);
+  EXPECT_EQ(wsd_resource_drop(h_, s), WSD_TRAP);          // dropped handles are gone for good
+  EXPECT_EQ(wsd_tcp_create_socket(h_, 7, &s), WSD_TRAP);  // no such address family
+}
+
+WSD_INSTANTIATE_ABI_FAMILIES(TcpAbiTest);
+
+}  // namespace
+}  // namespace wasi_socketd::testing

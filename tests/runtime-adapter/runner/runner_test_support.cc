@@ -1,0 +1,76 @@
+#include "runner_test_support.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+
+namespace wasi_socketd::adapter::test {
+
+std::vector<std::string> runner_command(const std::vector<std::string>& args) {
+  std::vector<std::string> command = {WASI_SOCKET_RUN_PATH, "--cache-dir", RUNNER_TEST_CACHE_DIR};
+  command.insert(command.end(), args.begin(), args.end());
+  return command;
+}
+
+std::string guest_path(std::string_view name) {
+  return std::string(GUEST_DIR) + "/" + std::string(name) + ".wasm";
+}
+
+std::string daemon_path() { return WASI_SOCKETD_PATH; }
+
+TempDir::TempDir() {
+  std::string pattern = std::filesystem::temp_directory_path() / "wasi-socket-run-test-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
+  auto daemon = std::make_unique<ChildProcess>(
+      std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"});
+  if (!eventually([&] { return std::filesystem::exists(socket_path); }, 10s)) {
+    throw std::runtime_error("wasi-socketd did not create " + socket_path);
+  }
+  return daemon;
+}
+
+uint16_t listening_port(const std::string& output) {
+  static const std::regex line(R"(listening on 127\.0\.0\.1:(\d+))");
+  std::smatch match;
+  return std::regex_search(output, match, line) ? static_cast<uint16_t>(std::stoi(match[1]))
+                                                : uint16_t{0};
+}
+
+std::string http_get(uint16_t port, std::string_view path) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string response;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+    const std::string request =
+        "GET " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) response.append(buffer, n);
+    }
+  }
+  ::close(fd);
+  return response;
+}
+
+}  // namespace wasi_socketd::adapter::test
