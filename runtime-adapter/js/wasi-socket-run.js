@@ -32,14 +32,14 @@ export async function main({ addonPath, daemonPath }, argv = process.argv.slice(
   // Runs at every exit, including the guest's own wasi:cli/exit (which calls process.exit).
   process.on("exit", () => cleanups.reverse().forEach((cleanup) => cleanup()));
 
-  let run;
+  let instance;
   try {
-    run = await prepare(options, { addonPath, daemonPath: options.daemon ?? daemonPath }, cleanups);
+    instance = await prepare(options, { addonPath, daemonPath: options.daemon ?? daemonPath }, cleanups);
   } catch (err) {
     process.stderr.write(`wasi-socket-run: ${err.message}\n`);
     process.exit(EXIT_CANNOT_START);
   }
-  process.exit(runGuest(run));
+  process.exit(runGuest(instance));
 }
 
 // Transpiles, connects the broker if the component needs one, and instantiates.
