@@ -170,13 +170,28 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[[listener]]\nname = \"x\"\npath = \"relative.sock\"\n",
                 "test.toml:3:8: 'path' must be absolute"},
         BadCase{"[[listener]]\nname = \"x\"\npath = \"/x\"\nmode = 0o1777\n",
-                "test.toml:4:8: 'mode' must be between"},
+                "test.toml:4:8: 'mode' must be a file mode in octal"},
         BadCase{"[audit]\ndestination = \"audit.log\"\n", "test.toml:2:15: 'destination' must be"},
         BadCase{"[[tenant]]\nname = \"a\"\n[tenant.quotas]\nsockets = -1\n",
                 "test.toml:4:11: 'sockets' must be between"},
         BadCase{"[[tenant]]\nname = \"a\"\nnetwork_namespace = \"netns\"\n",
                 "test.toml:3:21: 'network_namespace' must be an absolute path"},
         BadCase{"tenant = 5\n", "test.toml:1:10: 'tenant' must be an array"}));
+
+// Found by the fuzzer: toml++ 3.3 asserts on these in debug builds; the library we link must
+// still turn them into positioned errors.
+TEST(PolicyLoader, ControlCharactersInKeysAreParseErrors) {
+  EXPECT_EQ(parse_error("[\x7f]\n").substr(0, 14), "test.toml:1:2:");
+  EXPECT_EQ(parse_error("[a\xc8\x91]\n").substr(0, 14), "test.toml:1:3:");
+  EXPECT_EQ(parse_error("[[tenant]]\nname = \"a\"\n[tenant.\x7f]\n").substr(0, 14),
+            "test.toml:3:9:");
+}
+
+TEST(PolicyLoader, NonAsciiCharactersAreParseErrors) {
+  EXPECT_EQ(parse_error("\xc3\x84 = 1\n").substr(0, 14), "test.toml:1:1:");
+  EXPECT_EQ(parse_error("a = 1\xc3\x84\n").substr(0, 14), "test.toml:1:6:");
+  EXPECT_EQ(parse_error("[a]\xc3\x83\n").substr(0, 14), "test.toml:1:4:");
+}
 
 TEST(PolicyLoader, UnreadableFileIsAnErrorWithoutPosition) {
   LoadResult result = load_policy_file("/nonexistent/policy.toml");

@@ -2,12 +2,16 @@
 // One CTest case: runs a guest component on one host and judges its report lines.
 //
 //   guest_test.mjs --host broker|shim --guest G.wasm --name NAME --results DIR --expect cases|trap|trap-or-ok
-//                  [--policy FILE] [--daemon BIN] [--runner BIN]             (broker host)
+//                  [--policy FILE | --preferred-policy FILE]
+//                  [--daemon BIN] [--runner BIN]                              (broker host)
 //                  [--node-modules DIR] [--cache DIR] [--deviations FILE]    (shim host)
 //                  [-- GUEST_ARGS...]
 //
 // broker: starts a private `wasi-socketd --listen SOCKET [--policy FILE]` and runs
 //         `wasi-socket-run --broker SOCKET G.wasm` against it (guest -> adapter -> gRPC -> kernel).
+//         --preferred-policy is used only if the daemon knows --policy (else its built-in default,
+//         with a note); --policy is required: without daemon support the test reports itself
+//         skipped (status 77).
 // shim:   runs the guest on plain preview2-shim. Failures listed in the deviations file are known
 //         shim deviations from the WIT: reported, not counted as failures of ours.
 //
@@ -16,7 +20,7 @@
 // line and without reaching the summary (a guest that survives the call prints FAIL instead).
 // "trap-or-ok" guests may do either (the WIT says "may trap").
 // The raw output goes to RESULTS/HOST/NAME.txt for compare_hosts.mjs.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,6 +29,7 @@ import { parseReport } from "./report.mjs";
 import { judge, knownDeviations } from "./verdict.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
+const SKIP_STATUS = 77; // CTest SKIP_RETURN_CODE of the guest tests
 const DAEMON_START_TIMEOUT_MS = 10_000;
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 
@@ -76,13 +81,34 @@ async function waitForSocket(path, daemon) {
   }
 }
 
+function daemonKnowsPolicy(daemon) {
+  const help = spawnSync(daemon, ["--help"], { encoding: "utf8", timeout: 10_000 });
+  return `${help.stdout}${help.stderr}`.includes("--policy");
+}
+
+function policyFor(opts) {
+  if (opts.policy) {
+    if (!daemonKnowsPolicy(opts.daemon)) {
+      console.log("skipped: this wasi-socketd has no --policy option, so the policy cannot be applied");
+      process.exit(SKIP_STATUS);
+    }
+    return opts.policy;
+  }
+  if (opts.preferredPolicy && !daemonKnowsPolicy(opts.daemon)) {
+    console.log("note: wasi-socketd has no --policy; running with its built-in default policy");
+    return undefined;
+  }
+  return opts.preferredPolicy;
+}
+
 async function runOnBroker(opts) {
   for (const bin of [opts.daemon, opts.runner]) {
     if (!bin || !existsSync(bin)) throw new Error(`${bin ?? "--daemon/--runner"} is not built`);
   }
   const dir = mkdtempSync(join(tmpdir(), "wasi-socketd-guest-"));
   const socket = join(dir, "broker.sock");
-  const daemonArgs = ["--listen", socket, ...(opts.policy ? ["--policy", resolve(opts.policy)] : [])];
+  const policy = policyFor(opts);
+  const daemonArgs = ["--listen", socket, ...(policy ? ["--policy", resolve(policy)] : [])];
   const daemon = spawn(opts.daemon, daemonArgs, { stdio: ["ignore", "ignore", "pipe"] });
   let daemonLog = "";
   daemon.stderr.on("data", (d) => (daemonLog += d));

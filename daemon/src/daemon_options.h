@@ -1,0 +1,17 @@
+// What the command line chose for the daemon.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace wasi_socketd::daemon {
+
+struct DaemonOptions {
+  std::string listen_path;    // the broker socket
+  mode_t socket_mode = 0660;  // permissions of the socket file
+  int io_threads = 2;         // threads running the io_context (sessions' strands)
+  int lookup_threads = 2;     // threads running getaddrinfo for name lookups
+};
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,90 @@
+#include "attach_stream.h"
+
+#include <boost/asio/post.hpp>
+#include <utility>
+
+#include "client_frame.h"
+
+namespace wasi_socketd::daemon {
+
+AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::move(session)) {
+  if (!session_) {
+    finished_ = true;
+    Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
+    return;
+  }
+  on_strand([this] {
+    if (!session_->attach(*this)) {
+      finish_with(
+          {grpc::StatusCode::FAILED_PRECONDITION, "the session is already attached or has ended"});
+      return;
+    }
+    attached_ = true;
+    StartRead(&incoming_);
+  });
+}
+
+template <class Work>
+void AttachStream::on_strand(Work work) {
+  boost::asio::post(session_->strand(), std::move(work));
+}
+
+void AttachStream::write(v1::ServerFrame frame) {
+  if (finished_) {
+    return;
+  }
+  outgoing_ = std::move(frame);
+  StartWrite(&outgoing_);
+}
+
+void AttachStream::finish() { finish_with(grpc::Status::OK); }
+
+void AttachStream::finish_with(grpc::Status status) {
+  if (!finished_) {
+    finished_ = true;
+    Finish(std::move(status));
+  }
+}
+
+void AttachStream::OnReadDone(bool ok) {
+  on_strand([this, ok] {
+    if (finished_) {
+      return;
+    }
+    if (!ok) {  // the client closed its side: that ends the session
+      session_->end();
+      return;
+    }
+    apply_client_frame(*session_, incoming_);
+    incoming_.Clear();
+    StartRead(&incoming_);
+  });
+}
+
+void AttachStream::OnWriteDone(bool ok) {
+  on_strand([this, ok] {
+    if (finished_) {
+      return;
+    }
+    if (!ok) {
+      session_->end();
+      return;
+    }
+    session_->frame_written();
+  });
+}
+
+void AttachStream::OnDone() {
+  if (!session_) {
+    delete this;
+    return;
+  }
+  on_strand([this] {
+    if (attached_) {
+      session_->detach(*this);
+    }
+    delete this;
+  });
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,47 @@
+// One Session.Attach call: the session's ordered, batched stream (session.proto).
+//
+// Lifetime: created by SessionService::Attach, owned by gRPC until OnDone, then deleted on the
+// session's strand after the session has let go of it. gRPC reactions (OnReadDone, ...) arrive on
+// gRPC threads and only post to the strand; all state below is touched on the strand only.
+// Reads are started one at a time after the previous frame was applied, so a client that floods
+// the stream is held back by HTTP/2 flow control, not buffered by the daemon.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "session/frame_sink.h"
+#include "session/session.h"
+#include "wasi_socketd/v1/session.pb.h"
+
+namespace wasi_socketd::daemon {
+
+class AttachStream final : public grpc::ServerBidiReactor<v1::ClientFrame, v1::ServerFrame>,
+                           public FrameSink {
+ public:
+  // `session` may be null (the connection has none): the call then fails at once.
+  explicit AttachStream(std::shared_ptr<Session> session);
+
+  // FrameSink, strand only.
+  void write(v1::ServerFrame frame) override;
+  void finish() override;
+
+  // grpc::ServerBidiReactor, gRPC threads.
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnDone() override;
+
+ private:
+  template <class Work>
+  void on_strand(Work work);
+  void finish_with(grpc::Status status);
+
+  std::shared_ptr<Session> session_;
+  v1::ClientFrame incoming_;
+  v1::ServerFrame outgoing_;
+  bool attached_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,218 @@
+#include "tcp_service.h"
+
+#include "proto_convert.h"
+#include "resource_call.h"
+#include "session/tcp_resource.h"
+#include "tcp_options.h"
+
+namespace wasi_socketd::daemon {
+
+namespace {
+
+using sockets::Result;
+
+// Fills the parts of a response that describe a freshly connected socket.
+template <class Response>
+void describe_connection(TcpResource& tcp, Response& response) {
+  *response.mutable_streams() = tcp.start_streams();
+  if (Result<sockets::SocketAddress> local = tcp.socket().local_address()) {
+    *response.mutable_local_address() = to_proto(*local);
+  }
+  if (Result<sockets::SocketAddress> remote = tcp.socket().remote_address()) {
+    *response.mutable_remote_address() = to_proto(*remote);
+  }
+}
+
+std::optional<sockets::ShutdownType> shutdown_type(v1::ShutdownType how) {
+  switch (how) {
+    case v1::SHUTDOWN_TYPE_RECEIVE:
+      return sockets::ShutdownType::receive;
+    case v1::SHUTDOWN_TYPE_SEND:
+      return sockets::ShutdownType::send;
+    case v1::SHUTDOWN_TYPE_BOTH:
+      return sockets::ShutdownType::both;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+TcpService::Reactor* TcpService::StartBind(Context* context, const v1::TcpStartBindRequest* request,
+                                           v1::Status* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
+        Result<sockets::SocketAddress> local = request_address(
+            session, request->network_id(), request->has_local_address(), request->local_address());
+        response->set_error(local ? error_of(tcp.socket().start_bind(*local))
+                                  : to_proto(local.error()));
+      });
+}
+
+TcpService::Reactor* TcpService::FinishBind(Context* context, const v1::TcpSocketRequest* request,
+                                            v1::Status* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 response->set_error(error_of(tcp.socket().finish_bind()));
+                               });
+}
+
+TcpService::Reactor* TcpService::StartConnect(Context* context,
+                                              const v1::TcpStartConnectRequest* request,
+                                              v1::Status* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
+        Result<sockets::SocketAddress> remote =
+            request_address(session, request->network_id(), request->has_remote_address(),
+                            request->remote_address());
+        if (!remote) {
+          return response->set_error(to_proto(remote.error()));
+        }
+        Result<void> started = tcp.socket().start_connect(*remote);
+        if (started) {
+          // Not ready until the core reports the outcome (connect_finished).
+          session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, false);
+        }
+        response->set_error(error_of(started));
+      });
+}
+
+TcpService::Reactor* TcpService::FinishConnect(Context* context,
+                                               const v1::TcpSocketRequest* request,
+                                               v1::TcpConnectionResponse* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
+        Result<void> finished = tcp.socket().finish_connect();
+        response->set_error(error_of(finished));
+        if (finished) {
+          describe_connection(tcp, *response);
+        }
+        *response->mutable_connect() =
+            session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, tcp.socket().ready());
+      });
+}
+
+TcpService::Reactor* TcpService::StartListen(Context* context, const v1::TcpSocketRequest* request,
+                                             v1::Status* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 response->set_error(error_of(tcp.socket().start_listen()));
+                               });
+}
+
+TcpService::Reactor* TcpService::FinishListen(Context* context, const v1::TcpSocketRequest* request,
+                                              v1::Status* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 response->set_error(error_of(tcp.socket().finish_listen()));
+                               });
+}
+
+TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketRequest* request,
+                                        v1::TcpAcceptResponse* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response,
+      [=](Session& session, TcpResource& listener) {
+        // The quota is checked before a connection is taken off the kernel's queue.
+        std::optional<std::uint64_t> id = session.resources().new_socket_id();
+        if (!id) {
+          response->set_error(v1::ERROR_CODE_NEW_SOCKET_LIMIT);
+        } else if (Result<std::shared_ptr<sockets::TcpSocket>> accepted =
+                       listener.socket().accept()) {
+          auto tcp = std::make_unique<TcpResource>(session, *id, std::move(*accepted));
+          response->set_socket_id(*id);
+          describe_connection(*tcp, *response);
+          session.resources().insert(*id, std::move(tcp));
+        } else {
+          response->set_error(to_proto(accepted.error()));
+        }
+        *response->mutable_accept() = session.set_readiness(
+            listener.id(), v1::READINESS_KIND_ACCEPT, listener.socket().ready());
+      });
+}
+
+TcpService::Reactor* TcpService::LocalAddress(Context* context, const v1::TcpSocketRequest* request,
+                                              v1::SocketAddressResponse* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
+        Result<sockets::SocketAddress> local = tcp.socket().local_address();
+        if (!local) {
+          return response->set_error(to_proto(local.error()));
+        }
+        *response->mutable_address() = to_proto(*local);
+      });
+}
+
+TcpService::Reactor* TcpService::RemoteAddress(Context* context,
+                                               const v1::TcpSocketRequest* request,
+                                               v1::SocketAddressResponse* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
+        Result<sockets::SocketAddress> remote = tcp.socket().remote_address();
+        if (!remote) {
+          return response->set_error(to_proto(remote.error()));
+        }
+        *response->mutable_address() = to_proto(*remote);
+      });
+}
+
+TcpService::Reactor* TcpService::IsListening(Context* context, const v1::TcpSocketRequest* request,
+                                             v1::BoolResponse* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response,
+      [=](Session&, TcpResource& tcp) { response->set_value(tcp.socket().is_listening()); });
+}
+
+TcpService::Reactor* TcpService::AddressFamily(Context* context,
+                                               const v1::TcpSocketRequest* request,
+                                               v1::AddressFamilyResponse* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 response->set_family(to_proto(tcp.socket().address_family()));
+                               });
+}
+
+TcpService::Reactor* TcpService::GetOption(Context* context, const v1::TcpGetOptionRequest* request,
+                                           v1::OptionValueResponse* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, TcpResource& tcp) {
+                                 get_tcp_option(tcp.socket(), request->option(), *response);
+                               });
+}
+
+TcpService::Reactor* TcpService::SetOption(Context* context, const v1::TcpSetOptionRequest* request,
+                                           v1::Status* response) {
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
+        response->set_error(set_tcp_option(tcp.socket(), request->option(), request->value()));
+      });
+}
+
+TcpService::Reactor* TcpService::Shutdown(Context* context, const v1::TcpShutdownRequest* request,
+                                          v1::Status* response) {
+  return start_with<TcpResource>(
+      context, sessions_, request->socket_id(), response,
+      [=](Session&, TcpResource& tcp, const UnaryCall& call) {
+        std::optional<sockets::ShutdownType> how = shutdown_type(request->how());
+        if (!how) {
+          response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+          return call.finish();
+        }
+        // Answers once every byte sent before this call (write_offset) has been written.
+        tcp.socket().shutdown(*how, request->write_offset(), [response, call](Result<void> done) {
+          response->set_error(error_of(done));
+          call.finish();
+        });
+      });
+}
+
+TcpService::Reactor* TcpService::Drop(Context* context, const v1::TcpDropRequest* request,
+                                      v1::Status* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session& session, TcpResource& tcp) {
+                                 tcp.drop(request->write_offset());
+                                 session.remove(tcp.id());
+                               });
+}
+
+}  // namespace wasi_socketd::daemon

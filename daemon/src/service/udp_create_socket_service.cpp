@@ -1,0 +1,34 @@
+#include "udp_create_socket_service.h"
+
+#include "proto_convert.h"
+#include "session/udp_resource.h"
+#include "unary_call.h"
+
+namespace wasi_socketd::daemon {
+
+grpc::ServerUnaryReactor* UdpCreateSocketService::CreateUdpSocket(
+    grpc::CallbackServerContext* context, const v1::CreateUdpSocketRequest* request,
+    v1::CreateUdpSocketResponse* response) {
+  return run_unary(context, sessions_, [request, response](Session& session) {
+    std::optional<sockets::Family> family = family_from_proto(request->family());
+    if (!family) {
+      return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+    }
+    if (!session.tenant().udp) {
+      return response->set_error(v1::ERROR_CODE_ACCESS_DENIED);
+    }
+    std::optional<std::uint64_t> id = session.resources().new_socket_id();
+    if (!id) {
+      return response->set_error(v1::ERROR_CODE_NEW_SOCKET_LIMIT);
+    }
+    auto socket = sockets::UdpSocket::create(session.strand(), *family, session.tenant().policy);
+    if (!socket) {
+      return response->set_error(to_proto(socket.error()));
+    }
+    session.resources().insert(*id,
+                               std::make_unique<UdpResource>(session, *id, std::move(*socket)));
+    response->set_socket_id(*id);
+  });
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,215 @@
+#include "udp_service.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "proto_convert.h"
+#include "resource_call.h"
+#include "session/udp_resource.h"
+#include "wasi_socketd/limits.h"
+
+namespace wasi_socketd::daemon {
+
+namespace {
+
+using sockets::Result;
+
+template <class T>
+void answer(const Result<T>& result, v1::OptionValueResponse& response) {
+  if (!result) {
+    return response.set_error(to_proto(result.error()));
+  }
+  response.set_value(static_cast<std::uint64_t>(*result));
+}
+
+std::span<const std::byte> bytes_of(const std::string& data) {
+  return std::as_bytes(std::span(data.data(), data.size()));
+}
+
+}  // namespace
+
+UdpService::Reactor* UdpService::StartBind(Context* context, const v1::UdpStartBindRequest* request,
+                                           v1::Status* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
+        Result<sockets::SocketAddress> local = request_address(
+            session, request->network_id(), request->has_local_address(), request->local_address());
+        response->set_error(local ? error_of(udp.socket().start_bind(*local))
+                                  : to_proto(local.error()));
+      });
+}
+
+UdpService::Reactor* UdpService::FinishBind(Context* context, const v1::UdpSocketRequest* request,
+                                            v1::Status* response) {
+  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, UdpResource& udp) {
+                                 response->set_error(error_of(udp.socket().finish_bind()));
+                               });
+}
+
+UdpService::Reactor* UdpService::Stream(Context* context, const v1::UdpStreamRequest* request,
+                                        v1::UdpStreamResponse* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
+        std::optional<sockets::SocketAddress> remote;
+        if (request->has_remote_address()) {
+          Result<sockets::SocketAddress> parsed = from_proto(request->remote_address());
+          if (!parsed) {
+            return response->set_error(to_proto(parsed.error()));
+          }
+          remote = *parsed;
+        }
+        Result<void> streamed = udp.socket().stream(remote);
+        if (!streamed) {
+          return response->set_error(to_proto(streamed.error()));
+        }
+        response->set_stream_generation(udp.next_stream_generation());
+        *response->mutable_receive() = session.readiness(udp.id(), v1::READINESS_KIND_RECEIVE);
+      });
+}
+
+UdpService::Reactor* UdpService::LocalAddress(Context* context, const v1::UdpSocketRequest* request,
+                                              v1::SocketAddressResponse* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        Result<sockets::SocketAddress> local = udp.socket().local_address();
+        if (!local) {
+          return response->set_error(to_proto(local.error()));
+        }
+        *response->mutable_address() = to_proto(*local);
+      });
+}
+
+UdpService::Reactor* UdpService::RemoteAddress(Context* context,
+                                               const v1::UdpSocketRequest* request,
+                                               v1::SocketAddressResponse* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        Result<sockets::SocketAddress> remote = udp.socket().remote_address();
+        if (!remote) {
+          return response->set_error(to_proto(remote.error()));
+        }
+        *response->mutable_address() = to_proto(*remote);
+      });
+}
+
+UdpService::Reactor* UdpService::AddressFamily(Context* context,
+                                               const v1::UdpSocketRequest* request,
+                                               v1::AddressFamilyResponse* response) {
+  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, UdpResource& udp) {
+                                 response->set_family(to_proto(udp.socket().address_family()));
+                               });
+}
+
+UdpService::Reactor* UdpService::GetOption(Context* context, const v1::UdpGetOptionRequest* request,
+                                           v1::OptionValueResponse* response) {
+  return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session&, UdpResource& udp) {
+                                 switch (request->option()) {
+                                   case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
+                                     return answer(udp.socket().unicast_hop_limit(), *response);
+                                   case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
+                                     return answer(udp.socket().receive_buffer_size(), *response);
+                                   case v1::UDP_OPTION_SEND_BUFFER_SIZE:
+                                     return answer(udp.socket().send_buffer_size(), *response);
+                                   default:
+                                     return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+                                 }
+                               });
+}
+
+UdpService::Reactor* UdpService::SetOption(Context* context, const v1::UdpSetOptionRequest* request,
+                                           v1::Status* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        const std::uint64_t value = request->value();
+        switch (request->option()) {
+          case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
+            if (value > std::numeric_limits<std::uint8_t>::max()) {
+              return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+            }
+            return response->set_error(
+                error_of(udp.socket().set_unicast_hop_limit(static_cast<std::uint8_t>(value))));
+          case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
+            return response->set_error(error_of(udp.socket().set_receive_buffer_size(value)));
+          case v1::UDP_OPTION_SEND_BUFFER_SIZE:
+            return response->set_error(error_of(udp.socket().set_send_buffer_size(value)));
+          default:
+            return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+        }
+      });
+}
+
+UdpService::Reactor* UdpService::Drop(Context* context, const v1::UdpSocketRequest* request,
+                                      v1::Status* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response,
+      [=](Session& session, UdpResource& udp) { session.remove(udp.id()); });
+}
+
+UdpService::Reactor* UdpService::Receive(Context* context, const v1::UdpReceiveRequest* request,
+                                         v1::UdpReceiveResponse* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
+        if (!udp.is_current_stream(request->stream_generation())) {
+          return response->set_error(v1::ERROR_CODE_INVALID_STATE);
+        }
+        const std::uint64_t max = std::min(request->max_results(), kMaxDatagramsPerCall);
+        Result<std::vector<sockets::IncomingDatagram>> received = udp.socket().receive(max);
+        if (!received) {
+          response->set_error(to_proto(received.error()));
+        } else {
+          for (const sockets::IncomingDatagram& datagram : *received) {
+            v1::IncomingDatagram* wire = response->add_datagrams();
+            wire->set_data(reinterpret_cast<const char*>(datagram.data.data()),
+                           datagram.data.size());
+            *wire->mutable_remote_address() = to_proto(datagram.remote_address);
+          }
+        }
+        *response->mutable_receive() = session.readiness(udp.id(), v1::READINESS_KIND_RECEIVE);
+      });
+}
+
+// A malformed remote address ends the batch there, as any other per-datagram failure does: it is
+// the error of the call only when it is the first datagram.
+UdpService::Reactor* UdpService::Send(Context* context, const v1::UdpSendRequest* request,
+                                      v1::UdpSendResponse* response) {
+  return run_with<UdpResource>(
+      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+        if (!udp.is_current_stream(request->stream_generation())) {
+          return response->set_error(v1::ERROR_CODE_INVALID_STATE);
+        }
+        if (static_cast<std::uint64_t>(request->datagrams_size()) > kMaxDatagramsPerCall) {
+          return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+        }
+        std::vector<sockets::OutgoingDatagram> batch;
+        batch.reserve(request->datagrams_size());
+        std::optional<sockets::ErrorCode> stopped_by;
+        for (const v1::OutgoingDatagram& wire : request->datagrams()) {
+          sockets::OutgoingDatagram& datagram = batch.emplace_back();
+          datagram.data = bytes_of(wire.data());
+          if (wire.has_remote_address()) {
+            Result<sockets::SocketAddress> remote = from_proto(wire.remote_address());
+            if (!remote) {
+              batch.pop_back();
+              stopped_by = remote.error();
+              break;
+            }
+            datagram.remote_address = *remote;
+          }
+        }
+        if (batch.empty()) {
+          return response->set_error(stopped_by ? to_proto(*stopped_by)
+                                                : v1::ERROR_CODE_UNSPECIFIED);
+        }
+        Result<std::uint64_t> sent = udp.socket().send(batch);
+        if (!sent) {
+          return response->set_error(to_proto(sent.error()));
+        }
+        response->set_sent(*sent);
+      });
+}
+
+}  // namespace wasi_socketd::daemon

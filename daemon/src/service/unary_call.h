@@ -1,0 +1,69 @@
+// How every unary handler runs: find the session of the call's connection, hop onto the
+// session's strand, do the work there, finish the call. Nothing blocks a gRPC thread.
+//
+// Status codes: FAILED_PRECONDITION when the connection has no live session (it never reached the
+// socket layer); everything the socket layer says travels in the response's error field.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <boost/asio/post.hpp>
+#include <memory>
+#include <utility>
+
+#include "session/session.h"
+#include "session/session_registry.h"
+
+namespace wasi_socketd::daemon {
+
+// Finishes one unary call exactly once. Copyable (core callbacks are std::function); if the last
+// copy dies without finish() the call fails with UNAVAILABLE instead of hanging for ever.
+// Any thread.
+class UnaryCall {
+ public:
+  explicit UnaryCall(grpc::ServerUnaryReactor* reactor);
+  void finish(grpc::Status status = grpc::Status::OK) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// The session bound to the connection `context` arrived on, or null.
+std::shared_ptr<Session> session_of(grpc::CallbackServerContext* context,
+                                    const SessionRegistry& registry);
+
+// Runs `work(Session&, UnaryCall)` on the session's strand; `work` finishes the call (now or
+// later, e.g. from a core callback).
+template <class Work>
+grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
+                                      const SessionRegistry& registry, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::shared_ptr<Session> session = session_of(context, registry);
+  if (!session) {
+    reactor->Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
+    return reactor;
+  }
+  boost::asio::post(
+      session->strand(), [session, call = UnaryCall(reactor), work = std::move(work)]() mutable {
+        if (session->ended()) {
+          call.finish({grpc::StatusCode::FAILED_PRECONDITION, "the session has ended"});
+          return;
+        }
+        work(*session, call);
+      });
+  return reactor;
+}
+
+// As start_unary, for work that is done when `work(Session&)` returns.
+template <class Work>
+grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context,
+                                    const SessionRegistry& registry, Work work) {
+  return start_unary(context, registry,
+                     [work = std::move(work)](Session& session, const UnaryCall& call) mutable {
+                       work(session);
+                       call.finish();
+                     });
+}
+
+}  // namespace wasi_socketd::daemon

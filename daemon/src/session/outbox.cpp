@@ -1,0 +1,37 @@
+#include "outbox.h"
+
+#include <utility>
+
+namespace wasi_socketd::daemon {
+
+namespace {
+// Tag and length prefix of one repeated field element, an upper bound.
+constexpr std::size_t kItemOverhead = 6;
+}  // namespace
+
+void Outbox::push(v1::ServerItem item) {
+  std::size_t bytes = item.ByteSizeLong() + kItemOverhead;
+  queued_bytes_ += bytes;
+  items_.push_back(Queued{std::move(item), bytes});
+}
+
+void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
+  std::size_t frame_bytes = 0;
+  while (!items_.empty()) {
+    Queued& next = items_.front();
+    if (frame.items_size() > 0 && frame_bytes + next.bytes > max_bytes) {
+      break;
+    }
+    frame_bytes += next.bytes;
+    queued_bytes_ -= next.bytes;
+    *frame.add_items() = std::move(next.item);
+    items_.pop_front();
+  }
+}
+
+void Outbox::clear() {
+  items_.clear();
+  queued_bytes_ = 0;
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,37 @@
+#include "resource_table.h"
+
+#include <utility>
+
+namespace wasi_socketd::daemon {
+
+std::optional<std::uint64_t> ResourceTable::new_socket_id() {
+  if (resources_.size() >= quota_) {
+    return std::nullopt;
+  }
+  return ids_.next();
+}
+
+void ResourceTable::insert(std::uint64_t id, std::unique_ptr<SessionResource> resource) {
+  resources_.emplace(id, std::move(resource));
+}
+
+std::unique_ptr<SessionResource> ResourceTable::take(std::uint64_t id) {
+  auto found = resources_.find(id);
+  if (found == resources_.end()) {
+    return nullptr;
+  }
+  std::unique_ptr<SessionResource> resource = std::move(found->second);
+  resources_.erase(found);
+  return resource;
+}
+
+void ResourceTable::close_all() {
+  // Close first, free after: a resource's close() must not observe a half-destroyed table.
+  std::unordered_map<std::uint64_t, std::unique_ptr<SessionResource>> closing;
+  closing.swap(resources_);
+  for (auto& [id, resource] : closing) {
+    resource->close();
+  }
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,46 @@
+// The resources of one session, by id. Lookups are typed: an id of another kind, an unknown id, or
+// an id of another session (which can never be in this table) all find nothing.
+// Not thread-safe: owned by a Session, used on its strand only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "resource_ids.h"
+#include "session_resource.h"
+
+namespace wasi_socketd::daemon {
+
+class ResourceTable {
+ public:
+  explicit ResourceTable(std::size_t quota) : quota_(quota) {}
+
+  // A fresh id for a new socket, or nullopt when the quota is used up. Call insert() with it
+  // before the strand handler returns (the quota counts stored resources only).
+  std::optional<std::uint64_t> new_socket_id();
+  void insert(std::uint64_t id, std::unique_ptr<SessionResource> resource);
+
+  template <class T>
+  T* find(std::uint64_t id) const {
+    auto found = resources_.find(id);
+    return found == resources_.end() ? nullptr : dynamic_cast<T*>(found->second.get());
+  }
+
+  // Removes `id` from the table and hands the resource to the caller (null if unknown).
+  std::unique_ptr<SessionResource> take(std::uint64_t id);
+  // Closes and frees every resource (the session ends).
+  void close_all();
+  std::size_t size() const { return resources_.size(); }
+  // A fresh id for things that are not sockets (the network resource); not counted by the quota.
+  std::uint64_t next_id() { return ids_.next(); }
+
+ private:
+  std::size_t quota_;
+  ResourceIds ids_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<SessionResource>> resources_;
+};
+
+}  // namespace wasi_socketd::daemon

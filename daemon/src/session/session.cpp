@@ -1,0 +1,129 @@
+#include "session.h"
+
+#include <utility>
+
+#include "wasi_socketd/limits.h"
+
+namespace wasi_socketd::daemon {
+
+Session::Session(Strand strand, Tenant tenant, PeerCredentials peer)
+    : strand_(std::move(strand)),
+      tenant_(std::move(tenant)),
+      peer_(peer),
+      resources_(tenant_.socket_quota),
+      network_id_(resources_.next_id()) {}
+
+Session::~Session() { resources_.close_all(); }
+
+v1::Readiness Session::to_proto(const ReadinessLevel& level) const {
+  v1::Readiness readiness;
+  readiness.set_ready(level.ready);
+  readiness.set_version(level.version);
+  return readiness;
+}
+
+v1::Readiness Session::set_readiness(std::uint64_t id, v1::ReadinessKind kind, bool ready) {
+  ReadinessState::Change change = readiness_.set(id, kind, ready);
+  if (change.changed && sink_ != nullptr) {
+    v1::ServerItem item;
+    v1::ReadinessEvent* event = item.mutable_readiness();
+    event->set_resource_id(id);
+    event->set_kind(kind);
+    event->set_ready(change.level.ready);
+    event->set_version(change.level.version);
+    push(std::move(item));
+  }
+  return to_proto(change.level);
+}
+
+v1::Readiness Session::readiness(std::uint64_t id, v1::ReadinessKind kind) const {
+  return to_proto(readiness_.get(id, kind));
+}
+
+std::unique_ptr<SessionResource> Session::remove(std::uint64_t id) {
+  readiness_.forget(id);
+  std::unique_ptr<SessionResource> resource = resources_.take(id);
+  if (resource) {
+    resource->close();
+  }
+  return resource;
+}
+
+void Session::push(v1::ServerItem item) {
+  if (sink_ == nullptr) {
+    return;
+  }
+  outbox_.push(std::move(item));
+  write_next();
+}
+
+bool Session::attach(FrameSink& sink) {
+  if (ended_ || ever_attached_) {
+    return false;
+  }
+  ever_attached_ = true;
+  sink_ = &sink;
+  send_opened();
+  for (v1::ReadinessEvent& event : readiness_.snapshot()) {
+    v1::ServerItem item;
+    *item.mutable_readiness() = std::move(event);
+    outbox_.push(std::move(item));
+  }
+  write_next();
+  return true;
+}
+
+void Session::send_opened() {
+  v1::ServerItem item;
+  v1::SessionOpened* opened = item.mutable_opened();
+  opened->set_protocol_version(kProtocolVersion);
+  opened->set_tenant(tenant_.name);
+  opened->set_network_id(network_id_);
+  opened->mutable_capabilities()->set_tcp(tenant_.tcp);
+  opened->mutable_capabilities()->set_udp(tenant_.udp);
+  opened->mutable_capabilities()->set_name_lookup(tenant_.name_lookup);
+  v1::SessionLimits* limits = opened->mutable_limits();
+  limits->set_max_tcp_write_item(kMaxTcpChunk);
+  limits->set_max_datagram_size(kMaxDatagramSize);
+  limits->set_max_datagrams_per_call(kMaxDatagramsPerCall);
+  limits->set_max_name_length(kMaxNameLength);
+  outbox_.push(std::move(item));
+}
+
+void Session::write_next() {
+  if (writing_ || sink_ == nullptr || outbox_.empty()) {
+    return;
+  }
+  v1::ServerFrame frame;
+  outbox_.fill(frame, kMaxServerFrameBytes);
+  writing_ = true;
+  sink_->write(std::move(frame));
+}
+
+void Session::frame_written() {
+  writing_ = false;
+  write_next();
+}
+
+void Session::detach(FrameSink& sink) {
+  if (sink_ == &sink) {
+    sink_ = nullptr;
+  }
+  end();
+}
+
+void Session::end() {
+  if (ended_) {
+    return;
+  }
+  ended_ = true;
+  resources_.close_all();
+  readiness_ = ReadinessState{};
+  outbox_.clear();
+  if (sink_ != nullptr) {
+    FrameSink* sink = std::exchange(sink_, nullptr);
+    sink->finish();
+  }
+}
+
+}  // namespace wasi_socketd::daemon

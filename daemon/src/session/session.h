@@ -1,0 +1,84 @@
+// One client connection's state: its tenant, its resources and its Attach stream.
+//
+// Threading: a Session lives on its strand. tenant(), peer() and strand() may be called from any
+// thread; everything else only on the strand (post there first). Services hold it by shared_ptr
+// for the length of a call; socket callbacks hold a weak_ptr and do nothing once it is ended.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <memory>
+
+#include "frame_sink.h"
+#include "outbox.h"
+#include "peer_credentials.h"
+#include "readiness_state.h"
+#include "resource_table.h"
+#include "tenant.h"
+#include "wasi_socketd/v1/session.pb.h"
+#include "wasi_socketd/v1/tcp.pb.h"
+
+namespace wasi_socketd::daemon {
+
+using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Strand strand, Tenant tenant, PeerCredentials peer);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Any thread.
+  const Strand& strand() const { return strand_; }
+  const Tenant& tenant() const { return tenant_; }
+  const PeerCredentials& peer() const { return peer_; }
+
+  // ---- strand only ----
+  bool ended() const { return ended_; }
+  std::uint64_t network_id() const { return network_id_; }
+  ResourceTable& resources() { return resources_; }
+
+  // Records a readiness level; a change is pushed as a ReadinessEvent. Returns the level for the
+  // unary response that caused it.
+  v1::Readiness set_readiness(std::uint64_t id, v1::ReadinessKind kind, bool ready);
+  v1::Readiness readiness(std::uint64_t id, v1::ReadinessKind kind) const;
+  // Removes a resource: it is closed and its readiness forgotten.
+  std::unique_ptr<SessionResource> remove(std::uint64_t id);
+
+  // Queues an item for the Attach stream. Dropped while no stream is attached: readiness is sent
+  // as a snapshot on attach, and data only flows once a client granted credit on the stream.
+  void push(v1::ServerItem item);
+
+  // Binds the Attach stream. False if one was attached before or the session has ended.
+  bool attach(FrameSink& sink);
+  bool attached() const { return sink_ != nullptr; }
+  // The sink finished writing the last frame.
+  void frame_written();
+  // The sink is going away (its stream is done): forget it, then end the session.
+  void detach(FrameSink& sink);
+
+  // Ends the session: closes every socket, finishes the Attach stream, drops queued items.
+  // Idempotent. Later calls of any kind find no resources.
+  void end();
+
+ private:
+  v1::Readiness to_proto(const ReadinessLevel& level) const;
+  void send_opened();
+  void write_next();
+
+  Strand strand_;
+  const Tenant tenant_;
+  const PeerCredentials peer_;
+  ResourceTable resources_;
+  ReadinessState readiness_;
+  Outbox outbox_;
+  std::uint64_t network_id_;
+  FrameSink* sink_ = nullptr;
+  bool ever_attached_ = false;
+  bool writing_ = false;
+  bool ended_ = false;
+};
+
+}  // namespace wasi_socketd::daemon

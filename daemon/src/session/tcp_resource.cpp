@@ -1,0 +1,124 @@
+#include "tcp_resource.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "service/proto_convert.h"
+#include "session.h"
+#include "session_limits.h"
+
+namespace wasi_socketd::daemon {
+
+TcpResource::TcpResource(Session& session, std::uint64_t id,
+                         std::shared_ptr<sockets::TcpSocket> socket)
+    : session_(session), id_(id), socket_(std::move(socket)) {
+  socket_->set_observer(this);
+}
+
+TcpResource::~TcpResource() { close(); }
+
+v1::TcpStreamsGrant TcpResource::start_streams() {
+  if (!streams_started_) {
+    streams_started_ = true;
+    credit_granted_ = kTcpReadWindow;
+    socket_->add_read_credit(kTcpReadWindow);
+  }
+  v1::TcpStreamsGrant grant;
+  grant.set_write_permit(kTcpWritePermit);
+  grant.set_read_window(kTcpReadWindow);
+  return grant;
+}
+
+void TcpResource::client_write(std::span<const std::byte> bytes) {
+  if (!streams_started_ || output_ended_) {
+    return;  // nothing can be written here; the client was told (or never had a stream)
+  }
+  if (bytes_from_client_ - bytes_acked_ + bytes.size() > kTcpWritePermit) {
+    end_output(sockets::ErrorCode::invalid_argument);  // the client broke its permit
+    return;
+  }
+  sockets::Result<void> written = socket_->write(bytes);
+  if (!written) {
+    end_output(written.error());
+    return;
+  }
+  bytes_from_client_ += bytes.size();
+}
+
+void TcpResource::client_credit(std::uint64_t bytes) {
+  if (!streams_started_) {
+    return;
+  }
+  const std::uint64_t limit = bytes_delivered_ + kTcpReadWindow;
+  const std::uint64_t granted = std::min(bytes, limit - std::min(limit, credit_granted_));
+  if (granted > 0) {
+    credit_granted_ += granted;
+    socket_->add_read_credit(granted);
+  }
+}
+
+void TcpResource::drop(std::uint64_t write_offset) {
+  if (socket_) {
+    socket_->set_observer(nullptr);
+    std::exchange(socket_, nullptr)->close_after(write_offset);
+  }
+}
+
+void TcpResource::close() {
+  if (socket_) {
+    socket_->set_observer(nullptr);
+    std::exchange(socket_, nullptr)->close();
+  }
+}
+
+void TcpResource::connect_finished() {
+  session_.set_readiness(id_, v1::READINESS_KIND_CONNECT, true);
+}
+
+void TcpResource::accept_readiness(bool ready) {
+  session_.set_readiness(id_, v1::READINESS_KIND_ACCEPT, ready);
+}
+
+void TcpResource::data_received(std::span<const std::byte> bytes) {
+  bytes_delivered_ += bytes.size();
+  v1::ServerItem item;
+  v1::TcpData* data = item.mutable_tcp_data();
+  data->set_socket_id(id_);
+  data->set_data(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  session_.push(std::move(item));
+}
+
+void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
+  v1::ServerItem item;
+  v1::StreamEnd* end = item.mutable_stream_end();
+  end->set_socket_id(id_);
+  end->set_direction(v1::STREAM_DIRECTION_INPUT);
+  end->set_error(error ? to_proto(*error) : v1::ERROR_CODE_UNSPECIFIED);
+  session_.push(std::move(item));
+}
+
+void TcpResource::bytes_written(std::size_t n) {
+  bytes_acked_ += n;
+  v1::ServerItem item;
+  v1::TcpWriteAck* ack = item.mutable_write_ack();
+  ack->set_socket_id(id_);
+  ack->set_bytes(n);
+  session_.push(std::move(item));
+}
+
+void TcpResource::output_failed(sockets::ErrorCode error) { end_output(error); }
+
+void TcpResource::end_output(sockets::ErrorCode error) {
+  if (output_ended_) {
+    return;
+  }
+  output_ended_ = true;
+  v1::ServerItem item;
+  v1::StreamEnd* end = item.mutable_stream_end();
+  end->set_socket_id(id_);
+  end->set_direction(v1::STREAM_DIRECTION_OUTPUT);
+  end->set_error(to_proto(error));
+  session_.push(std::move(item));
+}
+
+}  // namespace wasi_socketd::daemon

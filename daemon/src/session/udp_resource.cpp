@@ -1,0 +1,28 @@
+#include "udp_resource.h"
+
+#include <utility>
+
+#include "session.h"
+
+namespace wasi_socketd::daemon {
+
+UdpResource::UdpResource(Session& session, std::uint64_t id,
+                         std::shared_ptr<sockets::UdpSocket> socket)
+    : session_(session), id_(id), socket_(std::move(socket)) {
+  socket_->set_observer(this);
+}
+
+UdpResource::~UdpResource() { close(); }
+
+void UdpResource::close() {
+  if (socket_) {
+    socket_->set_observer(nullptr);
+    socket_.reset();  // the core closes the fd with its last reference
+  }
+}
+
+void UdpResource::receive_readiness(bool ready) {
+  session_.set_readiness(id_, v1::READINESS_KIND_RECEIVE, ready);
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,41 @@
+// Turns accepted client connections into sessions served by gRPC, and ends each session when its
+// connection goes away.
+//
+// For each connection: tenant from the peer credentials, a Session with its own strand, the
+// binding "fd:N" -> session in the registry (replacing a dead connection's session that had the
+// same fd number), a hang-up watch, and finally the fd handed to gRPC.
+// Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
+// strands.
+#pragma once
+
+#include <grpcpp/server.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "connection_monitor.h"
+#include "session/peer_credentials.h"
+#include "session/session_registry.h"
+#include "session/tenant.h"
+
+namespace wasi_socketd::daemon {
+
+class ClientConnections {
+ public:
+  // `server` must be started; it and `sessions` must outlive this object.
+  ClientConnections(boost::asio::io_context& io, grpc::Server& server, SessionRegistry& sessions,
+                    TenantResolver tenants);
+
+  // Takes ownership of the connected `fd`.
+  void adopt(int fd, const PeerCredentials& peer);
+  // Ends every session (daemon shutdown). Connections are closed by the gRPC server's shutdown.
+  void end_all();
+
+ private:
+  boost::asio::io_context& io_;
+  grpc::Server& server_;
+  SessionRegistry& sessions_;
+  TenantResolver tenants_;
+  ConnectionMonitor monitor_;
+};
+
+}  // namespace wasi_socketd::daemon
