@@ -20,8 +20,10 @@ client::TcpSocket connected_socket(const std::shared_ptr<client::Session>& sessi
   if (!socket->start_connect(session->network_id(), remote)) {
     throw std::runtime_error("start-connect failed");
   }
-  session->wait_until([&](const client::Mirror&) { return socket->connect_ready(); },
-                      client::kNoDeadline);
+  const std::uint64_t id = socket->id();
+  session->wait_until(
+      [id](const client::Mirror& m) { return m.ready(id, client::ReadinessKind::kConnect); },
+      client::kNoDeadline);
   if (!socket->finish_connect()) throw std::runtime_error("finish-connect failed");
   return std::move(*socket);
 }
