@@ -15,7 +15,7 @@ AddressRule allow(std::string label, std::vector<Cidr> networks,
 }
 
 void allow_binds(Tenant& tenant, Operation operation) {
-  const std::string prefix = "local." + std::string(operation_name(operation));
+  const std::string prefix = "default." + std::string(operation_name(operation));
   auto& rules = tenant.rules_for(operation);
   rules.push_back(allow(prefix + ".loopback", loopback()));
   rules.push_back(allow(prefix + ".implicit", {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")},
@@ -26,7 +26,7 @@ void allow_binds(Tenant& tenant, Operation operation) {
 
 std::shared_ptr<const Policy> make_default_policy(uid_t owner) {
   auto tenant = std::make_shared<Tenant>();
-  tenant->name = "local";
+  tenant->name = "default";
   tenant->uids = {owner};
   tenant->tcp = true;
   tenant->udp = true;
@@ -38,7 +38,7 @@ std::shared_ptr<const Policy> make_default_policy(uid_t owner) {
   for (Operation operation : {Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect,
                               Operation::udp_send, Operation::udp_receive}) {
     tenant->rules_for(operation).push_back(
-        allow("local." + std::string(operation_name(operation)) + ".loopback", loopback()));
+        allow("default." + std::string(operation_name(operation)) + ".loopback", loopback()));
   }
 
   auto policy = std::make_shared<Policy>();

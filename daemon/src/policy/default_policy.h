@@ -10,7 +10,7 @@
 
 namespace wasi_socketd::policy {
 
-// One tenant "local" for `owner` (normally getuid() of the daemon):
+// One tenant "default" for `owner` (normally getuid() of the daemon):
 //  - tcp, udp, name lookup on;
 //  - bind: 127.0.0.0/8 and ::1 on ports >= 1024 or 0, plus the unspecified address with port 0
 //    (implicit binds of connect/send are asked that way);
