@@ -112,7 +112,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   bool streaming_ = false;  // stream() succeeded at least once: RECEIVE readiness is reported
   bool receive_waiting_ = false;
   bool receive_ready_ = false;
-  std::vector<std::byte> receive_buffer_;
 };
 
 }  // namespace wasi_socketd::sockets
