@@ -26,22 +26,24 @@ TEST_F(DefaultPolicy, AllSwitchesOn) {
   EXPECT_TRUE(tenant().name_lookup.enabled);
 }
 
-TEST_F(DefaultPolicy, BindsToLoopbackAndImplicitWildcardOnly) {
-  for (Operation bind : {Operation::tcp_bind, Operation::udp_bind}) {
-    EXPECT_TRUE(tenant().decide(bind, ip("127.0.0.1"), 0).allowed);
-    EXPECT_TRUE(tenant().decide(bind, ip("127.0.0.1"), 8080).allowed);
-    EXPECT_TRUE(tenant().decide(bind, ip("::1"), 8080).allowed);
-    EXPECT_TRUE(tenant().decide(bind, ip("0.0.0.0"), 0).allowed);  // implicit bind
-    EXPECT_TRUE(tenant().decide(bind, ip("::"), 0).allowed);
-    EXPECT_FALSE(tenant().decide(bind, ip("0.0.0.0"), 8080).allowed);
-    EXPECT_FALSE(tenant().decide(bind, ip("192.0.2.1"), 0).allowed);
-    EXPECT_FALSE(tenant().decide(bind, ip("127.0.0.1"), 80).allowed);  // nothing lent below 1024
+TEST_F(DefaultPolicy, BindsAndListensOnLoopbackOrTheWildcard) {
+  for (Operation local : {Operation::tcp_bind, Operation::udp_bind, Operation::tcp_listen}) {
+    EXPECT_TRUE(tenant().decide(local, ip("127.0.0.1"), 0).allowed);
+    EXPECT_TRUE(tenant().decide(local, ip("127.0.0.1"), 8080).allowed);
+    EXPECT_TRUE(tenant().decide(local, ip("::1"), 8080).allowed);
+    EXPECT_TRUE(tenant().decide(local, ip("0.0.0.0"), 0).allowed);  // also the implicit bind
+    EXPECT_TRUE(tenant().decide(local, ip("::"), 8080).allowed);
+    EXPECT_FALSE(tenant().decide(local, ip("192.0.2.1"), 0).allowed);
+    EXPECT_FALSE(tenant().decide(local, ip("2001:db8::1"), 0).allowed);
   }
+  // Nothing is lent below 1024.
+  EXPECT_FALSE(tenant().decide(Operation::tcp_bind, ip("127.0.0.1"), 80).allowed);
+  EXPECT_FALSE(tenant().decide(Operation::udp_bind, ip("::"), 53).allowed);
 }
 
 TEST_F(DefaultPolicy, PeersOnLoopbackOnly) {
   for (Operation peer : {Operation::tcp_connect, Operation::tcp_accept, Operation::udp_send,
-                         Operation::udp_receive, Operation::tcp_listen}) {
+                         Operation::udp_receive}) {
     EXPECT_TRUE(tenant().decide(peer, ip("127.0.0.1"), 80).allowed);
     EXPECT_TRUE(tenant().decide(peer, ip("::1"), 80).allowed);
     EXPECT_FALSE(tenant().decide(peer, ip("10.0.0.1"), 80).allowed);
@@ -59,7 +61,7 @@ TEST_F(DefaultPolicy, LooksUpLocalhostAndIpLiteralsOnly) {
 
 TEST_F(DefaultPolicy, SummaryNamesTheTenantAndWhatItMayDo) {
   EXPECT_EQ(summarize(*policy_),
-            "1 listener (main), 1 tenant: default (tcp, udp, lookups; 9 rules; listeners main); "
+            "1 listener (main), 1 tenant: default (tcp, udp, lookups; 10 rules; listeners main); "
             "audit to stderr");
 }
 
