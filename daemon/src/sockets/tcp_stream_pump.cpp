@@ -221,7 +221,10 @@ void TcpStreamPump::when_flushed(std::uint64_t write_offset, std::chrono::millis
 void TcpStreamPump::check_flush_waiters() {
   std::vector<std::uint64_t> finished;
   for (const auto& waiter : flush_waiters_) {
-    if (output_error_ || cancelled_ || (accepted_ >= waiter.offset && written_ >= waiter.offset)) {
+    // After shutdown(send) no byte can come any more: an emptied queue is all there is.
+    const bool nothing_more = output_closed_ && write_queue_.empty();
+    if (output_error_ || cancelled_ || nothing_more ||
+        (accepted_ >= waiter.offset && written_ >= waiter.offset)) {
       finished.push_back(waiter.id);
     }
   }

@@ -51,8 +51,12 @@ class TcpStreamPump {
   // `limit` passed first or the pump was cancelled.
   void when_flushed(std::uint64_t write_offset, std::chrono::milliseconds limit,
                     std::function<void(bool flushed)> done);
-  // No further write() is accepted (after shutdown(send)).
-  void close_output() { output_closed_ = true; }
+  // No further write() is accepted (after shutdown(send)); pending when_flushed waiters are
+  // satisfied once the queue is empty, whatever offset they wait for.
+  void close_output() {
+    output_closed_ = true;
+    check_flush_waiters();
+  }
 
   // Stop everything; later handlers do nothing. Pending when_flushed callbacks get false.
   void cancel();
