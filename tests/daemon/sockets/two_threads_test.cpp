@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <thread>
 
+#include "raw_socket.h"  // pattern()
 #include "sockets/tcp_socket.h"
 #include "test_support.h"
 
