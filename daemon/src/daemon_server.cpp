@@ -23,7 +23,8 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     : work_(io_.get_executor()),
       lookups_(static_cast<std::size_t>(options.lookup_threads)),
       services_(std::make_unique<ServiceSet>(sessions_, lookups_)),
-      signals_(io_, SIGINT, SIGTERM) {
+      signals_(io_, SIGINT, SIGTERM),
+      hangups_(io_, SIGHUP) {
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
@@ -33,10 +34,15 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     throw std::runtime_error("the gRPC server did not start");
   }
   connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_, std::move(tenants));
-  listener_ = std::make_unique<UnixListener>(
-      UnixListener::open(io_, options.listen_path, options.socket_mode), options.listen_path,
-      [this](int fd, const PeerCredentials& peer) { connections_->adopt(fd, peer); });
-  listener_->start();
+  add_listener(policy::kMainListener,
+               UnixListener::open(io_, options.listen_path, options.socket_mode),
+               options.listen_path);
+  for (const policy::ListenerDefinition& tenant : options.tenant_listeners) {
+    add_listener(tenant.name,
+                 UnixListener::open(io_, tenant.path, tenant.mode, tenant.owner, tenant.group),
+                 tenant.path);
+    spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
+  }
   signals_.async_wait([this](boost::system::error_code error, int signal) {
     if (!error) {
       spdlog::info("signal {}: shutting down", signal);
@@ -47,6 +53,31 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     threads_.emplace_back([this] { io_.run(); });
   }
   spdlog::info("listening on {}", options.listen_path);
+}
+
+void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor acceptor,
+                                const std::string& path) {
+  // Connections are stamped with the listener they came through: part of the peer's identity.
+  listeners_.push_back(std::make_unique<UnixListener>(
+      std::move(acceptor), path, [this, name](int fd, const PeerCredentials& peer) {
+        PeerCredentials stamped = peer;
+        stamped.listener = name;
+        connections_->adopt(fd, stamped);
+      }));
+  listeners_.back()->start();
+}
+
+void DaemonServer::on_sighup(std::function<void()> reload) {
+  reload_ = std::move(reload);
+  wait_for_hangup();
+}
+
+void DaemonServer::wait_for_hangup() {
+  hangups_.async_wait([this](boost::system::error_code error, int) {
+    if (error) return;
+    reload_();
+    wait_for_hangup();
+  });
 }
 
 DaemonServer::~DaemonServer() {
@@ -71,8 +102,9 @@ void DaemonServer::shut_down() {
   // the io threads still run, so that their strands can close sockets and finish calls.
   std::promise<void> listener_closed;
   boost::asio::post(io_, [this, &listener_closed] {
-    listener_->stop();
+    for (auto& listener : listeners_) listener->stop();
     signals_.cancel();
+    hangups_.cancel();
     listener_closed.set_value();
   });
   listener_closed.get_future().wait();
@@ -85,7 +117,7 @@ void DaemonServer::shut_down() {
   }
   threads_.clear();
   lookups_.join();
-  listener_.reset();
+  listeners_.clear();
   connections_.reset();
   server_.reset();
 }

@@ -2,6 +2,10 @@
 // Used on the owning session's strand only.
 #pragma once
 
+#include <vector>
+
+#include "policy/tenant_usage.h"
+
 namespace wasi_socketd::daemon {
 
 class SessionResource {
@@ -9,6 +13,15 @@ class SessionResource {
   virtual ~SessionResource() = default;
   // The session ends: release the kernel socket now; no callback of it may reach the session later.
   virtual void close() = 0;
+
+  // A share of the tenant's quotas (a socket slot, reserved buffer bytes) this resource keeps
+  // until it is destroyed.
+  void hold(policy::TenantUsage::Lease lease) {
+    if (lease) quota_.push_back(std::move(lease));
+  }
+
+ private:
+  std::vector<policy::TenantUsage::Lease> quota_;
 };
 
 }  // namespace wasi_socketd::daemon
