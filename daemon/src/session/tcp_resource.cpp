@@ -49,7 +49,7 @@ void TcpResource::client_credit(std::uint64_t bytes) {
   if (!streams_started_) {
     return;
   }
-  const std::uint64_t limit = bytes_delivered_ + kTcpReadWindow;
+  const std::uint64_t limit = bytes_sent_ + kTcpReadWindow;
   const std::uint64_t granted = std::min(bytes, limit - std::min(limit, credit_granted_));
   if (granted > 0) {
     credit_granted_ += granted;
@@ -80,7 +80,6 @@ void TcpResource::accept_readiness(bool ready) {
 }
 
 void TcpResource::data_received(std::span<const std::byte> bytes) {
-  bytes_delivered_ += bytes.size();
   v1::ServerItem item;
   v1::TcpData* data = item.mutable_tcp_data();
   data->set_socket_id(id_);
