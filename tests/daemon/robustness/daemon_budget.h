@@ -22,4 +22,20 @@ inline int settle_fd_count(const DaemonProcess& daemon, int baseline,
   return count;
 }
 
+// The fd count once it stopped changing (same value over 300 ms, at most 5 s): the baseline.
+// Right after start the daemon may still hold the fixture's probe connection.
+inline int stable_fd_count(const DaemonProcess& daemon) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int count = daemon.open_fd_count();
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const int next = daemon.open_fd_count();
+    if (next == count) {
+      break;
+    }
+    count = next;
+  }
+  return count;
+}
+
 }  // namespace wasi_socketd::testing
