@@ -6,11 +6,19 @@
 
 #include <boost/asio/strand.hpp>
 
-#include "session/default_tenant.h"
 #include "session/session_registry.h"
+#include "sockets/socket_policy.h"
 
 namespace wasi_socketd::daemon {
 namespace {
+
+Tenant test_tenant(std::string name) {
+  Tenant tenant;
+  tenant.name = std::move(name);
+  tenant.tcp = tenant.udp = tenant.name_lookup = true;
+  tenant.policy = std::make_shared<sockets::AllowAllPolicy>();
+  return tenant;
+}
 
 class RecordingSink : public FrameSink {
  public:
@@ -24,7 +32,7 @@ class SessionTest : public ::testing::Test {
  protected:
   boost::asio::io_context io_;
   std::shared_ptr<Session> session_ = std::make_shared<Session>(
-      boost::asio::make_strand(io_), loopback_tenant("test"), PeerCredentials{1, 2, 3});
+      boost::asio::make_strand(io_), test_tenant("test"), PeerCredentials{1, 2, 3});
   RecordingSink sink_;
 };
 
@@ -38,6 +46,18 @@ TEST_F(SessionTest, AttachSendsOpenedAndTheReadinessSnapshot) {
   EXPECT_EQ(frame.items(0).opened().tenant(), "test");
   EXPECT_EQ(frame.items(1).readiness().resource_id(), 5u);
   EXPECT_TRUE(frame.items(1).readiness().ready());
+}
+
+TEST_F(SessionTest, DataQueuedBeforeAttachFollowsTheOpening) {
+  v1::ServerItem data;
+  data.mutable_tcp_data()->set_socket_id(4);
+  data.mutable_tcp_data()->set_data("early");
+  session_->push(data);
+  ASSERT_TRUE(session_->attach(sink_));
+  ASSERT_EQ(sink_.frames.size(), 1u);
+  ASSERT_EQ(sink_.frames[0].items_size(), 2);
+  EXPECT_TRUE(sink_.frames[0].items(0).has_opened());
+  EXPECT_EQ(sink_.frames[0].items(1).tcp_data().data(), "early");
 }
 
 TEST_F(SessionTest, OnlyOneAttachEver) {
@@ -78,7 +98,7 @@ TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
   boost::asio::io_context io;
   SessionRegistry registry;
   auto make = [&] {
-    return std::make_shared<Session>(boost::asio::make_strand(io), loopback_tenant("t"),
+    return std::make_shared<Session>(boost::asio::make_strand(io), test_tenant("t"),
                                      PeerCredentials{});
   };
   auto old_session = make();
