@@ -283,13 +283,14 @@ int32_t wsd_monotonic_subscribe_duration(wsd_host* h, uint64_t ns, uint32_t* pol
 
 /* ---- wasi:io/streams (the TCP socket's byte streams) ----
  * Every stream function may return WSD_STREAM_CLOSED or WSD_STREAM_FAILED; with WSD_STREAM_FAILED
- * `*error` receives a new wasi:io/error handle owned by the caller (pass error = NULL to get none). */
+ * `*error` receives a new wasi:io/error handle owned by the caller (error = NULL: none is made). */
 
 /* read(len): copies up to len bytes already delivered into buf (capacity >= len); `*n` may be 0.
  * After the peer's end of stream or own shutdown(receive): WSD_STREAM_CLOSED. Non-blocking. */
-int32_t wsd_input_stream_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf,
-                              uint64_t* n, uint32_t* error);
-/* blocking-read(len): blocking until at least one byte (or closed/failed); len 0 returns at once. */
+int32_t wsd_input_stream_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf, uint64_t* n,
+                              uint32_t* error);
+/* blocking-read(len): blocking until at least one byte (or closed/failed); len 0 returns at once.
+ */
 int32_t wsd_input_stream_blocking_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf,
                                        uint64_t* n, uint32_t* error);
 /* skip(len) / blocking-skip(len): as read / blocking-read, discarding the bytes; `*n` skipped. */
@@ -308,17 +309,15 @@ int32_t wsd_output_stream_check_write(wsd_host* h, uint32_t stream, uint64_t* pe
 int32_t wsd_output_stream_write(wsd_host* h, uint32_t stream, const uint8_t* buf, uint64_t len,
                                 uint32_t* error);
 /* blocking-write-and-flush(contents): len <= 4096 as in the WIT, else trap. Blocking. */
-int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream,
-                                                   const uint8_t* buf, uint64_t len,
-                                                   uint32_t* error);
+int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream, const uint8_t* buf,
+                                                   uint64_t len, uint32_t* error);
 /* flush(): non-blocking; check-write reports 0 until every written byte is acknowledged. */
 int32_t wsd_output_stream_flush(wsd_host* h, uint32_t stream, uint32_t* error);
 /* blocking-flush(): blocking until every written byte reached the broker's kernel socket. */
 int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t* error);
 /* write-zeroes(len): as write with len zero bytes (traps beyond the permit). Non-blocking.
  * blocking-write-zeroes-and-flush(len): as blocking-write-and-flush (len <= 4096). Blocking. */
-int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len,
-                                       uint32_t* error);
+int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len, uint32_t* error);
 int32_t wsd_output_stream_blocking_write_zeroes_and_flush(wsd_host* h, uint32_t stream,
                                                           uint64_t len, uint32_t* error);
 /* splice(src, len): moves up to min(len, check-write) bytes already delivered to `src` (an
