@@ -29,6 +29,14 @@ void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
   }
 }
 
+void Outbox::append(Outbox&& later) {
+  for (Queued& queued : later.items_) {
+    queued_bytes_ += queued.bytes;
+    items_.push_back(std::move(queued));
+  }
+  later.clear();
+}
+
 void Outbox::clear() {
   items_.clear();
   queued_bytes_ = 0;
