@@ -7,7 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "admin/admin_socket_path.h"
+#include "daemon_admin.h"
 #include "service/service_set.h"
+#include "systemd/notifier.h"
+#include "systemd/reload_notice.h"
 #include "transport/client_connections.h"
 #include "transport/unix_listener.h"
 #include "wasi_socketd/limits.h"
@@ -17,13 +21,30 @@ namespace wasi_socketd::daemon {
 namespace {
 // How long in-flight calls may take to finish once shutdown began.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
+// Every session's tenant carries its metrics handles; opening one is counted here, once.
+TenantResolver metered(TenantResolver tenants, DaemonMetrics& metrics) {
+  return [tenants = std::move(tenants), &metrics](const PeerCredentials& peer) {
+    Tenant tenant = tenants(peer);
+    tenant.metrics = metrics.tenant(tenant.name);
+    tenant.metrics->session_opened();
+    return tenant;
+  };
+}
+
+// The path an inherited listening socket is bound to (for status and the admin socket default).
+std::string bound_path(UnixListener::Acceptor& acceptor) {
+  boost::system::error_code error;
+  const auto endpoint = acceptor.local_endpoint(error);
+  return error ? std::string() : endpoint.path();
+}
 }  // namespace
 
 DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     : work_(io_.get_executor()),
       lookups_(static_cast<std::size_t>(options.lookup_threads)),
       services_(std::make_unique<ServiceSet>(sessions_, lookups_)),
-      signals_(io_, SIGINT, SIGTERM) {
+      signals_(io_, SIGINT, SIGTERM, SIGHUP) {
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
@@ -32,21 +53,75 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   if (!server_) {
     throw std::runtime_error("the gRPC server did not start");
   }
-  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_, std::move(tenants));
-  listener_ = std::make_unique<UnixListener>(
-      UnixListener::open(io_, options.listen_path, options.socket_mode), options.listen_path,
-      [this](int fd, const PeerCredentials& peer) { connections_->adopt(fd, peer); });
+  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_,
+                                                     metered(std::move(tenants), metrics_));
+  DaemonFacts facts;
+  facts.metrics_http = options.metrics_http;
+  auto on_accept = [this](int fd, const PeerCredentials& peer) { connections_->adopt(fd, peer); };
+  if (options.inherited_listener >= 0) {
+    // Socket activation: systemd owns the socket file, so the listener must not remove it.
+    UnixListener::Acceptor acceptor(io_, boost::asio::local::stream_protocol(),
+                                    options.inherited_listener);
+    facts.listeners.push_back(bound_path(acceptor));
+    facts.socket_activated = true;
+    listener_ = std::make_unique<UnixListener>(std::move(acceptor), "", on_accept);
+  } else {
+    listener_ = std::make_unique<UnixListener>(
+        UnixListener::open(io_, options.listen_path, options.socket_mode), options.listen_path,
+        on_accept);
+    facts.listeners.push_back(options.listen_path);
+  }
+  facts.admin_socket = options.admin_socket_path.empty()
+                           ? admin_socket_path_for(facts.listeners.front())
+                           : options.admin_socket_path;
+  admin_ = std::make_unique<DaemonAdmin>(
+      sessions_, metrics_, facts, [this] { return reload_policy(); },
+      [this] { return policy_info(); });
+  admin_->start();
   listener_->start();
-  signals_.async_wait([this](boost::system::error_code error, int signal) {
-    if (!error) {
-      spdlog::info("signal {}: shutting down", signal);
-      stop();
-    }
-  });
+  wait_for_signal();
+  watchdog_.start();
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
-  spdlog::info("listening on {}", options.listen_path);
+  spdlog::info("listening on {}{}; admin socket {}", facts.listeners.front(),
+               facts.socket_activated ? " (socket-activated)" : "", facts.admin_socket);
+}
+
+void DaemonServer::wait_for_signal() {
+  signals_.async_wait([this](boost::system::error_code error, int signal) {
+    if (error) {
+      return;
+    }
+    if (signal == SIGHUP) {
+      // Parsing a policy file takes milliseconds; the io thread can afford it.
+      reload_policy();
+      wait_for_signal();
+      return;
+    }
+    spdlog::info("signal {}: shutting down", signal);
+    stop();
+  });
+}
+
+admin::v1::ReloadPolicyResponse DaemonServer::reload_policy() {
+  std::lock_guard lock(reload_mutex_);
+  systemd::ReloadNotice notice("policy");
+  admin::v1::ReloadPolicyResponse response;
+  // Without --policy the built-in default is in force: there is no file to re-read.
+  response.set_reloaded(true);
+  *response.mutable_policy() = policy_info();
+  metrics_.policy_reload(true);
+  spdlog::info("reload: no policy file, the built-in default stays");
+  notice.finish(admin_ ? admin_->status_line() : "policy unchanged");
+  return response;
+}
+
+admin::v1::PolicyInfo DaemonServer::policy_info() const {
+  admin::v1::PolicyInfo info;
+  info.set_source("default");
+  info.set_generation(1);
+  return info;
 }
 
 DaemonServer::~DaemonServer() {
@@ -55,10 +130,18 @@ DaemonServer::~DaemonServer() {
 }
 
 void DaemonServer::stop() {
-  std::call_once(stop_once_, [this] { stop_requested_.set_value(); });
+  std::call_once(stop_once_, [this] {
+    systemd::Notifier::stopping("stopping: draining " + std::to_string(sessions_.size()) +
+                                " sessions");
+    if (admin_) {
+      admin_->set_draining();
+    }
+    stop_requested_.set_value();
+  });
 }
 
 void DaemonServer::run_until_stopped() {
+  systemd::Notifier::ready(admin_->status_line());
   stop_requested_.get_future().wait();
   shut_down();
 }
@@ -67,11 +150,14 @@ void DaemonServer::shut_down() {
   if (threads_.empty()) {
     return;
   }
+  // The admin socket first: nothing may inspect sessions while they are being torn down.
+  admin_->stop();
   // Stop accepting (on the io_context, where the listener lives), then end every session while
   // the io threads still run, so that their strands can close sockets and finish calls.
   std::promise<void> listener_closed;
   boost::asio::post(io_, [this, &listener_closed] {
     listener_->stop();
+    watchdog_.stop();
     signals_.cancel();
     listener_closed.set_value();
   });
@@ -86,6 +172,7 @@ void DaemonServer::shut_down() {
   threads_.clear();
   lookups_.join();
   listener_.reset();
+  admin_.reset();
   connections_.reset();
   server_.reset();
 }

@@ -9,6 +9,8 @@
 
 #include "daemon_server.h"
 #include "session/default_tenant.h"
+#include "systemd/journal_log.h"
+#include "systemd/listen_fds.h"
 #include "wasi_socketd/default_socket_path.h"
 
 namespace {
@@ -45,6 +47,12 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--admin-socket", options.admin_socket_path,
+                 "Root-only admin socket for wasi-socketctl (default: the broker socket's path "
+                 "with .sock replaced by .admin.sock)");
+  app.add_option("--metrics-http", options.metrics_http,
+                 "Serve Prometheus metrics at http://ADDRESS/metrics (loopback only, e.g. "
+                 "127.0.0.1:9464)");
   app.add_option("--io-threads", options.io_threads, "Threads serving sessions")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -53,6 +61,15 @@ int main(int argc, char** argv) {
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("wasi-socketd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
+  wasi_socketd::systemd::use_stderr_format(*spdlog::default_logger(),
+                                           wasi_socketd::systemd::stderr_is_journal());
+  // Socket activation: systemd's "broker" socket replaces --listen. Unused passed fds are closed.
+  auto inherited = wasi_socketd::systemd::InheritedSockets::from_environment();
+  if (auto broker = inherited.take_unix_listener("broker")) {
+    options.inherited_listener = *broker;
+  } else if (!inherited.empty()) {
+    spdlog::warn("socket activation passed no listening Unix socket named broker: using --listen");
+  }
   try {
     options.socket_mode = parse_mode(socket_mode);
     wasi_socketd::daemon::DaemonServer server(options,

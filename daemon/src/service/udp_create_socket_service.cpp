@@ -1,5 +1,6 @@
 #include "udp_create_socket_service.h"
 
+#include "admin/daemon_metrics.h"
 #include "proto_convert.h"
 #include "session/udp_resource.h"
 #include "unary_call.h"
@@ -28,6 +29,9 @@ grpc::ServerUnaryReactor* UdpCreateSocketService::CreateUdpSocket(
     session.resources().insert(*id,
                                std::make_unique<UdpResource>(session, *id, std::move(*socket)));
     response->set_socket_id(*id);
+    if (session.tenant().metrics) {
+      session.tenant().metrics->socket_created("udp");
+    }
   });
 }
 

@@ -2,6 +2,8 @@
 // Used on the owning session's strand only.
 #pragma once
 
+#include "resource_summary.h"
+
 namespace wasi_socketd::daemon {
 
 class SessionResource {
@@ -9,6 +11,8 @@ class SessionResource {
   virtual ~SessionResource() = default;
   // The session ends: release the kernel socket now; no callback of it may reach the session later.
   virtual void close() = 0;
+  // Protocol, state and addresses, for `wasi-socketctl sockets` and the sockets gauge.
+  virtual ResourceSummary summary() const = 0;
 };
 
 }  // namespace wasi_socketd::daemon

@@ -19,6 +19,8 @@ class SocketPolicy;
 
 namespace wasi_socketd::daemon {
 
+class TenantMetrics;
+
 struct Tenant {
   std::string name;
   // Coarse switches (TenantCapabilities on the wire): create-tcp-socket / create-udp-socket answer
@@ -31,6 +33,8 @@ struct Tenant {
   std::shared_ptr<const sockets::SocketPolicy> policy;
   // Which names the tenant may look up (the socket policy judges addresses, not names).
   std::function<bool(const std::string& name)> may_resolve;
+  // Counters of this tenant (admin/daemon_metrics.h); null when the daemon keeps none.
+  std::shared_ptr<TenantMetrics> metrics;
 };
 
 using TenantResolver = std::function<Tenant(const PeerCredentials&)>;
