@@ -2,7 +2,9 @@
 // path. It listens on a socket in a fresh 0700 temporary directory with the daemon's default policy
 // (the invoking user's tenant: loopback only) and ends with the run: stop() at a normal exit, and
 // the kernel's parent-death signal (set by `setpriv --pdeathsig` before exec) when the runner is
-// killed, even with SIGKILL.
+// killed, even with SIGKILL. Once the run's session is open, the socket's directory is removed
+// (release()): the one connection the run needs exists, and nothing is left behind in $TMPDIR even
+// when the runner dies by a signal.
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,9 +34,10 @@ export async function startPrivateDaemon(daemonPath) {
   child.on("exit", (code, signal) => (exited = signal ?? code));
   child.on("error", (err) => (exited = err.message));
 
+  const release = () => rmSync(dir, { recursive: true, force: true });
   const stop = () => {
     if (exited === null) child.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    release();
   };
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!existsSync(socket)) {
@@ -46,5 +49,5 @@ export async function startPrivateDaemon(daemonPath) {
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return { socket, pid: child.pid, stop };
+  return { socket, pid: child.pid, stop, release };
 }

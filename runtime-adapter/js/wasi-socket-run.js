@@ -32,14 +32,14 @@ export async function main({ addonPath, daemonPath }, argv = process.argv.slice(
   // Runs at every exit, including the guest's own wasi:cli/exit (which calls process.exit).
   process.on("exit", () => cleanups.reverse().forEach((cleanup) => cleanup()));
 
-  let run;
+  let instance;
   try {
-    run = await prepare(options, { addonPath, daemonPath: options.daemon ?? daemonPath }, cleanups);
+    instance = await prepare(options, { addonPath, daemonPath: options.daemon ?? daemonPath }, cleanups);
   } catch (err) {
     process.stderr.write(`wasi-socket-run: ${err.message}\n`);
     process.exit(EXIT_CANNOT_START);
   }
-  process.exit(runGuest(run));
+  process.exit(runGuest(instance));
 }
 
 // Transpiles, connects the broker if the component needs one, and instantiates.
@@ -51,7 +51,8 @@ async function prepare(options, paths, cleanups) {
   let broker;
   if (usesSockets && !options.noBroker) {
     const addon = loadAddon(paths.addonPath);
-    const brokerPath = await chooseBroker(options, addon, paths.daemonPath, cleanups);
+    const { path: brokerPath, privateDaemon } =
+      await chooseBroker(options, addon, paths.daemonPath, cleanups);
     let host;
     try {
       host = openBrokerHost(addon, brokerPath);
@@ -59,6 +60,7 @@ async function prepare(options, paths, cleanups) {
       throw new Error(`cannot open a session with the broker at ${brokerPath}: ${err.message}`);
     }
     cleanups.push(() => closeBrokerHost(host));
+    privateDaemon?.release(); // the session is open: its socket file is no longer needed
     broker = createBrokerInterfaces(host);
   }
   const preopens = options.dirs.length
@@ -76,12 +78,12 @@ async function prepare(options, paths, cleanups) {
 
 // --broker PATH, else the default path if a broker answers there, else a private daemon.
 async function chooseBroker(options, addon, daemonPath, cleanups) {
-  if (options.broker !== undefined) return options.broker;
+  if (options.broker !== undefined) return { path: options.broker };
   const defaultPath = addon.defaultSocketPath();
-  if (await answers(defaultPath)) return defaultPath;
-  const daemon = await startPrivateDaemon(daemonPath);
-  cleanups.push(daemon.stop);
-  return daemon.socket;
+  if (await answers(defaultPath)) return { path: defaultPath };
+  const privateDaemon = await startPrivateDaemon(daemonPath);
+  cleanups.push(privateDaemon.stop);
+  return { path: privateDaemon.socket, privateDaemon };
 }
 
 function answers(socketPath) {

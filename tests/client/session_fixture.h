@@ -1,5 +1,5 @@
-// SessionTest: a fresh broker and one client session per test; parametrized tests get the
-// address family as their parameter.
+// SessionTest: a fresh broker (DaemonProcess, tests/daemon) and one client session per test;
+// parametrized tests get the address family as their parameter.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,7 +7,11 @@
 #include <memory>
 #include <string>
 
-#include "broker_process.h"
+#include <signal.h>
+
+#include <optional>
+
+#include "daemon_process.h"
 #include "wasi_socketd/client/address.h"
 #include "wasi_socketd/client/session.h"
 
@@ -36,19 +40,25 @@ inline client::IpSocketAddress parse_address(const std::string& ip, std::uint16_
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(broker_.started()) << "could not start " << BrokerProcess::program();
+    ASSERT_NO_THROW(broker_.emplace());
     session_ = open_session();
     ASSERT_NE(session_, nullptr);
   }
 
   std::shared_ptr<client::Session> open_session() {
     std::string error;
-    auto session = client::Session::open({broker_.socket_path()}, &error);
+    auto session = client::Session::open({broker_->socket_path()}, &error);
     EXPECT_NE(session, nullptr) << error;
     return session;
   }
 
-  BrokerProcess broker_;
+  // The broker dies at once (SIGKILL), as in a crash; the fixture still reaps it.
+  void kill_broker() {
+    ::kill(broker_->pid(), SIGKILL);
+    broker_->terminate();
+  }
+
+  std::optional<DaemonProcess> broker_;
   std::shared_ptr<client::Session> session_;
 };
 

@@ -47,7 +47,7 @@ TEST_F(SessionTest, BrokerKilledWakesBlockedReaderAndLaterCallsFailFast) {
     return in.blocking_read(buf).status;
   });
   ASSERT_EQ(blocked.wait_for(100ms), std::future_status::timeout);  // really blocked
-  broker_.kill_now();
+  kill_broker();
   ASSERT_EQ(blocked.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(blocked.get(), client::StreamStatus::kSessionLost);
   EXPECT_FALSE(session_->alive());

@@ -124,6 +124,49 @@ TEST_P(UdpSocketTest, OptionsReadBackAndRejectZero) {
   }
 }
 
+TEST_P(UdpSocketTest, StreamToUnspecifiedPortZeroWrongFamilyOrMappedIsInvalidArgument) {
+  UdpSocket s = bound();
+  const bool v4 = family() == client::AddressFamily::kIpv4;
+  EXPECT_EQ(s.stream(parse_address(v4 ? "0.0.0.0" : "::", 80)).error(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.stream(loopback(family(), 0)).error(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.stream(loopback(other_family(), 80)).error(), ErrorCode::kInvalidArgument);
+  if (!v4) {
+    EXPECT_EQ(s.stream(parse_address("::ffff:127.0.0.1", 80)).error(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_P(UdpSocketTest, SendToOtherThanConnectedPeerOrWithoutRemoteIsInvalidArgument) {
+  UdpSocket peer = bound();
+  UdpSocket stranger = bound();
+  UdpSocket connected = bound();
+  UdpSocket unconnected = bound();
+  auto connected_gen = connected.stream(*peer.local_address());
+  auto unconnected_gen = unconnected.stream(std::nullopt);
+  ASSERT_TRUE(connected_gen);
+  ASSERT_TRUE(unconnected_gen);
+  const std::string x = "x";
+  const client::OutgoingDatagram to_stranger[] = {{bytes(x), *stranger.local_address()}};
+  EXPECT_EQ(connected.send(*connected_gen, to_stranger).error(), ErrorCode::kInvalidArgument);
+  const client::OutgoingDatagram nowhere[] = {{bytes(x), std::nullopt}};
+  EXPECT_EQ(unconnected.send(*unconnected_gen, nowhere).error(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(UdpSocketTest, UnconnectedSenderWithExplicitRemoteArrives) {
+  UdpSocket server = bound();
+  UdpSocket sender = bound();
+  auto server_gen = server.stream(std::nullopt);
+  auto sender_gen = sender.stream(std::nullopt);
+  ASSERT_TRUE(server_gen);
+  ASSERT_TRUE(sender_gen);
+  const std::string hello = "hello";
+  const client::OutgoingDatagram batch[] = {{bytes(hello), *server.local_address()}};
+  ASSERT_EQ(*sender.send(*sender_gen, batch), 1u);
+  auto got = receive_n(server, *server_gen, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].remote_address, *sender.local_address());
+}
+
 WSD_INSTANTIATE_FAMILIES(UdpSocketTest);
 
 }  // namespace

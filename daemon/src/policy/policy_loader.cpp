@@ -49,7 +49,13 @@ ListenerDefinition read_listener(const toml::table& table, const std::string& fi
   if (!listener.path.starts_with('/')) reader.fail(*table.get("path"), "'path' must be absolute");
   if (listener.path.size() >= 108)
     reader.fail(*table.get("path"), "'path' is too long for a Unix socket");
-  listener.mode = static_cast<mode_t>(reader.integer("mode", 0, 0777).value_or(0660));
+  if (const toml::node* mode = reader.node("mode")) {
+    const auto* number = mode->as_integer();
+    if (number == nullptr || number->get() < 0 || number->get() > 0777) {
+      reader.fail(*mode, "'mode' must be a file mode in octal, such as 0o660");
+    }
+    listener.mode = static_cast<mode_t>(number->get());
+  }
   if (const toml::node* owner = reader.node("owner")) listener.owner = read_uid(*owner, reader);
   if (const toml::node* group = reader.node("group")) listener.group = read_gid(*group, reader);
   reader.reject_unknown_keys();

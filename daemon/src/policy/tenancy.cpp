@@ -46,6 +46,7 @@ std::optional<PolicyError> Tenancy::install(std::shared_ptr<const Policy> policy
     }
   }
   audit_.store(std::move(sink));
+  usage_.apply(*policy);
   policy_.store(std::move(policy));
   return std::nullopt;
 }

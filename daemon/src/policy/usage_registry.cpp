@@ -13,4 +13,12 @@ std::shared_ptr<TenantUsage> UsageRegistry::usage_for(const Tenant& tenant) {
   return it->second;
 }
 
+void UsageRegistry::apply(const Policy& policy) {
+  std::lock_guard lock(mutex_);
+  for (const auto& tenant : policy.tenants) {
+    if (auto it = usage_.find(tenant->name); it != usage_.end())
+      it->second->set_quotas(tenant->quotas);
+  }
+}
+
 }  // namespace wasi_socketd::policy

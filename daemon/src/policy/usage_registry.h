@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "policy/policy.h"
 #include "policy/tenant.h"
 #include "policy/tenant_usage.h"
 
@@ -16,6 +17,8 @@ class UsageRegistry {
  public:
   // The tenant's usage object, created on first use; its limits follow `tenant.quotas`.
   std::shared_ptr<TenantUsage> usage_for(const Tenant& tenant);
+  // After a reload: every tenant the new policy still has gets its new limits at once.
+  void apply(const Policy& policy);
 
  private:
   std::mutex mutex_;

@@ -1,5 +1,7 @@
 #include "name_syntax.h"
 
+#include <idn2.h>
+
 #include <cctype>
 #include <optional>
 
@@ -43,13 +45,42 @@ bool is_host_name(std::string_view name) {
   return true;
 }
 
+bool is_ascii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Unicode names become their ASCII (punycode) form, as the WIT requires (IDNA2008 with the
+// UTS #46 non-transitional mapping, like browsers and the reference host).
+std::optional<std::string> to_ascii(std::string_view name) {
+  const std::string input(name);
+  char* output = nullptr;
+  if (idn2_to_ascii_8z(input.c_str(), &output, IDN2_NONTRANSITIONAL) != IDN2_OK) {
+    return std::nullopt;
+  }
+  std::string ascii(output);
+  idn2_free(output);
+  return ascii;
+}
+
 }  // namespace
 
 Result<LookupName> parse_lookup_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxLookupNameLength) return ErrorCode::invalid_argument;
   if (auto literal = parse_ip_literal(name)) return LookupName(*literal);
+  std::string ascii;
+  if (!is_ascii(name)) {
+    auto converted = to_ascii(name);
+    if (!converted) return ErrorCode::invalid_argument;
+    ascii = std::move(*converted);
+    name = ascii;
+  }
   if (name.back() == '.') name.remove_suffix(1);  // a fully qualified name
-  if (!is_host_name(name)) return ErrorCode::invalid_argument;
+  if (name.empty() || name.size() > kMaxLookupNameLength || !is_host_name(name)) {
+    return ErrorCode::invalid_argument;
+  }
   std::string lowered(name);
   for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return LookupName(std::move(lowered));

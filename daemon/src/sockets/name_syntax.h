@@ -14,9 +14,9 @@ namespace wasi_socketd::sockets {
 
 static constexpr std::size_t kMaxLookupNameLength = 255;
 
-// An IP literal (IPv6 optionally in brackets, "[::]") or a syntactically valid ASCII host name
-// (returned lower-cased, without a trailing dot). invalid-argument for anything else, including
-// non-ASCII names (IDNA is not supported).
+// An IP literal (IPv6 optionally in brackets, "[::]") or a syntactically valid host name,
+// returned as ASCII (Unicode names converted with IDNA), lower-cased, without a trailing dot.
+// invalid-argument for anything else (including names IDNA refuses and invalid UTF-8).
 using LookupName = std::variant<boost::asio::ip::address, std::string>;
 Result<LookupName> parse_lookup_name(std::string_view name);
 

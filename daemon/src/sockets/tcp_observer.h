@@ -21,6 +21,7 @@ class TcpObserver {
   // The ACCEPT level changed: true when a connection is (probably) pending.
   virtual void accept_readiness(bool ready) = 0;
   // Read-ahead bytes, in order, each chunk at most 64 KiB; never more than the granted credit.
+  // `bytes` is only valid during the call: copy what you keep.
   virtual void data_received(std::span<const std::byte> bytes) = 0;
   // The input stream ended: nullopt = clean EOF (peer FIN), else the read error. Called once.
   virtual void input_ended(std::optional<ErrorCode> error) = 0;

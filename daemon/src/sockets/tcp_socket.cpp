@@ -212,7 +212,8 @@ Result<std::shared_ptr<TcpSocket>> TcpSocket::accept() {
     if (client < 0) {
       if (errno == EINTR) continue;
       const auto error = error_from_errno(SocketOperation::accept, errno);
-      if (error == ErrorCode::would_block) set_accept_ready(false);
+      // A connection aborted before we took it may have been the only one pending.
+      set_accept_ready(error != ErrorCode::would_block && accept_pending_now());
       return error;
     }
     auto peer = from_sockaddr(reinterpret_cast<const sockaddr*>(&storage), length);

@@ -37,7 +37,6 @@ void TcpStreamPump::add_read_credit(std::uint64_t bytes) {
 void TcpStreamPump::stop_reading() {
   input_done_ = true;
   read_credit_ = 0;
-  read_buffer_ = {};
 }
 
 void TcpStreamPump::arm_read_wait() {
@@ -54,16 +53,18 @@ void TcpStreamPump::arm_read_wait() {
 }
 
 void TcpStreamPump::read_available() {
-  if (read_buffer_.empty()) read_buffer_.resize(kMaxChunk);
+  // Shared by every socket on this thread: chunks go to the observer synchronously, so idle
+  // connections hold no read memory.
+  static thread_local std::vector<std::byte> buffer(kMaxChunk);
   std::uint64_t budget = kReadBudgetPerWakeup;
   while (read_credit_ > 0 && budget > 0 && !input_done_ && !cancelled_) {
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(read_credit_, kMaxChunk));
-    const ssize_t received = ::recv(socket_.native_handle(), read_buffer_.data(), wanted, 0);
+    const ssize_t received = ::recv(socket_.native_handle(), buffer.data(), wanted, 0);
     if (received > 0) {
       const auto n = static_cast<std::size_t>(received);
       read_credit_ -= n;
       budget -= std::min<std::uint64_t>(budget, n);
-      if (observer_ != nullptr) observer_->data_received(std::span(read_buffer_.data(), n));
+      if (observer_ != nullptr) observer_->data_received(std::span(buffer.data(), n));
     } else if (received == 0) {
       end_input(std::nullopt);
     } else if (errno == EINTR) {
@@ -94,8 +95,24 @@ Result<void> TcpStreamPump::write(std::span<const std::byte> bytes) {
     check_flush_waiters();
     return {};
   }
+  // Nothing queued: hand the bytes to the kernel directly and copy only what it refuses.
+  if (write_queue_.empty()) {
+    ssize_t sent;
+    do {
+      sent = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      fail_output(error_from_errno(SocketOperation::stream_write, errno));
+      return {};
+    }
+    if (sent > 0) {
+      bytes = bytes.subspan(static_cast<std::size_t>(sent));
+      acknowledge(static_cast<std::size_t>(sent));
+    }
+    if (bytes.empty()) return {};
+  }
   write_queue_.emplace_back(bytes.begin(), bytes.end());
-  if (!write_waiting_) write_queued();
+  if (!write_waiting_) arm_write_wait();
   return {};
 }
 
@@ -127,8 +144,7 @@ void TcpStreamPump::write_queued() {
 }
 
 void TcpStreamPump::consume_sent(std::size_t sent) {
-  written_ += sent;
-  unacknowledged_ += sent;
+  acknowledge(sent);
   while (sent > 0) {
     const std::size_t left_in_front = write_queue_.front().size() - front_offset_;
     if (sent < left_in_front) {
@@ -139,6 +155,11 @@ void TcpStreamPump::consume_sent(std::size_t sent) {
     write_queue_.pop_front();
     front_offset_ = 0;
   }
+}
+
+void TcpStreamPump::acknowledge(std::size_t sent) {
+  written_ += sent;
+  unacknowledged_ += sent;
   post_acknowledgement();
   check_flush_waiters();
 }
@@ -200,7 +221,10 @@ void TcpStreamPump::when_flushed(std::uint64_t write_offset, std::chrono::millis
 void TcpStreamPump::check_flush_waiters() {
   std::vector<std::uint64_t> finished;
   for (const auto& waiter : flush_waiters_) {
-    if (output_error_ || cancelled_ || (accepted_ >= waiter.offset && written_ >= waiter.offset)) {
+    // After shutdown(send) no byte can come any more: an emptied queue is all there is.
+    const bool nothing_more = output_closed_ && write_queue_.empty();
+    if (output_error_ || cancelled_ || nothing_more ||
+        (accepted_ >= waiter.offset && written_ >= waiter.offset)) {
       finished.push_back(waiter.id);
     }
   }
@@ -222,7 +246,6 @@ void TcpStreamPump::cancel() {
   cancelled_ = true;
   observer_ = nullptr;
   write_queue_.clear();
-  read_buffer_ = {};
   while (!flush_waiters_.empty()) complete_waiter(flush_waiters_.front().id, false);
 }
 

@@ -5,8 +5,9 @@
 // observer events are delivered there.
 // Ownership: a member of its TcpSocket, which owns the kernel socket. Asynchronous handlers hold
 // `lifetime` (a weak reference to the owner) and do nothing once the owner is gone.
-// Memory: read-ahead never exceeds the granted credit (one 64 KiB buffer is reused); the write
-// queue holds exactly the bytes given to write() that the kernel has not taken yet.
+// Memory: nothing is buffered for reading (chunks are read into a per-thread 64 KiB buffer and
+// handed to the observer at once, never beyond the granted credit); the write queue holds exactly
+// the bytes given to write() that the kernel has not taken yet.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -50,8 +51,12 @@ class TcpStreamPump {
   // `limit` passed first or the pump was cancelled.
   void when_flushed(std::uint64_t write_offset, std::chrono::milliseconds limit,
                     std::function<void(bool flushed)> done);
-  // No further write() is accepted (after shutdown(send)).
-  void close_output() { output_closed_ = true; }
+  // No further write() is accepted (after shutdown(send)); pending when_flushed waiters are
+  // satisfied once the queue is empty, whatever offset they wait for.
+  void close_output() {
+    output_closed_ = true;
+    check_flush_waiters();
+  }
 
   // Stop everything; later handlers do nothing. Pending when_flushed callbacks get false.
   void cancel();
@@ -62,7 +67,8 @@ class TcpStreamPump {
   void end_input(std::optional<ErrorCode> error);
   void arm_write_wait();
   void write_queued();
-  void consume_sent(std::size_t sent);
+  void consume_sent(std::size_t sent);  // drops sent bytes from the queue
+  void acknowledge(std::size_t sent);   // counts them and schedules bytes_written
   void post_acknowledgement();
   void fail_output(ErrorCode error);
   void check_flush_waiters();
@@ -77,7 +83,6 @@ class TcpStreamPump {
   std::uint64_t read_credit_ = 0;
   bool read_waiting_ = false;
   bool input_done_ = false;
-  std::vector<std::byte> read_buffer_;
 
   // Writing.
   std::deque<std::vector<std::byte>> write_queue_;

@@ -155,12 +155,13 @@ Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t max_resul
   std::vector<IncomingDatagram> datagrams;
   max_results = std::min(max_results, kMaxDatagramsPerCall);
   if (max_results == 0) return datagrams;
-  if (receive_buffer_.empty()) receive_buffer_.resize(kMaxDatagramSize + 1);
+  // One buffer per thread, not per socket: each datagram is copied out at once.
+  static thread_local std::vector<std::byte> buffer(kMaxDatagramSize + 1);
 
   while (datagrams.size() < max_results) {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
-    const ssize_t received = ::recvfrom(fd(), receive_buffer_.data(), receive_buffer_.size(), 0,
+    const ssize_t received = ::recvfrom(fd(), buffer.data(), buffer.size(), 0,
                                         reinterpret_cast<sockaddr*>(&storage), &length);
     if (received < 0) {
       if (errno == EINTR) continue;
@@ -175,7 +176,7 @@ Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t max_resul
     }
     auto sender = from_sockaddr(reinterpret_cast<const sockaddr*>(&storage), length);
     if (!sender || !accepts_datagram_from(*sender)) continue;
-    const auto* begin = receive_buffer_.data();
+    const auto* begin = buffer.data();
     datagrams.push_back({std::vector<std::byte>(begin, begin + received), *sender});
   }
   pollfd poll_fd{fd(), POLLIN, 0};

@@ -85,6 +85,8 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
 
   State state() const { return state_; }
   bool is_connected() const { return connected_remote_.has_value(); }
+  // The RECEIVE level as last reported to the observer (true: a datagram is probably waiting).
+  bool receive_ready() const { return receive_ready_; }
 
  private:
   UdpSocket(Strand strand, Family family, std::shared_ptr<const SocketPolicy> policy,
@@ -112,7 +114,6 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   bool streaming_ = false;  // stream() succeeded at least once: RECEIVE readiness is reported
   bool receive_waiting_ = false;
   bool receive_ready_ = false;
-  std::vector<std::byte> receive_buffer_;
 };
 
 }  // namespace wasi_socketd::sockets

@@ -1,4 +1,5 @@
 #include "policy/default_policy.h"
+#include "policy/policy_summary.h"
 
 #include <gtest/gtest.h>
 
@@ -54,6 +55,12 @@ TEST_F(DefaultPolicy, LooksUpLocalhostAndIpLiteralsOnly) {
   EXPECT_TRUE(local().decide_lookup("[::]").allowed);
   EXPECT_TRUE(local().decide_lookup("2001:0db8:0:0:0:0:0:0").allowed);
   EXPECT_FALSE(local().decide_lookup("example.com").allowed);
+}
+
+TEST_F(DefaultPolicy, SummaryNamesTheTenantAndWhatItMayDo) {
+  EXPECT_EQ(summarize(*policy_),
+            "1 listener (main), 1 tenant: local (tcp, udp, lookups; 9 rules; listeners main); "
+            "audit to stderr");
 }
 
 }  // namespace

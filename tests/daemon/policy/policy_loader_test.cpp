@@ -170,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"[[listener]]\nname = \"x\"\npath = \"relative.sock\"\n",
                 "test.toml:3:8: 'path' must be absolute"},
         BadCase{"[[listener]]\nname = \"x\"\npath = \"/x\"\nmode = 0o1777\n",
-                "test.toml:4:8: 'mode' must be between"},
+                "test.toml:4:8: 'mode' must be a file mode in octal"},
         BadCase{"[audit]\ndestination = \"audit.log\"\n", "test.toml:2:15: 'destination' must be"},
         BadCase{"[[tenant]]\nname = \"a\"\n[tenant.quotas]\nsockets = -1\n",
                 "test.toml:4:11: 'sockets' must be between"},

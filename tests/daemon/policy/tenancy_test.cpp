@@ -103,6 +103,18 @@ TEST_F(TenancyTest, BadFileOnReloadKeepsTheOldPolicyAndSaysWhere) {
   EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("10.0.0.1", 80)));
 }
 
+TEST_F(TenancyTest, ReloadAppliesNewQuotasToLiveSessions) {
+  auto session = tenancy_->admit({1000, 1, 1, "main"}).session;
+  ASSERT_TRUE(session);
+  write("[[tenant]]\nname = \"web\"\nuids = [1000]\n[tenant.tcp]\n[tenant.quotas]\nsockets = 1\n");
+  ASSERT_FALSE(tenancy_->reload());
+  auto first = session->open_socket(Protocol::tcp);
+  ASSERT_TRUE(first.ok());
+  auto second = session->open_socket(Protocol::tcp);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error(), sockets::ErrorCode::new_socket_limit);
+}
+
 TEST_F(TenancyTest, TenantRemovedByReloadIsDeniedEverything) {
   auto session = tenancy_->admit({1000, 1, 1, "main"}).session;
   write("[[tenant]]\nname = \"other\"\n");

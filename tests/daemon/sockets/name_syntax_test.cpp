@@ -29,9 +29,17 @@ TEST(LookupNameSyntax, HostNamesAreNormalised) {
   EXPECT_EQ(literal_of("a_b.example-1.org"), "name");
 }
 
+TEST(LookupNameSyntax, UnicodeNamesBecomePunycode) {
+  auto parsed = parse_lookup_name(
+      "B\xc3\xbc"
+      "cher.Example");  // "Bücher.Example"
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(std::get<std::string>(*parsed), "xn--bcher-kva.example");
+}
+
 TEST(LookupNameSyntax, MalformedNamesAreInvalidArgument) {
   for (const char* name : {"", "a..b", ".a", "-a.com", "a-.com", "a b", "a/b", "[127.0.0.1]",
-                           "[::1", "exa\xc3\xa9mple.com", "a:b", "http://a"}) {
+                           "[::1", "a:b", "http://a", "bad\xff.com", "\xe2\x80\xae.com"}) {
     auto parsed = parse_lookup_name(name);
     ASSERT_FALSE(parsed) << name;
     EXPECT_EQ(parsed.error(), ErrorCode::invalid_argument) << name;

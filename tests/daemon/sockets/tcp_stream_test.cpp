@@ -208,6 +208,18 @@ TEST_P(TcpStreamTest, CloseAfterGivesUpAfterTheLinger) {
   EXPECT_TRUE(io.run_until([&] { return weak.expired(); }));
 }
 
+TEST_P(TcpStreamTest, CloseAfterShutdownSendDoesNotWaitForBytesThatCannotCome) {
+  RecordingTcpObserver events;
+  auto connection = connect_to_raw_peer(events);
+  ASSERT_TRUE(shutdown(*connection.socket, ShutdownType::send, 0));
+  // A client that counted a refused write still names it in its drop.
+  connection.socket->close_after(100);
+  std::weak_ptr<TcpSocket> weak = connection.socket;
+  connection.socket.reset();
+  EXPECT_TRUE(io.run_until([&] { return weak.expired(); }, std::chrono::seconds(1)))
+      << "waited for the linger instead of closing";
+}
+
 TEST_P(TcpStreamTest, DroppingTheLastReferenceClosesAtOnce) {
   RecordingTcpObserver events;
   auto connection = connect_to_raw_peer(events);

@@ -282,7 +282,9 @@ TEST_P(UdpTest, ReceiveReadinessIsReported) {
   const OutgoingDatagram datagrams[] = {{payload, std::nullopt}};
   ASSERT_EQ(*sender->send(datagrams), 1u);
   ASSERT_TRUE(io.run_until([&] { return observer.ready == true; }));
+  EXPECT_TRUE(receiver->receive_ready());
   ASSERT_EQ(receiver->receive(10)->size(), 1u);
+  EXPECT_FALSE(receiver->receive_ready());
   ASSERT_TRUE(io.run_until([&] { return observer.ready == false; }));
 }
 

@@ -103,6 +103,26 @@ static void connected_state(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// accept(): "The returned socket is bound and in the connected state" and shares the
+// listener's family and local address.
+static void accepted_socket_properties(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  sock_addr listen_addr, local, remote, client_local;
+  EXPECT_OK(tcp_local_address(p.listener, &listen_addr));
+  EXPECT_OK(tcp_local_address(p.server, &local));
+  EXPECT_OK(tcp_remote_address(p.server, &remote));
+  EXPECT_OK(tcp_local_address(p.client, &client_local));
+  EXPECT_TRUE(addr_equal(&local, &listen_addr),
+              "accepted socket's local-address is not the listener's");
+  EXPECT_TRUE(addr_equal(&remote, &client_local),
+              "accepted socket's remote-address is not the client");
+  EXPECT_TRUE(tcp_address_family(p.server) == f, "accepted socket has another family");
+  EXPECT_TRUE(!tcp_is_listening(p.server), "accepted socket is listening");
+  EXPECT_TRUE(tcp_is_listening(p.listener), "listener stopped listening after accept");
+  tcp_pair_drop(&p);
+}
+
 static void start_while_in_progress(ip_family f) {
   tcp_socket s;
   EXPECT_OK(tcp_create(f, &s));
@@ -182,6 +202,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_states.bound", bound_state);
   RUN_BOTH_FAMILIES("tcp_states.listening", listening_state);
   RUN_BOTH_FAMILIES("tcp_states.connected", connected_state);
+  RUN_BOTH_FAMILIES("tcp_states.accepted_socket_properties", accepted_socket_properties);
   RUN_BOTH_FAMILIES("tcp_states.start_while_in_progress_conflict", start_while_in_progress);
   RUN_BOTH_FAMILIES("tcp_states.finish_connect_pending_would_block",
                     finish_connect_before_completion);

@@ -112,6 +112,83 @@ static void fin_after_data(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// read(len) returns at most len bytes, and some when data is waiting.
+static void read_at_most_len(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  char hundred[100];
+  memset(hundred, 'h', sizeof hundred);
+  EXPECT_STREAM(write_all(p.client_out, hundred, sizeof hundred), STREAM_OK);
+  pollable in = input_subscribe(p.server_in);
+  EXPECT_TRUE(ready_within(in, WAIT_LIMIT_NS), "data never became readable");
+  pollable_drop(in);
+  bytes b = {0};
+  EXPECT_STREAM(input_read(p.server_in, 10, &b), STREAM_OK);
+  EXPECT_TRUE(b.len > 0 && b.len <= 10, "read(10) returned %u bytes", b.len);
+  bytes_free(&b);
+  tcp_pair_drop(&p);
+}
+
+// 32 clients connect at once (start-connect on all, then one poll loop), each sends its number;
+// the server accepts all and reads every number: readiness for many sockets at a time.
+static void many_clients(ip_family f) {
+  enum { CLIENTS = 32 };
+  tcp_socket listener;
+  sock_addr addr;
+  EXPECT_OK(tcp_create(f, &listener));
+  EXPECT_OK(tcp_set_listen_backlog_size(listener, 64));
+  EXPECT_OK(tcp_bind(listener, test_network(), addr_loopback(f, 0)));
+  EXPECT_OK(tcp_listen(listener));
+  EXPECT_OK(tcp_local_address(listener, &addr));
+  tcp_socket clients[CLIENTS];
+  pollable waits[CLIENTS];
+  bool connected[CLIENTS] = {false};
+  for (int i = 0; i < CLIENTS; i++) {
+    EXPECT_OK(tcp_create(f, &clients[i]));
+    EXPECT_OK(tcp_start_connect(clients[i], test_network(), addr));
+    waits[i] = tcp_subscribe(clients[i]);
+  }
+  int done = 0;
+  uint64_t deadline = clock_now_ns() + 10 * NS_PER_S;
+  while (done < CLIENTS && clock_now_ns() < deadline) {
+    uint32_t ready[CLIENTS];
+    uint32_t n = poll_list(waits, CLIENTS, ready, CLIENTS);
+    for (uint32_t r = 0; r < n && r < CLIENTS; r++) {
+      uint32_t i = ready[r];
+      if (connected[i]) continue;
+      input_stream in;
+      output_stream out;
+      EXPECT_OK(tcp_finish_connect(clients[i], &in, &out));
+      connected[i] = true;
+      done++;
+      uint8_t number = (uint8_t)i;
+      EXPECT_STREAM(output_blocking_write_and_flush(out, &number, 1), STREAM_OK);
+      input_drop(in);
+      output_drop(out);
+    }
+  }
+  EXPECT_TRUE(done == CLIENTS, "%d of %d connects finished in 10 s", done, CLIENTS);
+  bool seen[CLIENTS] = {false};
+  for (int i = 0; i < CLIENTS; i++) {
+    tcp_socket server;
+    input_stream in;
+    EXPECT_OK(tcp_accept_blocking(listener, &server, &in, NULL));
+    bytes b = {0};
+    EXPECT_STREAM(input_blocking_read(in, 1, &b), STREAM_OK);
+    EXPECT_TRUE(b.len == 1 && b.data[0] < CLIENTS && !seen[b.data[0]],
+                "bad or repeated client number");
+    seen[b.data[0]] = true;
+    bytes_free(&b);
+    input_drop(in);
+    tcp_drop(server);
+  }
+  for (int i = 0; i < CLIENTS; i++) {
+    pollable_drop(waits[i]);
+    tcp_drop(clients[i]);
+  }
+  tcp_drop(listener);
+}
+
 static uint8_t pattern_byte(uint32_t i) { return (uint8_t)(i * 7u + (i >> 11)); }
 
 // 1 MiB each way at once, driven by one poll loop (neither side may wait for the other to read),
@@ -174,6 +251,8 @@ int main(void) {
                     shutdown_receive_with_unread_data);
   RUN_BOTH_FAMILIES("tcp_streams.shutdown_send_output_closed", shutdown_send_closes_output);
   RUN_BOTH_FAMILIES("tcp_streams.fin_after_data", fin_after_data);
+  RUN_BOTH_FAMILIES("tcp_streams.read_at_most_len", read_at_most_len);
+  RUN_BOTH_FAMILIES("tcp_sample_app.many_clients_at_once", many_clients);
   RUN_BOTH_FAMILIES("tcp_streams.bulk_transfer_intact", bulk_transfer_intact);
   RUN_BOTH_FAMILIES("tcp_sample_app.hello_two_clients", sample_application);
   return check_finish();

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wasi_guest/fixtures.h"
+#include "wasi_guest/ip_name_lookup.h"
 
 static void write_past_permit(ip_family f) {
   tcp_pair p;
@@ -84,6 +85,36 @@ static void drop_stream_with_live_pollable(ip_family f) {
   FAIL_NOW("dropping an input-stream with a live pollable returned");
 }
 
+static void drop_udp_socket_with_live_pollable(ip_family f) {
+  udp_socket s;
+  EXPECT_OK(udp_create(f, &s));
+  pollable p = udp_subscribe(s);
+  check_expect_trap();
+  udp_drop(s);
+  pollable_drop(p);
+  FAIL_NOW("dropping a udp-socket with a live pollable returned");
+}
+
+static void drop_output_stream_with_live_pollable(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  pollable out = output_subscribe(p.client_out);
+  check_expect_trap();
+  output_drop(p.client_out);
+  pollable_drop(out);
+  FAIL_NOW("dropping an output-stream with a live pollable returned");
+}
+
+static void drop_resolve_stream_with_live_pollable(ip_family f) {
+  resolve_address_stream s;
+  EXPECT_OK(resolve_addresses(test_network(), f == FAMILY_IPV4 ? "127.0.0.1" : "::1", &s));
+  pollable p = resolve_subscribe(s);
+  check_expect_trap();
+  resolve_drop(s);
+  pollable_drop(p);
+  FAIL_NOW("dropping a resolve-address-stream with a live pollable returned");
+}
+
 // stream() again while the previous pair is alive: trap, or succeed with a working new pair.
 static void restream_while_alive(ip_family f) {
   udp_socket server, client;
@@ -113,6 +144,10 @@ static const struct {
     {"io_poll.poll_empty_traps", poll_empty},
     {"io_poll.drop_socket_with_live_pollable_traps", drop_socket_with_live_pollable},
     {"io_poll.drop_stream_with_live_pollable_traps", drop_stream_with_live_pollable},
+    {"io_poll.drop_udp_socket_with_live_pollable_traps", drop_udp_socket_with_live_pollable},
+    {"io_poll.drop_output_stream_with_live_pollable_traps", drop_output_stream_with_live_pollable},
+    {"io_poll.drop_resolve_stream_with_live_pollable_traps",
+     drop_resolve_stream_with_live_pollable},
     {"udp_stream.restream_while_alive", restream_while_alive},
 };
 

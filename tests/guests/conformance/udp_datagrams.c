@@ -126,6 +126,37 @@ static void send_empty_list_zero(ip_family f) {
   udp_end_close(&server);
 }
 
+// 100 datagrams, each sent as check-send allows, arrive complete and in order over loopback;
+// receive(max) never returns more than max.
+static void burst_in_order(ip_family f) {
+  enum { COUNT = 100, MAX_PER_RECEIVE = 7 };
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  for (uint32_t i = 0; i < COUNT; i++) {
+    uint32_t number = i;
+    EXPECT_OK(udp_send_one(client.out, &number, sizeof number, NULL));
+  }
+  pollable p = udp_incoming_subscribe(server.in);
+  uint32_t expected = 0;
+  while (expected < COUNT && ready_within(p, WAIT_LIMIT_NS)) {
+    datagram* list = NULL;
+    uint32_t count = 0;
+    EXPECT_OK(udp_receive(server.in, MAX_PER_RECEIVE, &list, &count));
+    EXPECT_TRUE(count <= MAX_PER_RECEIVE, "receive(%d) returned %u", MAX_PER_RECEIVE, count);
+    for (uint32_t i = 0; i < count; i++) {
+      uint32_t number = UINT32_MAX;
+      if (list[i].data.len == sizeof number) memcpy(&number, list[i].data.data, sizeof number);
+      EXPECT_TRUE(number == expected, "datagram %u arrived as number %u", expected, number);
+      expected++;
+    }
+    datagrams_free(list, count);
+  }
+  pollable_drop(p);
+  EXPECT_TRUE(expected == COUNT, "%u of %d datagrams arrived", expected, COUNT);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
 // "receive will only return datagrams sent from the provided remote-address" (WIT stream()).
 static void connected_receives_only_from_peer(ip_family f) {
   udp_end peer, stranger, server;
@@ -166,6 +197,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_datagrams.remote_differs_from_peer_invalid", remote_differs_from_peer);
   RUN_BOTH_FAMILIES("udp_datagrams.no_remote_unconnected_invalid", no_remote_unconnected);
   RUN_BOTH_FAMILIES("udp_datagrams.receive_zero_empty", receive_zero_empty);
+  RUN_BOTH_FAMILIES("udp_datagrams.burst_in_order", burst_in_order);
   RUN_BOTH_FAMILIES("udp_datagrams.connected_receives_only_from_peer",
                     connected_receives_only_from_peer);
   RUN_BOTH_FAMILIES("udp_datagrams.send_invalid_remotes", send_invalid_remotes);

@@ -10,7 +10,8 @@
 // broker: starts a private `wasi-socketd --listen SOCKET [--policy FILE]` and runs
 //         `wasi-socket-run --broker SOCKET G.wasm` against it (guest -> adapter -> gRPC -> kernel).
 //         --preferred-policy is used only if the daemon knows --policy (else its built-in default,
-//         with a note); --policy is required (the test fails without daemon support).
+//         with a note); --policy is required: without daemon support the test reports itself
+//         skipped (status 77).
 // shim:   runs the guest on plain preview2-shim. Failures listed in the deviations file are known
 //         shim deviations from the WIT: reported, not counted as failures of ours.
 //
@@ -28,6 +29,7 @@ import { parseReport } from "./report.mjs";
 import { judge, knownDeviations } from "./verdict.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
+const SKIP_STATUS = 77; // CTest SKIP_RETURN_CODE of the guest tests
 const DAEMON_START_TIMEOUT_MS = 10_000;
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 
@@ -86,7 +88,10 @@ function daemonKnowsPolicy(daemon) {
 
 function policyFor(opts) {
   if (opts.policy) {
-    if (!daemonKnowsPolicy(opts.daemon)) throw new Error("wasi-socketd does not support --policy");
+    if (!daemonKnowsPolicy(opts.daemon)) {
+      console.log("skipped: this wasi-socketd has no --policy option, so the policy cannot be applied");
+      process.exit(SKIP_STATUS);
+    }
     return opts.policy;
   }
   if (opts.preferredPolicy && !daemonKnowsPolicy(opts.daemon)) {

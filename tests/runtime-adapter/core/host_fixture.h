@@ -1,16 +1,19 @@
-// HostTest: a fresh broker and one wsd_host (one guest instance) per test, plus helpers that
-// drive the C ABI the way a guest would.
+// HostTest: a fresh broker (DaemonProcess, tests/daemon) and one wsd_host (one guest instance) per
+// test, plus helpers that drive the C ABI the way a guest would.
 #pragma once
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "broker_process.h"
+#include "daemon_process.h"
 #include "wasi_socketd/adapter.h"
 
 namespace wasi_socketd::testing {
@@ -32,7 +35,7 @@ inline std::string loopback_ip(uint8_t family) { return family == WSD_IPV4 ? "12
 class HostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(broker_.started()) << "could not start " << BrokerProcess::program();
+    ASSERT_NO_THROW(broker_.emplace());
     h_ = open_host();
     ASSERT_NE(h_, nullptr);
     ASSERT_EQ(wsd_instance_network(h_, &network_), WSD_OK);
@@ -41,7 +44,7 @@ class HostTest : public ::testing::Test {
 
   wsd_host* open_host() {
     char err[256] = {};
-    wsd_host* h = wsd_host_open(broker_.socket_path().c_str(), err, sizeof err);
+    wsd_host* h = wsd_host_open(broker_->socket_path().c_str(), err, sizeof err);
     EXPECT_NE(h, nullptr) << err;
     return h;
   }
@@ -102,7 +105,13 @@ class HostTest : public ::testing::Test {
     return out;
   }
 
-  BrokerProcess broker_;
+  // The broker dies at once (SIGKILL), as in a crash; the fixture still reaps it.
+  void kill_broker() {
+    ::kill(broker_->pid(), SIGKILL);
+    broker_->terminate();
+  }
+
+  std::optional<DaemonProcess> broker_;
   wsd_host* h_ = nullptr;
   uint32_t network_ = 0;
   uint32_t listener_ = 0;

@@ -122,7 +122,7 @@ TEST_F(PollAbiTest, BrokerDeathTrapsABlockedPollAndEveryLaterCall) {
     return wsd_poll(h_, &never, 1, ready, &n);
   });
   ASSERT_EQ(blocked.wait_for(100ms), std::future_status::timeout);
-  broker_.kill_now();
+  kill_broker();
   ASSERT_EQ(blocked.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(blocked.get(), WSD_TRAP);
   EXPECT_EQ(trap_message(), "wasi-socketd: connection to broker lost");

@@ -64,10 +64,13 @@ TEST_F(PrivateDaemon, EndsWhenTheRunnerIsKilled) {
   ASSERT_EQ(children.size(), 1u);
   const pid_t daemon = children[0];
   ASSERT_TRUE(process_running(daemon));
+  const std::string socket = listen_path_of(daemon);
 
   runner->kill(SIGKILL);
   EXPECT_TRUE(eventually([&] { return !process_running(daemon); }, kDaemonExitTimeout))
       << "the private daemon outlived its runner";
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(socket).parent_path()))
+      << "the private daemon's directory was left behind";
 }
 
 TEST_F(PrivateDaemon, NotStartedWhenADaemonAnswersAtTheDefaultPath) {
