@@ -102,5 +102,10 @@ if run "$guests/http_client.wasm" 192.0.2.1 80 / 1 >"$work/denied.out" 2>&1; the
 fi
 show "$work/denied.out"
 echo "    ${dim}(refused by the broker before any packet left the host)${off}"
+sleep 0.2  # let the daemon write its audit line
+if grep -q '192\.0\.2\.1' "$work/daemon.log"; then
+  echo "    the broker's audit log (its stderr) recorded the denial:"
+  grep '192\.0\.2\.1' "$work/daemon.log" | tail -n 3 | show | show
+fi
 
 step "Done: every socket the guests used was opened, owned and closed by wasi-socketd"

@@ -4,6 +4,9 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
+
+#include "policy/listener_definition.h"
 
 namespace wasi_socketd::daemon {
 
@@ -15,6 +18,8 @@ struct DaemonOptions {
   mode_t socket_mode = 0660;      // permissions of the socket file
   int io_threads = 2;             // threads running the io_context (sessions' strands)
   int lookup_threads = 2;         // threads running getaddrinfo for name lookups
+  // Per-tenant listening sockets named by the policy, besides listen_path (which is "main").
+  std::vector<policy::ListenerDefinition> tenant_listeners;
 };
 
 }  // namespace wasi_socketd::daemon

@@ -22,12 +22,22 @@ namespace {
 // How long in-flight calls may take to finish once shutdown began.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
 
-// Every session's tenant carries its metrics handles; opening one is counted here, once.
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Every admitted session's tenant carries its metrics handles; opening one is counted here, once.
 TenantResolver metered(TenantResolver tenants, DaemonMetrics& metrics) {
   return [tenants = std::move(tenants), &metrics](const PeerCredentials& peer) {
-    Tenant tenant = tenants(peer);
-    tenant.metrics = metrics.tenant(tenant.name);
-    tenant.metrics->session_opened();
+    std::optional<Tenant> tenant = tenants(peer);
+    if (!tenant) {
+      metrics.connection_refused("not-admitted");
+      return tenant;
+    }
+    tenant->metrics = metrics.tenant(tenant->name);
+    tenant->metrics->session_opened();
     return tenant;
   };
 }
@@ -44,7 +54,8 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     : work_(io_.get_executor()),
       lookups_(static_cast<std::size_t>(options.lookup_threads)),
       services_(std::make_unique<ServiceSet>(sessions_, lookups_)),
-      signals_(io_, SIGINT, SIGTERM, SIGHUP) {
+      signals_(io_, SIGINT, SIGTERM),
+      hangups_(io_, SIGHUP) {
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
@@ -53,23 +64,30 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   if (!server_) {
     throw std::runtime_error("the gRPC server did not start");
   }
+  policy_loaded_at_ = unix_now();
   connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_,
                                                      metered(std::move(tenants), metrics_));
   DaemonFacts facts;
   facts.metrics_http = options.metrics_http;
-  auto on_accept = [this](int fd, const PeerCredentials& peer) { connections_->adopt(fd, peer); };
   if (options.inherited_listener >= 0) {
     // Socket activation: systemd owns the socket file, so the listener must not remove it.
     UnixListener::Acceptor acceptor(io_, boost::asio::local::stream_protocol(),
                                     options.inherited_listener);
     facts.listeners.push_back(bound_path(acceptor));
     facts.socket_activated = true;
-    listener_ = std::make_unique<UnixListener>(std::move(acceptor), "", on_accept);
+    add_listener(policy::kMainListener, std::move(acceptor), "");
   } else {
-    listener_ = std::make_unique<UnixListener>(
-        UnixListener::open(io_, options.listen_path, options.socket_mode), options.listen_path,
-        on_accept);
+    add_listener(policy::kMainListener,
+                 UnixListener::open(io_, options.listen_path, options.socket_mode),
+                 options.listen_path);
     facts.listeners.push_back(options.listen_path);
+  }
+  for (const policy::ListenerDefinition& tenant : options.tenant_listeners) {
+    add_listener(tenant.name,
+                 UnixListener::open(io_, tenant.path, tenant.mode, tenant.owner, tenant.group),
+                 tenant.path);
+    spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
+    facts.listeners.push_back(tenant.path);
   }
   facts.admin_socket = options.admin_socket_path.empty()
                            ? admin_socket_path_for(facts.listeners.front())
@@ -78,9 +96,13 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
       sessions_, metrics_, facts, [this] { return reload_policy(); },
       [this] { return policy_info(); });
   admin_->start();
-  listener_->start();
-  wait_for_signal();
   watchdog_.start();
+  signals_.async_wait([this](boost::system::error_code error, int signal) {
+    if (!error) {
+      spdlog::info("signal {}: shutting down", signal);
+      stop();
+    }
+  });
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
@@ -88,39 +110,62 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
                facts.socket_activated ? " (socket-activated)" : "", facts.admin_socket);
 }
 
-void DaemonServer::wait_for_signal() {
-  signals_.async_wait([this](boost::system::error_code error, int signal) {
-    if (error) {
-      return;
-    }
-    if (signal == SIGHUP) {
-      // Parsing a policy file takes milliseconds; the io thread can afford it.
-      reload_policy();
-      wait_for_signal();
-      return;
-    }
-    spdlog::info("signal {}: shutting down", signal);
-    stop();
+void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor acceptor,
+                                const std::string& path) {
+  // Connections are stamped with the listener they came through: part of the peer's identity.
+  listeners_.push_back(std::make_unique<UnixListener>(
+      std::move(acceptor), path, [this, name](int fd, const PeerCredentials& peer) {
+        PeerCredentials stamped = peer;
+        stamped.listener = name;
+        connections_->adopt(fd, stamped);
+      }));
+  listeners_.back()->start();
+}
+
+void DaemonServer::set_policy_control(PolicyControl control) {
+  policy_ = std::move(control);
+  wait_for_hangup();
+}
+
+void DaemonServer::wait_for_hangup() {
+  hangups_.async_wait([this](boost::system::error_code error, int) {
+    if (error) return;
+    // Parsing a policy file takes milliseconds; an io thread can afford it.
+    reload_policy();
+    wait_for_hangup();
   });
 }
 
 admin::v1::ReloadPolicyResponse DaemonServer::reload_policy() {
-  std::lock_guard lock(reload_mutex_);
-  systemd::ReloadNotice notice("policy");
   admin::v1::ReloadPolicyResponse response;
-  // Without --policy the built-in default is in force: there is no file to re-read.
-  response.set_reloaded(true);
+  {
+    std::lock_guard lock(policy_mutex_);
+    systemd::ReloadNotice notice("policy");
+    const std::optional<std::string> rejected =
+        policy_.reload ? policy_.reload() : std::optional<std::string>("no policy to reload");
+    if (rejected) {
+      response.set_error(*rejected);
+    } else {
+      ++policy_generation_;
+      policy_loaded_at_ = unix_now();
+    }
+    response.set_reloaded(!rejected);
+    metrics_.policy_reload(!rejected);
+    notice.finish((rejected ? "policy reload rejected; " : "policy reloaded; ") +
+                  (admin_ ? admin_->status_line() : std::string()));
+  }
   *response.mutable_policy() = policy_info();
-  metrics_.policy_reload(true);
-  spdlog::info("reload: no policy file, the built-in default stays");
-  notice.finish(admin_ ? admin_->status_line() : "policy unchanged");
   return response;
 }
 
 admin::v1::PolicyInfo DaemonServer::policy_info() const {
   admin::v1::PolicyInfo info;
-  info.set_source("default");
-  info.set_generation(1);
+  if (policy_.describe) {
+    info = policy_.describe();
+  }
+  std::lock_guard lock(policy_mutex_);
+  info.set_generation(policy_generation_);
+  info.set_loaded_at_unix_seconds(policy_loaded_at_);
   return info;
 }
 
@@ -156,9 +201,10 @@ void DaemonServer::shut_down() {
   // the io threads still run, so that their strands can close sockets and finish calls.
   std::promise<void> listener_closed;
   boost::asio::post(io_, [this, &listener_closed] {
-    listener_->stop();
+    for (auto& listener : listeners_) listener->stop();
     watchdog_.stop();
     signals_.cancel();
+    hangups_.cancel();
     listener_closed.set_value();
   });
   listener_closed.get_future().wait();
@@ -171,7 +217,7 @@ void DaemonServer::shut_down() {
   }
   threads_.clear();
   lookups_.join();
-  listener_.reset();
+  listeners_.clear();
   admin_.reset();
   connections_.reset();
   server_.reset();

@@ -11,9 +11,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,13 +26,13 @@
 #include "session/session_registry.h"
 #include "session/tenant.h"
 #include "systemd/watchdog.h"
+#include "transport/unix_listener.h"
 #include "wasi_socketd/admin/v1/admin.pb.h"
 
 namespace wasi_socketd::daemon {
 
 class ClientConnections;
 class DaemonAdmin;
-class UnixListener;
 class ServiceSet;
 
 class DaemonServer {
@@ -40,24 +43,37 @@ class DaemonServer {
   DaemonServer(const DaemonServer&) = delete;
   DaemonServer& operator=(const DaemonServer&) = delete;
 
+  // How the policy is reloaded and described; main wires it to policy::Tenancy.
+  struct PolicyControl {
+    // Re-reads the policy file: nullopt when accepted, else why it was rejected
+    // ("file:line:column: message"; the old policy stays).
+    std::function<std::optional<std::string>()> reload;
+    // Source and tenants of the policy in force (generation and load time are counted here).
+    std::function<admin::v1::PolicyInfo()> describe;
+  };
+
   // Tells systemd READY=1, then blocks until SIGINT/SIGTERM or stop(); then (STOPPING=1) stops
   // accepting, ends every session and shuts the gRPC server down (in-flight calls get a bounded
   // grace period).
   void run_until_stopped();
+  // Call once, before run_until_stopped(). Then SIGHUP reloads (without it SIGHUP is ignored).
+  void set_policy_control(PolicyControl control);
   void stop();
 
-  // SIGHUP and `wasi-socketctl policy reload`: re-reads the policy, between RELOADING=1 and
-  // READY=1 (systemd::ReloadNotice). Any thread; reloads never run concurrently.
+  // SIGHUP and `wasi-socketctl policy reload`: PolicyControl::reload between RELOADING=1 and
+  // READY=1 (systemd::ReloadNotice). Any thread; reloads never overlap.
   admin::v1::ReloadPolicyResponse reload_policy();
-  // The policy in force, for `wasi-socketctl status`.
+  // The policy in force, for `wasi-socketctl status`. Any thread.
   admin::v1::PolicyInfo policy_info() const;
 
   boost::asio::io_context& io() { return io_; }
   const SessionRegistry& sessions() const { return sessions_; }
 
  private:
+  void add_listener(const std::string& name, UnixListener::Acceptor acceptor,
+                    const std::string& path);
+  void wait_for_hangup();
   void shut_down();
-  void wait_for_signal();
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
@@ -68,11 +84,15 @@ class DaemonServer {
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClientConnections> connections_;
-  std::unique_ptr<UnixListener> listener_;
+  std::vector<std::unique_ptr<UnixListener>> listeners_;  // main first, then per-tenant ones
   std::unique_ptr<DaemonAdmin> admin_;
   systemd::Watchdog watchdog_{io_};
-  std::mutex reload_mutex_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set hangups_;
+  PolicyControl policy_;
+  mutable std::mutex policy_mutex_;  // serialises reloads; guards the two fields below
+  std::uint64_t policy_generation_ = 1;
+  std::int64_t policy_loaded_at_ = 0;
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;
   std::vector<std::thread> threads_;

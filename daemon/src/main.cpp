@@ -2,13 +2,22 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon_server.h"
-#include "session/default_tenant.h"
+#include "policy/policy_loader.h"
+#include "policy/policy_summary.h"
+#include "policy/tenancy.h"
+#include "session/policy_tenants.h"
 #include "systemd/journal_log.h"
 #include "systemd/listen_fds.h"
 #include "wasi_socketd/default_socket_path.h"
@@ -30,6 +39,40 @@ mode_t parse_mode(const std::string& text) {
     throw CLI::ValidationError("--socket-mode", "expected an octal mode such as 0660");
   }
   return static_cast<mode_t>(mode);
+}
+
+// --check-policy: validates FILE as the daemon would load it; 0 when it would be accepted.
+int check_policy(const std::string& path) {
+  const wasi_socketd::policy::LoadResult loaded = wasi_socketd::policy::load_policy_file(path);
+  if (!loaded.ok()) {
+    std::cerr << loaded.error->to_string() << "\n";
+    return EXIT_FAILURE;
+  }
+  std::cout << path << ": ok: " << wasi_socketd::policy::summarize(*loaded.policy) << "\n";
+  return EXIT_SUCCESS;
+}
+
+// SIGHUP / `wasi-socketctl policy reload`: re-read the policy file; a bad one is reported and
+// the old policy stays. Returns the rejection.
+std::optional<std::string> reload_policy(wasi_socketd::policy::Tenancy& tenancy) {
+  if (auto error = tenancy.reload()) {
+    spdlog::error("policy reload rejected, keeping the old policy: {}", error->to_string());
+    return error->to_string();
+  }
+  spdlog::info("policy reloaded: {}", wasi_socketd::policy::summarize(*tenancy.policy()));
+  return std::nullopt;
+}
+
+// What `wasi-socketctl status` shows of the policy in force.
+wasi_socketd::admin::v1::PolicyInfo describe_policy(const wasi_socketd::policy::Tenancy& tenancy) {
+  const auto policy = tenancy.policy();
+  wasi_socketd::admin::v1::PolicyInfo info;
+  info.set_source(policy->source);
+  std::vector<std::string> names;
+  for (const auto& tenant : policy->tenants) names.push_back(tenant->name);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) info.add_tenants(name);
+  return info;
 }
 
 }  // namespace
@@ -56,8 +99,19 @@ int main(int argc, char** argv) {
   app.add_option("--io-threads", options.io_threads, "Threads serving sessions")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  std::string policy_path;
+  std::string check_policy_path;
+  app.add_option("--policy", policy_path,
+                 "Tenancy policy file (TOML, docs/policy.md); default: loopback only for the "
+                 "daemon's own uid")
+      ->check(CLI::ExistingFile);
+  app.add_option("--check-policy", check_policy_path,
+                 "Validate a policy file and exit (0: valid; errors as FILE:LINE:COLUMN)");
   app.set_version_flag("--version", std::string("wasi-socketd ") + WASI_SOCKETD_VERSION);
   CLI11_PARSE(app, argc, argv);
+  if (!check_policy_path.empty()) {
+    return check_policy(check_policy_path);
+  }
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("wasi-socketd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -72,8 +126,19 @@ int main(int argc, char** argv) {
   }
   try {
     options.socket_mode = parse_mode(socket_mode);
-    wasi_socketd::daemon::DaemonServer server(options,
-                                              wasi_socketd::daemon::default_tenant_resolver());
+    auto created = wasi_socketd::policy::Tenancy::create(policy_path, ::geteuid());
+    if (!created.tenancy) {
+      spdlog::critical("policy rejected: {}", created.error->to_string());
+      return EXIT_FAILURE;
+    }
+    const std::shared_ptr<wasi_socketd::policy::Tenancy> tenancy = created.tenancy;
+    spdlog::info("policy {}: {}", tenancy->policy()->source,
+                 wasi_socketd::policy::summarize(*tenancy->policy()));
+    options.tenant_listeners = tenancy->policy()->listeners;
+    wasi_socketd::daemon::DaemonServer server(
+        options, wasi_socketd::daemon::policy_tenant_resolver(tenancy));
+    server.set_policy_control({[tenancy] { return reload_policy(*tenancy); },
+                               [tenancy] { return describe_policy(*tenancy); }});
     server.run_until_stopped();
   } catch (const CLI::ValidationError& error) {
     return app.exit(error);

@@ -45,8 +45,8 @@ pid_t start_echo_server(const std::string& socket_path) {
 double echo_calls_per_second(const std::string& socket_path, int calls) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto channel = grpc::CreateCustomChannel("unix:" + socket_path,
-                                           grpc::InsecureChannelCredentials(), args);
+  auto channel =
+      grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), args);
   channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
   auto stub = Echo::NewStub(channel);
   std::vector<double> samples;

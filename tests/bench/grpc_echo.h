@@ -8,7 +8,8 @@
 
 namespace wasi_socketd::bench {
 
-// Forks a process serving Echo on unix:`socket_path`; call before any other gRPC use in this process.
+// Forks a process serving Echo on unix:`socket_path`; call before any other gRPC use in this
+// process.
 pid_t start_echo_server(const std::string& socket_path);
 
 // Median round trips per second over `calls` sequential echo calls (after a warm-up).

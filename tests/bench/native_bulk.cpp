@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -80,6 +81,41 @@ void TcpSink::reset() {
 void TcpSink::wait_for(std::uint64_t bytes) {
   std::unique_lock lock(state_->mutex);
   state_->changed.wait(lock, [&] { return state_->received >= bytes; });
+}
+
+TcpSource::TcpSource(std::uint64_t total) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      ::listen(listener_, 16) != 0 ||
+      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("source listen failed");
+  }
+  port_ = ntohs(addr.sin_port);
+  thread_ = std::thread([listener = listener_, total] {
+    std::vector<char> data(1 << 20, 'y');
+    for (;;) {
+      int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) return;
+      try {
+        for (std::uint64_t sent = 0; sent < total; sent += data.size()) {
+          write_all(fd, data.data(), std::min<std::uint64_t>(data.size(), total - sent));
+        }
+      } catch (const std::runtime_error&) {
+        // the reader went away early; its own report says so
+      }
+      ::close(fd);
+    }
+  });
+}
+
+TcpSource::~TcpSource() {
+  ::shutdown(listener_, SHUT_RDWR);
+  ::close(listener_);
+  thread_.join();
 }
 
 double loopback_tcp_throughput(TcpSink& sink, std::uint64_t total, std::size_t chunk) {

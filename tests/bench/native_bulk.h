@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 namespace wasi_socketd::bench {
 
@@ -24,6 +25,23 @@ class TcpSink {
   struct State;
   State* state_;
   std::uint16_t port_ = 0;
+};
+
+// A loopback TCP source on an ephemeral port: accepts one connection, writes `total` bytes into
+// it, closes it; then waits for the next. For receive-direction measurements.
+class TcpSource {
+ public:
+  explicit TcpSource(std::uint64_t total);
+  ~TcpSource();
+  TcpSource(const TcpSource&) = delete;
+  TcpSource& operator=(const TcpSource&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
 };
 
 // Bytes/second of `total` bytes written in `chunk`-sized writes over loopback TCP into `sink`.

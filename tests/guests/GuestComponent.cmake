@@ -11,7 +11,7 @@
 #
 # WASI_SOCKETD_GUESTS_ENABLED tells whether the toolchain was found (callers skip their guests
 # otherwise).
-include_guard(GLOBAL)
+include_guard(DIRECTORY)  # each including folder gets the variables below
 
 set(WASI_SOCKETD_GUEST_HOME ${CMAKE_CURRENT_LIST_DIR})
 set(WASI_SOCKETD_GUEST_DIR ${PROJECT_BINARY_DIR}/guests)

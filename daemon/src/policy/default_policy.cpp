@@ -14,31 +14,35 @@ AddressRule allow(std::string label, std::vector<Cidr> networks,
   return rule;
 }
 
-void allow_binds(Tenant& tenant, Operation operation) {
-  const std::string prefix = "local." + std::string(operation_name(operation));
+std::vector<Cidr> unspecified() { return {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")}; }
+
+// Local addresses: loopback or the wildcard (which is also how implicit binds are asked). A
+// wildcard socket still only talks to loopback peers: the peer rules below see to that.
+void allow_local(Tenant& tenant, Operation operation) {
+  const std::string prefix = "default." + std::string(operation_name(operation));
   auto& rules = tenant.rules_for(operation);
   rules.push_back(allow(prefix + ".loopback", loopback()));
-  rules.push_back(allow(prefix + ".implicit", {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")},
-                        {PortRange{0, 0}}));
+  rules.push_back(allow(prefix + ".wildcard", unspecified()));
 }
 
 }  // namespace
 
 std::shared_ptr<const Policy> make_default_policy(uid_t owner) {
   auto tenant = std::make_shared<Tenant>();
-  tenant->name = "local";
+  tenant->name = "default";
   tenant->uids = {owner};
   tenant->tcp = true;
   tenant->udp = true;
   tenant->name_lookup.enabled = true;
   tenant->name_lookup.allow = {*NamePattern::parse("localhost")};
   tenant->name_lookup.ip_literals = true;
-  allow_binds(*tenant, Operation::tcp_bind);
-  allow_binds(*tenant, Operation::udp_bind);
-  for (Operation operation : {Operation::tcp_listen, Operation::tcp_accept, Operation::tcp_connect,
-                              Operation::udp_send, Operation::udp_receive}) {
+  for (Operation operation : {Operation::tcp_bind, Operation::udp_bind, Operation::tcp_listen}) {
+    allow_local(*tenant, operation);
+  }
+  for (Operation operation : {Operation::tcp_accept, Operation::tcp_connect, Operation::udp_send,
+                              Operation::udp_receive}) {
     tenant->rules_for(operation).push_back(
-        allow("local." + std::string(operation_name(operation)) + ".loopback", loopback()));
+        allow("default." + std::string(operation_name(operation)) + ".loopback", loopback()));
   }
 
   auto policy = std::make_shared<Policy>();

@@ -10,11 +10,12 @@
 
 namespace wasi_socketd::policy {
 
-// One tenant "local" for `owner` (normally getuid() of the daemon):
+// One tenant "default" for `owner` (normally the daemon's effective uid):
 //  - tcp, udp, name lookup on;
-//  - bind: 127.0.0.0/8 and ::1 on ports >= 1024 or 0, plus the unspecified address with port 0
-//    (implicit binds of connect/send are asked that way);
-//  - listen on loopback; connect/send/accept/receive only with loopback peers;
+//  - bind and listen: loopback (127.0.0.0/8, ::1) or the wildcard (0.0.0.0, ::), ports 0 or
+//    >= 1024 (implicit binds are asked as the wildcard with port 0);
+//  - connect/send/accept/receive only with loopback peers, so even a wildcard socket talks to
+//    this host only;
 //  - lookups of "localhost" and IP literals; nothing is lent below port 1024.
 std::shared_ptr<const Policy> make_default_policy(uid_t owner);
 

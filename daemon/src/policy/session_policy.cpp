@@ -153,8 +153,16 @@ bool SessionPolicy::try_new_connection() const {
   return false;
 }
 
+bool SessionPolicy::may_accept_connection() const {
+  if (usage_->may_accept_connection()) return true;
+  decide(nullptr, "tcp.connection_rate", "", "", {false, "quota.connections_per_second"});
+  return false;
+}
+
 TenantUsage::Lease SessionPolicy::try_buffer(uint64_t bytes) const {
-  return usage_->try_buffer(bytes);
+  TenantUsage::Lease lease = usage_->try_buffer(bytes);
+  if (!lease) decide(nullptr, "tcp.buffers", "", "", {false, "quota.buffered_bytes"});
+  return lease;
 }
 
 Capabilities SessionPolicy::capabilities() const {

@@ -56,8 +56,12 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
   void remember_resolved(const std::string& name,
                          const std::vector<boost::asio::ip::address>& addresses) const;
-  // One new TCP connection (start-connect, accept); false → would-block.
+  // One new outgoing TCP connection (start-connect); false → would-block.
   bool try_new_connection() const;
+  // accept: whether the connection rate allows one more (false → would-block, the connection
+  // stays queued); count_accepted_connection() once one was taken.
+  bool may_accept_connection() const;
+  void count_accepted_connection() const { usage_->count_accepted_connection(); }
   // Daemon-side buffering on the tenant's behalf; empty lease → would-block.
   TenantUsage::Lease try_buffer(uint64_t bytes) const;
 

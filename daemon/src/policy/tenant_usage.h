@@ -45,6 +45,10 @@ class TenantUsage : public std::enable_shared_from_this<TenantUsage> {
   Lease try_buffer(uint64_t bytes);
   // One new TCP connection (connect or accept); false → would-block.
   bool try_new_connection() { return connections_.try_take(); }
+  // For accept: ask first (a refusal leaves the connection in the kernel's queue), count once
+  // a connection was really taken.
+  bool may_accept_connection() { return connections_.has_token(); }
+  void count_accepted_connection() { connections_.take(); }
 
   // New limits after a reload; usage above a lowered limit is kept, only new acquisitions fail.
   void set_quotas(const Quotas& quotas);

@@ -1,6 +1,7 @@
 #include "ip_name_lookup_service.h"
 
 #include "proto_convert.h"
+#include "session/tenant_checks.h"
 #include "sockets/name_resolver.h"
 #include "sockets/name_syntax.h"
 #include "unary_call.h"
@@ -30,17 +31,18 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
           return call.finish();
         }
         sockets::NameResolver(session.strand(), lookups_)
-            .resolve(name,
-                     [response, call](sockets::Result<sockets::NameResolver::Addresses> found) {
-                       if (!found) {
-                         response->set_lookup_error(to_proto(found.error()));
-                       } else {
-                         for (const boost::asio::ip::address& address : *found) {
-                           *response->add_addresses() = to_proto(address);
-                         }
-                       }
-                       call.finish();
-                     });
+            .resolve(name, [response, call, name, tenant = session.tenant()](
+                               sockets::Result<sockets::NameResolver::Addresses> found) {
+              if (!found) {
+                response->set_lookup_error(to_proto(found.error()));
+              } else {
+                remember_resolved(tenant, name, *found);
+                for (const boost::asio::ip::address& address : *found) {
+                  *response->add_addresses() = to_proto(address);
+                }
+              }
+              call.finish();
+            });
       });
 }
 

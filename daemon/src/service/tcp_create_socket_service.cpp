@@ -3,6 +3,7 @@
 #include "admin/daemon_metrics.h"
 #include "proto_convert.h"
 #include "session/tcp_resource.h"
+#include "session/tenant_checks.h"
 #include "unary_call.h"
 
 namespace wasi_socketd::daemon {
@@ -18,16 +19,24 @@ grpc::ServerUnaryReactor* TcpCreateSocketService::CreateTcpSocket(
     if (!session.tenant().tcp) {
       return response->set_error(v1::ERROR_CODE_ACCESS_DENIED);
     }
+    sockets::Result<policy::TenantUsage::Lease> quota =
+        admit_socket(session.tenant(), sockets::Protocol::tcp);
+    if (!quota) {
+      return response->set_error(to_proto(quota.error()));
+    }
     std::optional<std::uint64_t> id = session.resources().new_socket_id();
     if (!id) {
       return response->set_error(v1::ERROR_CODE_NEW_SOCKET_LIMIT);
     }
-    auto socket = sockets::TcpSocket::create(session.strand(), *family, session.tenant().policy);
+    auto socket = create_in_tenant_namespace(session.tenant(), [&] {
+      return sockets::TcpSocket::create(session.strand(), *family, session.tenant().policy);
+    });
     if (!socket) {
       return response->set_error(to_proto(socket.error()));
     }
-    session.resources().insert(*id,
-                               std::make_unique<TcpResource>(session, *id, std::move(*socket)));
+    auto resource = std::make_unique<TcpResource>(session, *id, std::move(*socket));
+    resource->hold(std::move(*quota));
+    session.resources().insert(*id, std::move(resource));
     response->set_socket_id(*id);
     if (session.tenant().metrics) {
       session.tenant().metrics->socket_created("tcp");

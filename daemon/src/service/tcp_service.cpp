@@ -3,6 +3,7 @@
 #include "proto_convert.h"
 #include "resource_call.h"
 #include "session/tcp_resource.h"
+#include "session/tenant_checks.h"
 #include "tcp_options.h"
 
 namespace wasi_socketd::daemon {
@@ -68,8 +69,14 @@ TcpService::Reactor* TcpService::StartConnect(Context* context,
         if (!remote) {
           return response->set_error(to_proto(remote.error()));
         }
+        // The tenant's connection rate and buffer quotas; the reservation lives with the socket.
+        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant());
+        if (!quota) {
+          return response->set_error(to_proto(quota.error()));
+        }
         Result<void> started = tcp.socket().start_connect(*remote);
         if (started) {
+          tcp.hold(std::move(*quota));
           // Not ready until the core reports the outcome (connect_finished).
           session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, false);
         }
@@ -113,13 +120,23 @@ TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketReq
   return run_with<TcpResource>(
       context, sessions_, request->socket_id(), response,
       [=](Session& session, TcpResource& listener) {
-        // The quota is checked before a connection is taken off the kernel's queue.
+        // Quotas are checked before a connection is taken off the kernel's queue.
+        Result<policy::TenantUsage::Lease> socket_quota =
+            admit_socket(session.tenant(), sockets::Protocol::tcp);
+        Result<policy::TenantUsage::Lease> connection_quota =
+            socket_quota ? admit_accept(session.tenant())
+                         : Result<policy::TenantUsage::Lease>(socket_quota.error());
         std::optional<std::uint64_t> id = session.resources().new_socket_id();
-        if (!id) {
+        if (!connection_quota) {
+          response->set_error(to_proto(connection_quota.error()));
+        } else if (!id) {
           response->set_error(v1::ERROR_CODE_NEW_SOCKET_LIMIT);
         } else if (Result<std::shared_ptr<sockets::TcpSocket>> accepted =
                        listener.socket().accept()) {
           auto tcp = std::make_unique<TcpResource>(session, *id, std::move(*accepted));
+          count_accepted(session.tenant());
+          tcp->hold(std::move(*socket_quota));
+          tcp->hold(std::move(*connection_quota));
           response->set_socket_id(*id);
           describe_connection(*tcp, *response);
           session.resources().insert(*id, std::move(tcp));

@@ -2,6 +2,7 @@
 
 #include "admin/daemon_metrics.h"
 #include "proto_convert.h"
+#include "session/tenant_checks.h"
 #include "session/udp_resource.h"
 #include "unary_call.h"
 
@@ -18,16 +19,24 @@ grpc::ServerUnaryReactor* UdpCreateSocketService::CreateUdpSocket(
     if (!session.tenant().udp) {
       return response->set_error(v1::ERROR_CODE_ACCESS_DENIED);
     }
+    sockets::Result<policy::TenantUsage::Lease> quota =
+        admit_socket(session.tenant(), sockets::Protocol::udp);
+    if (!quota) {
+      return response->set_error(to_proto(quota.error()));
+    }
     std::optional<std::uint64_t> id = session.resources().new_socket_id();
     if (!id) {
       return response->set_error(v1::ERROR_CODE_NEW_SOCKET_LIMIT);
     }
-    auto socket = sockets::UdpSocket::create(session.strand(), *family, session.tenant().policy);
+    auto socket = create_in_tenant_namespace(session.tenant(), [&] {
+      return sockets::UdpSocket::create(session.strand(), *family, session.tenant().policy);
+    });
     if (!socket) {
       return response->set_error(to_proto(socket.error()));
     }
-    session.resources().insert(*id,
-                               std::make_unique<UdpResource>(session, *id, std::move(*socket)));
+    auto resource = std::make_unique<UdpResource>(session, *id, std::move(*socket));
+    resource->hold(std::move(*quota));
+    session.resources().insert(*id, std::move(resource));
     response->set_socket_id(*id);
     if (session.tenant().metrics) {
       session.tenant().metrics->socket_created("udp");

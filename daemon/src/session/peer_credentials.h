@@ -1,7 +1,10 @@
-// Who is on the other end of a client connection, as the kernel reports it (SO_PEERCRED).
+// Who is on the other end of a client connection, as the kernel reports it (SO_PEERCRED), and
+// which of the daemon's listening sockets the connection came through.
 #pragma once
 
 #include <sys/types.h>
+
+#include <string>
 
 namespace wasi_socketd::daemon {
 
@@ -9,6 +12,7 @@ struct PeerCredentials {
   uid_t uid = 0;
   gid_t gid = 0;
   pid_t pid = 0;
+  std::string listener = "main";  // "main" (--listen) or a [[listener]] name of the policy
 };
 
 }  // namespace wasi_socketd::daemon

@@ -2,6 +2,9 @@
 // Used on the owning session's strand only.
 #pragma once
 
+#include <vector>
+
+#include "policy/tenant_usage.h"
 #include "resource_summary.h"
 
 namespace wasi_socketd::daemon {
@@ -13,6 +16,15 @@ class SessionResource {
   virtual void close() = 0;
   // Protocol, state and addresses, for `wasi-socketctl sockets` and the sockets gauge.
   virtual ResourceSummary summary() const = 0;
+
+  // A share of the tenant's quotas (a socket slot, reserved buffer bytes) this resource keeps
+  // until it is destroyed.
+  void hold(policy::TenantUsage::Lease lease) {
+    if (lease) quota_.push_back(std::move(lease));
+  }
+
+ private:
+  std::vector<policy::TenantUsage::Lease> quota_;
 };
 
 }  // namespace wasi_socketd::daemon

@@ -2,12 +2,13 @@
 //
 // A Tenant is chosen once per connection from its kernel credentials and never changes during the
 // session; it is immutable and may be read from any thread. The policy layer supplies the
-// TenantResolver; without one the daemon uses default_tenant_resolver() (default_tenant.h).
+// TenantResolver (policy_tenants.h).
 #pragma once
 
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "peer_credentials.h"
@@ -15,6 +16,9 @@
 
 namespace wasi_socketd::sockets {
 class SocketPolicy;
+}
+namespace wasi_socketd::policy {
+class SessionPolicy;
 }
 
 namespace wasi_socketd::daemon {
@@ -33,10 +37,15 @@ struct Tenant {
   std::shared_ptr<const sockets::SocketPolicy> policy;
   // Which names the tenant may look up (the socket policy judges addresses, not names).
   std::function<bool(const std::string& name)> may_resolve;
+  // The tenancy layer behind the fields above: quotas, network namespace, resolved-name memory
+  // (tenant_checks.h). Null for tenants built by hand, where only the fields above apply.
+  std::shared_ptr<policy::SessionPolicy> tenancy;
   // Counters of this tenant (admin/daemon_metrics.h); null when the daemon keeps none.
   std::shared_ptr<TenantMetrics> metrics;
 };
 
-using TenantResolver = std::function<Tenant(const PeerCredentials&)>;
+// nullopt: the peer is not admitted (unknown, or over its tenant's session quota); the
+// connection is closed before gRPC sees it.
+using TenantResolver = std::function<std::optional<Tenant>(const PeerCredentials&)>;
 
 }  // namespace wasi_socketd::daemon

@@ -6,10 +6,10 @@
 //
 // Ownership: always held by std::shared_ptr (create()/accept() hand one out). The session owns it.
 // Asynchronous handlers hold only weak references, so dropping the last shared_ptr closes the fd
-// at once (an abortive drop); close_after() instead keeps the object alive by itself until its
-// writes are flushed (bounded by the linger time) and then closes the fd. The observer is a raw
-// pointer: the session must detach it (set_observer(nullptr)) or call close()/close_after() before
-// the observer dies.
+// at once (bytes still queued are dropped); close_after() instead keeps the object alive by itself
+// until its writes are flushed (bounded by the linger time) and then closes the fd. The observer is
+// a raw pointer: the session must detach it (set_observer(nullptr)) or call close()/close_after()
+// before the observer dies.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -70,6 +70,7 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   Result<void> start_listen();
   Result<void> finish_listen();
   // The next pending connection not denied by policy, already connected. would-block if none.
+  // The new socket has no observer yet and reads nothing before add_read_credit().
   Result<std::shared_ptr<TcpSocket>> accept();
   Result<SocketAddress> local_address() const;
   Result<SocketAddress> remote_address() const;

@@ -25,7 +25,14 @@ ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& 
     : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)) {}
 
 void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
-  auto session = std::make_shared<Session>(boost::asio::make_strand(io_), tenants_(peer), peer);
+  std::optional<Tenant> tenant = tenants_(peer);
+  if (!tenant) {
+    // Refused by policy (and audited there): the client sees its connection closed.
+    spdlog::info("connection of uid {} pid {} on {} refused", peer.uid, peer.pid, peer.listener);
+    ::close(fd);
+    return;
+  }
+  auto session = std::make_shared<Session>(boost::asio::make_strand(io_), std::move(*tenant), peer);
   const std::string key = connection_key(fd);
   if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number

@@ -1,7 +1,8 @@
 // Turns accepted client connections into sessions served by gRPC, and ends each session when its
 // connection goes away.
 //
-// For each connection: tenant from the peer credentials, a Session with its own strand, the
+// For each connection: tenant from the peer credentials (no tenant: the connection is closed at
+// once), a Session with its own strand, the
 // binding "fd:N" -> session in the registry (replacing a dead connection's session that had the
 // same fd number), a hang-up watch, and finally the fd handed to gRPC.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their

@@ -33,7 +33,8 @@ void remove_stale_socket(const fs::path& path) {
 }  // namespace
 
 UnixListener::Acceptor UnixListener::open(boost::asio::io_context& io, const std::string& path,
-                                          mode_t mode) {
+                                          mode_t mode, std::optional<uid_t> owner,
+                                          std::optional<gid_t> group) {
   const fs::path socket_path(path);
   std::error_code error;
   if (socket_path.has_parent_path()) {
@@ -55,6 +56,10 @@ UnixListener::Acceptor UnixListener::open(boost::asio::io_context& io, const std
   }
   if (::chmod(path.c_str(), mode) != 0) {
     fail("chmod " + path, std::error_code(errno, std::generic_category()));
+  }
+  if ((owner || group) && ::chown(path.c_str(), owner.value_or(static_cast<uid_t>(-1)),
+                                  group.value_or(static_cast<gid_t>(-1))) != 0) {
+    fail("chown " + path, std::error_code(errno, std::generic_category()));
   }
   acceptor.listen(boost::asio::socket_base::max_listen_connections, asio_error);
   if (asio_error) {

@@ -11,6 +11,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "session/peer_credentials.h"
@@ -24,8 +25,11 @@ class UnixListener {
   using OnAccept = std::function<void(int fd, const PeerCredentials& peer)>;
 
   // Creates the parent directory if needed, replaces a stale socket file, binds, sets `mode`
-  // on the socket file and listens. Throws std::system_error with the failing step.
-  static Acceptor open(boost::asio::io_context& io, const std::string& path, mode_t mode);
+  // (and `owner`/`group` when given) on the socket file and listens. Throws std::system_error
+  // with the failing step.
+  static Acceptor open(boost::asio::io_context& io, const std::string& path, mode_t mode,
+                       std::optional<uid_t> owner = std::nullopt,
+                       std::optional<gid_t> group = std::nullopt);
 
   // `path` is removed again by the destructor when non-empty (not for adopted sockets).
   UnixListener(Acceptor acceptor, std::string path, OnAccept on_accept);

@@ -132,7 +132,7 @@ TEST(TenancyDefault, NoPolicyFileMeansTheLoopbackDefaultForTheOwner) {
   EXPECT_FALSE(tenancy->reload());  // nothing to re-read; keeps the default
   auto session = tenancy->admit({4321, 1, 1, "main"}).session;
   ASSERT_TRUE(session);
-  EXPECT_EQ(session->tenant_name(), "local");
+  EXPECT_EQ(session->tenant_name(), "default");
   EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("127.0.0.1", 80)));
   EXPECT_FALSE(session->allows(Protocol::tcp, Use::connect, at("10.0.0.1", 80)));
   EXPECT_FALSE(tenancy->admit({4322, 1, 1, "main"}).session);

@@ -131,13 +131,6 @@ class RecordingPolicy final : public SocketPolicy {
     }
     return true;
   }
-  bool asked(Use use) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& question : questions) {
-      if (question.use == use) return true;
-    }
-    return false;
-  }
   // Deny `use` for `port` (0: for every port).
   std::vector<std::pair<Use, std::uint16_t>> denied;
   mutable std::vector<Question> questions;

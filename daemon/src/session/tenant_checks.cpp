@@ -1,0 +1,36 @@
+#include "tenant_checks.h"
+
+#include "session_limits.h"
+
+namespace wasi_socketd::daemon {
+
+sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
+                                                         sockets::Protocol protocol) {
+  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
+  return tenant.tenancy->open_socket(protocol);
+}
+
+sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant) {
+  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
+  policy::TenantUsage::Lease buffers = tenant.tenancy->try_buffer(kTcpWritePermit + kTcpReadWindow);
+  if (!buffers || !tenant.tenancy->try_new_connection()) return sockets::ErrorCode::would_block;
+  return buffers;
+}
+
+sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant) {
+  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
+  policy::TenantUsage::Lease buffers = tenant.tenancy->try_buffer(kTcpWritePermit + kTcpReadWindow);
+  if (!buffers || !tenant.tenancy->may_accept_connection()) return sockets::ErrorCode::would_block;
+  return buffers;
+}
+
+void count_accepted(const Tenant& tenant) {
+  if (tenant.tenancy) tenant.tenancy->count_accepted_connection();
+}
+
+void remember_resolved(const Tenant& tenant, const std::string& name,
+                       const std::vector<boost::asio::ip::address>& addresses) {
+  if (tenant.tenancy) tenant.tenancy->remember_resolved(name, addresses);
+}
+
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,49 @@
+// What the services ask the tenancy layer besides the socket policy's address checks: quota
+// shares for new sockets and connections, the tenant's network namespace for socket creation,
+// and the resolved-name memory. Each is a no-op (always allowed) for a Tenant without tenancy.
+// Threading: any thread (SessionPolicy is thread-safe); called from the session's strand.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <string>
+#include <vector>
+
+#include "policy/network_namespace.h"
+#include "policy/session_policy.h"
+#include "policy/tenant_usage.h"
+#include "sockets/error_code.h"
+#include "sockets/socket_policy.h"
+#include "tenant.h"
+
+namespace wasi_socketd::daemon {
+
+// create-*-socket and accept: the tenant's switch and socket quota. access-denied /
+// new-socket-limit; on success a lease for the new resource to hold().
+sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
+                                                         sockets::Protocol protocol);
+
+// start-connect: the tenant's connection rate and buffered-bytes quotas (a connected socket may
+// make the daemon buffer its write permit plus its read window). would-block.
+sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant);
+// accept: the same quotas, but the rate is only asked here (a refusal leaves the connection in
+// the kernel's queue); count_accepted() once a connection was taken.
+sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant);
+void count_accepted(const Tenant& tenant);
+
+// Runs `create` (a socket constructor) inside the tenant's network namespace, if it has one.
+// access-denied if the namespace cannot be entered.
+template <class Create>
+auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> decltype(create()) {
+  const policy::NetworkNamespace* netns =
+      tenant.tenancy ? tenant.tenancy->network_namespace() : nullptr;
+  if (netns == nullptr) return create();
+  policy::NetworkNamespace::Entry inside = netns->enter();
+  if (!inside.ok()) return sockets::ErrorCode::access_denied;
+  return create();
+}
+
+// After a permitted lookup: its addresses may become connectable (connect_resolved).
+void remember_resolved(const Tenant& tenant, const std::string& name,
+                       const std::vector<boost::asio::ip::address>& addresses);
+
+}  // namespace wasi_socketd::daemon

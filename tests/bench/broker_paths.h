@@ -1,0 +1,22 @@
+// The broker-side measurements of the core benchmark, through the C++ client library.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "native_bulk.h"
+#include "wasi_socketd/client/session.h"
+
+namespace wasi_socketd::bench {
+
+// Median round trips per second of a cheap control call (tcp-socket.hop-limit getter) through
+// the broker: client library -> gRPC -> daemon -> getsockopt -> back.
+double broker_control_calls_per_second(const std::shared_ptr<client::Session>& session, int calls);
+
+// Bytes/second of `total` bytes written through the broker (Attach stream, write permit) to a
+// loopback TCP `sink`, counted until the sink has received every byte.
+double broker_tcp_throughput(const std::shared_ptr<client::Session>& session, TcpSink& sink,
+                             std::uint64_t total, std::size_t chunk);
+
+}  // namespace wasi_socketd::bench

@@ -1,0 +1,11 @@
+# Runs a benchmark in --quick mode and fails unless it printed every RATIO line named in RATIOS.
+execute_process(COMMAND ${BENCH} --quick OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "benchmark exited with ${rc}")
+endif()
+foreach(ratio IN LISTS RATIOS)
+  if(NOT out MATCHES "RATIO ${ratio}=[0-9]")
+    message(FATAL_ERROR "benchmark did not print RATIO ${ratio}")
+  endif()
+endforeach()

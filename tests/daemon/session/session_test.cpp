@@ -1,0 +1,95 @@
+// Session bookkeeping without a network: attaching, readiness events and snapshots, frames one
+// at a time, and the end of a session.
+#include "session/session.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/strand.hpp>
+
+#include "session/default_tenant.h"
+#include "session/session_registry.h"
+
+namespace wasi_socketd::daemon {
+namespace {
+
+class RecordingSink : public FrameSink {
+ public:
+  void write(v1::ServerFrame frame) override { frames.push_back(std::move(frame)); }
+  void finish() override { ++finished; }
+  std::vector<v1::ServerFrame> frames;
+  int finished = 0;
+};
+
+class SessionTest : public ::testing::Test {
+ protected:
+  boost::asio::io_context io_;
+  std::shared_ptr<Session> session_ = std::make_shared<Session>(
+      boost::asio::make_strand(io_), loopback_tenant("test"), PeerCredentials{1, 2, 3});
+  RecordingSink sink_;
+};
+
+TEST_F(SessionTest, AttachSendsOpenedAndTheReadinessSnapshot) {
+  session_->set_readiness(5, v1::READINESS_KIND_ACCEPT, true);
+  ASSERT_TRUE(session_->attach(sink_));
+  ASSERT_EQ(sink_.frames.size(), 1u);
+  const v1::ServerFrame& frame = sink_.frames[0];
+  ASSERT_EQ(frame.items_size(), 2);
+  EXPECT_EQ(frame.items(0).opened().network_id(), session_->network_id());
+  EXPECT_EQ(frame.items(0).opened().tenant(), "test");
+  EXPECT_EQ(frame.items(1).readiness().resource_id(), 5u);
+  EXPECT_TRUE(frame.items(1).readiness().ready());
+}
+
+TEST_F(SessionTest, OnlyOneAttachEver) {
+  RecordingSink other;
+  EXPECT_TRUE(session_->attach(sink_));
+  EXPECT_FALSE(session_->attach(other));
+  session_->detach(sink_);
+  EXPECT_FALSE(session_->attach(other));
+}
+
+TEST_F(SessionTest, OneFrameInFlightAndChangesOnly) {
+  ASSERT_TRUE(session_->attach(sink_));
+  session_->set_readiness(9, v1::READINESS_KIND_RECEIVE, true);
+  session_->set_readiness(9, v1::READINESS_KIND_RECEIVE, true);  // no change: no event
+  session_->set_readiness(9, v1::READINESS_KIND_RECEIVE, false);
+  EXPECT_EQ(sink_.frames.size(), 1u);  // the opening frame is still being written
+  session_->frame_written();
+  ASSERT_EQ(sink_.frames.size(), 2u);
+  ASSERT_EQ(sink_.frames[1].items_size(), 2);  // coalesced
+  EXPECT_LT(sink_.frames[1].items(0).readiness().version(),
+            sink_.frames[1].items(1).readiness().version());
+  EXPECT_FALSE(sink_.frames[1].items(1).readiness().ready());
+}
+
+TEST_F(SessionTest, EndFinishesTheStreamAndEmptiesTheSession) {
+  ASSERT_TRUE(session_->attach(sink_));
+  session_->end();
+  session_->end();
+  EXPECT_EQ(sink_.finished, 1);
+  EXPECT_TRUE(session_->ended());
+  EXPECT_EQ(session_->resources().size(), 0u);
+  session_->set_readiness(1, v1::READINESS_KIND_CONNECT, true);
+  session_->frame_written();
+  EXPECT_EQ(sink_.frames.size(), 1u);  // nothing is written after the end
+}
+
+TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
+  boost::asio::io_context io;
+  SessionRegistry registry;
+  auto make = [&] {
+    return std::make_shared<Session>(boost::asio::make_strand(io), loopback_tenant("t"),
+                                     PeerCredentials{});
+  };
+  auto old_session = make();
+  auto new_session = make();
+  EXPECT_EQ(registry.bind(connection_key(7), old_session), nullptr);
+  EXPECT_EQ(registry.bind(connection_key(7), new_session), old_session);
+  registry.unbind(connection_key(7), *old_session);  // the old connection's late hang-up
+  EXPECT_EQ(registry.find("fd:7"), new_session);
+  registry.unbind(connection_key(7), *new_session);
+  EXPECT_EQ(registry.find("fd:7"), nullptr);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::daemon

@@ -1,0 +1,94 @@
+// The listening socket: directory creation, file mode, stale sockets, and the accept loop handing
+// over connections with the kernel's peer credentials.
+#include "transport/unix_listener.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace wasi_socketd::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class UnixListenerTest : public ::testing::Test {
+ protected:
+  UnixListenerTest() {
+    std::string pattern = (fs::temp_directory_path() / "listener-test-XXXXXX").string();
+    directory_ = ::mkdtemp(pattern.data());
+  }
+  ~UnixListenerTest() override { fs::remove_all(directory_); }
+
+  static int connect_to(const std::string& path) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    return fd;
+  }
+
+  fs::path directory_;
+  boost::asio::io_context io_;
+};
+
+TEST_F(UnixListenerTest, CreatesTheDirectoryAndSetsTheMode) {
+  const std::string path = (directory_ / "nested" / "dir" / "broker.sock").string();
+  UnixListener listener(UnixListener::open(io_, path, 0600), path,
+                        [](int fd, const auto&) { ::close(fd); });
+  struct stat status {};
+  ASSERT_EQ(::stat(path.c_str(), &status), 0);
+  EXPECT_TRUE(S_ISSOCK(status.st_mode));
+  EXPECT_EQ(status.st_mode & 07777, 0600u);
+}
+
+TEST_F(UnixListenerTest, ReplacesAStaleSocketButNotAnOrdinaryFile) {
+  const std::string path = (directory_ / "broker.sock").string();
+  { UnixListener::open(io_, path, 0660); }  // leaves the socket file behind
+  EXPECT_NO_THROW(UnixListener::open(io_, path, 0660));
+
+  const std::string file = (directory_ / "not-a-socket").string();
+  std::ofstream(file) << "keep me";
+  EXPECT_THROW(UnixListener::open(io_, file, 0660), std::system_error);
+  EXPECT_TRUE(fs::is_regular_file(file));
+}
+
+TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
+  const std::string path = (directory_ / "broker.sock").string();
+  int accepted_fd = -1;
+  PeerCredentials peer;
+  UnixListener listener(UnixListener::open(io_, path, 0660), path,
+                        [&](int fd, const PeerCredentials& credentials) {
+                          accepted_fd = fd;
+                          peer = credentials;
+                          io_.stop();
+                        });
+  listener.start();
+  const int client = connect_to(path);
+  io_.run_for(std::chrono::seconds(5));
+  ASSERT_GE(accepted_fd, 0);
+  EXPECT_EQ(peer.uid, ::getuid());
+  EXPECT_EQ(peer.gid, ::getgid());
+  EXPECT_EQ(peer.pid, ::getpid());
+  ::close(accepted_fd);
+  ::close(client);
+}
+
+TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
+  const std::string path = (directory_ / "broker.sock").string();
+  {
+    UnixListener listener(UnixListener::open(io_, path, 0660), path, [](int, const auto&) {});
+    EXPECT_TRUE(fs::exists(path));
+  }
+  EXPECT_FALSE(fs::exists(path));
+}
+
+}  // namespace
+}  // namespace wasi_socketd::daemon
