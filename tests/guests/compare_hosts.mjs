@@ -41,8 +41,17 @@ for (const name of names) {
 const header = [
   "# Where wasi-socketd (broker) and plain preview2-shim disagree, case by case.",
   `# ${names.length} cases: ${agree} agree, ${lines.length} differ, ${oneHostOnly.length} ran on one host only.`,
-  "",
 ];
+// Per CONFORMANCE section (the case name's prefix): how each host fared.
+const tally = (map, section) => {
+  const counts = {};
+  for (const [name, c] of map) if (name.split(".")[0] === section) counts[c.outcome] = (counts[c.outcome] ?? 0) + 1;
+  return ["ok", "trap", "skip", "FAIL"].filter((o) => counts[o]).map((o) => `${counts[o]} ${o}`).join(", ") || "-";
+};
+const sections = [...new Set(names.map((n) => n.split(".")[0]))];
+header.push("# section: broker | shim");
+for (const section of sections) header.push(`#   ${section}: ${tally(broker, section)} | ${tally(shim, section)}`);
+header.push("", "");
 const footer = oneHostOnly.length ? ["", "# Ran on one host only:", ...oneHostOnly] : [];
 const text = `${header.join("\n")}${[...lines, ...footer].join("\n")}\n`;
 writeFileSync(outFile, text);

@@ -34,6 +34,7 @@ void reset_connection(int fd) {
 
 Result<std::shared_ptr<TcpSocket>> TcpSocket::create(Strand strand, Family family,
                                                      std::shared_ptr<const SocketPolicy> policy) {
+  if (!policy) return ErrorCode::access_denied;  // no policy: fail closed
   auto fd = open_kernel_socket(family, SOCK_STREAM);
   if (!fd) return fd.error();
   tcp::socket socket(strand, protocol_of(family), *fd);

@@ -51,7 +51,7 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   static constexpr std::chrono::seconds kDefaultLinger{10};
 
   // create-tcp-socket. IPv6 sockets are IPV6_V6ONLY. Errors: new-socket-limit, out-of-memory,
-  // not-supported.
+  // not-supported; access-denied without a policy.
   static Result<std::shared_ptr<TcpSocket>> create(Strand strand, Family family,
                                                    std::shared_ptr<const SocketPolicy> policy);
   ~TcpSocket();

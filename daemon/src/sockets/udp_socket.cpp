@@ -27,6 +27,7 @@ bool same_endpoint(const SocketAddress& a, const SocketAddress& b) {
 
 Result<std::shared_ptr<UdpSocket>> UdpSocket::create(Strand strand, Family family,
                                                      std::shared_ptr<const SocketPolicy> policy) {
+  if (!policy) return ErrorCode::access_denied;  // no policy: fail closed
   auto fd = open_kernel_socket(family, SOCK_DGRAM);
   if (!fd) return fd.error();
   udp::socket socket(strand, family == Family::ipv4 ? udp::v4() : udp::v6(), *fd);

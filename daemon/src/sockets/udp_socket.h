@@ -49,7 +49,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   static constexpr std::size_t kMaxDatagramSize = 65535;
   static constexpr std::uint64_t kMaxDatagramsPerCall = 1024;
 
-  // create-udp-socket. IPv6 sockets are IPV6_V6ONLY.
+  // create-udp-socket. IPv6 sockets are IPV6_V6ONLY. Errors as for TcpSocket::create.
   static Result<std::shared_ptr<UdpSocket>> create(Strand strand, Family family,
                                                    std::shared_ptr<const SocketPolicy> policy);
   ~UdpSocket();

@@ -6,11 +6,19 @@
 
 #include <boost/asio/strand.hpp>
 
-#include "session/default_tenant.h"
 #include "session/session_registry.h"
+#include "sockets/socket_policy.h"
 
 namespace wasi_socketd::daemon {
 namespace {
+
+// These tests never touch a socket: any tenant with a name will do.
+Tenant test_tenant(std::string name) {
+  Tenant tenant;
+  tenant.name = std::move(name);
+  tenant.policy = std::make_shared<sockets::AllowAllPolicy>();
+  return tenant;
+}
 
 class RecordingSink : public FrameSink {
  public:
@@ -24,7 +32,7 @@ class SessionTest : public ::testing::Test {
  protected:
   boost::asio::io_context io_;
   std::shared_ptr<Session> session_ = std::make_shared<Session>(
-      boost::asio::make_strand(io_), loopback_tenant("test"), PeerCredentials{1, 2, 3});
+      boost::asio::make_strand(io_), test_tenant("test"), PeerCredentials{1, 2, 3});
   RecordingSink sink_;
 };
 
@@ -78,7 +86,7 @@ TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
   boost::asio::io_context io;
   SessionRegistry registry;
   auto make = [&] {
-    return std::make_shared<Session>(boost::asio::make_strand(io), loopback_tenant("t"),
+    return std::make_shared<Session>(boost::asio::make_strand(io), test_tenant("t"),
                                      PeerCredentials{});
   };
   auto old_session = make();

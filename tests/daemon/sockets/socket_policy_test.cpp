@@ -145,6 +145,13 @@ TEST_P(PolicyTest, UdpDenialsAndDroppedDatagrams) {
   WASI_SOCKETD_EXPECT_ERROR(unbound->start_bind(loopback(family())), ErrorCode::access_denied);
 }
 
+TEST_P(PolicyTest, NoPolicyMeansNoSocket) {
+  WASI_SOCKETD_EXPECT_ERROR(TcpSocket::create(io.strand(), family(), nullptr),
+                            ErrorCode::access_denied);
+  WASI_SOCKETD_EXPECT_ERROR(UdpSocket::create(io.strand(), family(), nullptr),
+                            ErrorCode::access_denied);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothFamilies, PolicyTest, ::testing::Values(Family::ipv4, Family::ipv6),
                          testing::family_name);
 

@@ -47,10 +47,25 @@ static void literals_resolve_to_themselves(ip_family f) {
   expect_literal("2001:0db8:0:0:0:0:0:0", addr_v6(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0, 0));
 }
 
+// "invalid-argument: name is a syntactically invalid domain name or IP address" (WIT), reported
+// by resolve-addresses itself or by the stream.
+static void invalid_names(ip_family f) {
+  (void)f;
+  static const char* const names[] = {"", "exa mple.com", "[::1", "a..b"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    sock_addr found[4];
+    uint32_t count = 0;
+    net_status st = resolve_all(test_network(), names[i], found, 4, &count);
+    EXPECT_TRUE(st == ERR_INVALID_ARGUMENT, "\"%s\": expected invalid-argument, got %s", names[i],
+                net_status_name(st));
+  }
+}
+
 int main(void) {
   check_init();
   RUN_FAMILY("ip_name_lookup.localhost_resolves", localhost_resolves, FAMILY_IPV4);
   RUN_BOTH_FAMILIES("ip_name_lookup.literals_resolve_to_themselves",
                     literals_resolve_to_themselves);
+  RUN_FAMILY("ip_name_lookup.invalid_names_invalid_argument", invalid_names, FAMILY_IPV4);
   return check_finish();
 }

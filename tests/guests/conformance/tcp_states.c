@@ -88,6 +88,7 @@ static void expect_connected(tcp_socket s, ip_family f, sock_addr other) {
   expect_no_finish_in_progress(s);
   if (check_failed()) return;
   EXPECT_NET(tcp_accept(s, &accepted, NULL, NULL), ERR_INVALID_STATE);
+  EXPECT_NET(tcp_set_listen_backlog_size(s, 32), ERR_INVALID_STATE);  // WIT: (set) connected
   EXPECT_OK(tcp_local_address(s, NULL));
   EXPECT_OK(tcp_remote_address(s, NULL));
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on a connected socket");

@@ -109,7 +109,13 @@ async function runOnBroker(opts) {
   const socket = join(dir, "broker.sock");
   const policy = policyFor(opts);
   const daemonArgs = ["--listen", socket, ...(policy ? ["--policy", resolve(policy)] : [])];
-  const daemon = spawn(opts.daemon, daemonArgs, { stdio: ["ignore", "ignore", "pipe"] });
+  // The daemon gets SIGTERM from the kernel if this process dies first (killed by a CTest
+  // timeout or ^C), so no broker outlives its test.
+  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
+  const [command, args] = setpriv
+    ? [setpriv, ["--pdeathsig", "TERM", "--", opts.daemon, ...daemonArgs]]
+    : [opts.daemon, daemonArgs];
+  const daemon = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
   let daemonLog = "";
   daemon.stderr.on("data", (d) => (daemonLog += d));
   try {
