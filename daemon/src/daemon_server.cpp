@@ -137,24 +137,22 @@ void DaemonServer::wait_for_hangup() {
 }
 
 admin::v1::ReloadPolicyResponse DaemonServer::reload_policy() {
-  admin::v1::ReloadPolicyResponse response;
-  {
+  std::lock_guard reloading(reload_mutex_);
+  systemd::ReloadNotice notice("policy");
+  const std::optional<std::string> rejected =
+      policy_.reload ? policy_.reload() : std::optional<std::string>("no policy to reload");
+  if (!rejected) {
     std::lock_guard lock(policy_mutex_);
-    systemd::ReloadNotice notice("policy");
-    const std::optional<std::string> rejected =
-        policy_.reload ? policy_.reload() : std::optional<std::string>("no policy to reload");
-    if (rejected) {
-      response.set_error(*rejected);
-    } else {
-      ++policy_generation_;
-      policy_loaded_at_ = unix_now();
-    }
-    response.set_reloaded(!rejected);
-    metrics_.policy_reload(!rejected);
-    notice.finish((rejected ? "policy reload rejected; " : "policy reloaded; ") +
-                  (admin_ ? admin_->status_line() : std::string()));
+    ++policy_generation_;
+    policy_loaded_at_ = unix_now();
   }
+  metrics_.policy_reload(!rejected);
+  admin::v1::ReloadPolicyResponse response;
+  response.set_reloaded(!rejected);
+  response.set_error(rejected.value_or(""));
   *response.mutable_policy() = policy_info();
+  notice.finish((rejected ? "policy reload rejected; " : "policy reloaded; ") +
+                (admin_ ? admin_->status_line() : std::string()));
   return response;
 }
 

@@ -90,7 +90,8 @@ class DaemonServer {
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangups_;
   PolicyControl policy_;
-  mutable std::mutex policy_mutex_;  // serialises reloads; guards the two fields below
+  std::mutex reload_mutex_;          // one reload at a time (SIGHUP, admin)
+  mutable std::mutex policy_mutex_;  // guards the two fields below
   std::uint64_t policy_generation_ = 1;
   std::int64_t policy_loaded_at_ = 0;
   std::promise<void> stop_requested_;
