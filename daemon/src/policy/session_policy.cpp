@@ -134,6 +134,13 @@ sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol
   return lease;
 }
 
+bool SessionPolicy::lookups_enabled() const {
+  const auto current = tenant();
+  if (current && current->name_lookup.enabled) return true;
+  return decide(current.get(), "name_lookup", "", "",
+                {false, current ? current->name + ".name_lookup.disabled" : "tenant-removed"});
+}
+
 bool SessionPolicy::allows_lookup(std::string_view name) const {
   const auto current = tenant();
   const Decision decision =

@@ -51,7 +51,9 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // create-tcp-socket / create-udp-socket: access-denied when the switch is off,
   // new-socket-limit past the socket quota. Keep the lease as long as the socket lives.
   sockets::Result<TenantUsage::Lease> open_socket(sockets::Protocol protocol) const;
-  // ip-name-lookup: false → permanent-resolver-failure.
+  // ip-name-lookup at all (the switch): false → permanent-resolver-failure.
+  bool lookups_enabled() const;
+  // This name: false → permanent-resolver-failure.
   bool allows_lookup(std::string_view name) const;
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
   void remember_resolved(const std::string& name,

@@ -16,9 +16,6 @@ grpc::ServerUnaryReactor* TcpCreateSocketService::CreateTcpSocket(
     if (!family) {
       return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
     }
-    if (!session.tenant().tcp) {
-      return response->set_error(v1::ERROR_CODE_ACCESS_DENIED);
-    }
     sockets::Result<policy::TenantUsage::Lease> quota =
         admit_socket(session.tenant(), sockets::Protocol::tcp);
     if (!quota) {

@@ -16,9 +16,6 @@ grpc::ServerUnaryReactor* UdpCreateSocketService::CreateUdpSocket(
     if (!family) {
       return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
     }
-    if (!session.tenant().udp) {
-      return response->set_error(v1::ERROR_CODE_ACCESS_DENIED);
-    }
     sockets::Result<policy::TenantUsage::Lease> quota =
         admit_socket(session.tenant(), sockets::Protocol::udp);
     if (!quota) {

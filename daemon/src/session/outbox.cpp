@@ -36,6 +36,14 @@ std::chrono::steady_clock::duration Outbox::oldest_age() const {
   return std::chrono::steady_clock::now() - items_.front().queued_at;
 }
 
+void Outbox::append(Outbox&& later) {
+  for (Queued& queued : later.items_) {
+    queued_bytes_ += queued.bytes;
+    items_.push_back(std::move(queued));
+  }
+  later.clear();
+}
+
 void Outbox::clear() {
   items_.clear();
   queued_bytes_ = 0;

@@ -24,6 +24,8 @@ class Outbox {
   // into `max_bytes`.
   void fill(v1::ServerFrame& frame, std::size_t max_bytes);
   void clear();
+  // Moves every item of `later` behind the items of this outbox.
+  void append(Outbox&& later);
 
  private:
   struct Queued {

@@ -52,7 +52,7 @@ std::unique_ptr<SessionResource> Session::remove(std::uint64_t id) {
 }
 
 void Session::push(v1::ServerItem item) {
-  if (sink_ == nullptr) {
+  if (ended_) {
     return;
   }
   outbox_.push(std::move(item));
@@ -65,12 +65,15 @@ bool Session::attach(FrameSink& sink) {
   }
   ever_attached_ = true;
   sink_ = &sink;
+  // The opening frame goes first, then the levels known so far, then whatever waited.
+  Outbox waiting = std::exchange(outbox_, Outbox{});
   send_opened();
   for (v1::ReadinessEvent& event : readiness_.snapshot()) {
     v1::ServerItem item;
     *item.mutable_readiness() = std::move(event);
     outbox_.push(std::move(item));
   }
+  outbox_.append(std::move(waiting));
   write_next();
   return true;
 }

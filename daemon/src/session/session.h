@@ -51,8 +51,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Removes a resource: it is closed and its readiness forgotten.
   std::unique_ptr<SessionResource> remove(std::uint64_t id);
 
-  // Queues an item for the Attach stream. Dropped while no stream is attached: readiness is sent
-  // as a snapshot on attach, and data only flows once a client granted credit on the stream.
+  // Queues an item for the Attach stream. Items queued before the client attaches wait for it
+  // (their amount is bounded by each socket's read window); readiness changes are not queued
+  // then, the attach sends a snapshot instead. Nothing is queued once the session has ended.
   void push(v1::ServerItem item);
 
   // Binds the Attach stream. False if one was attached before or the session has ended.

@@ -6,8 +6,14 @@ namespace wasi_socketd::daemon {
 
 sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
                                                          sockets::Protocol protocol) {
-  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
-  return tenant.tenancy->open_socket(protocol);
+  if (tenant.tenancy) return tenant.tenancy->open_socket(protocol);
+  const bool enabled = protocol == sockets::Protocol::tcp ? tenant.tcp : tenant.udp;
+  if (!enabled) return sockets::ErrorCode::access_denied;
+  return policy::TenantUsage::Lease{};
+}
+
+bool may_look_up(const Tenant& tenant) {
+  return tenant.tenancy ? tenant.tenancy->lookups_enabled() : tenant.name_lookup;
 }
 
 sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant) {

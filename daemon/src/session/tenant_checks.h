@@ -1,6 +1,6 @@
 // What the services ask the tenancy layer besides the socket policy's address checks: quota
 // shares for new sockets and connections, the tenant's network namespace for socket creation,
-// and the resolved-name memory. Each is a no-op (always allowed) for a Tenant without tenancy.
+// and the resolved-name memory. For a Tenant without tenancy only its switches apply.
 // Threading: any thread (SessionPolicy is thread-safe); called from the session's strand.
 #pragma once
 
@@ -18,7 +18,7 @@
 namespace wasi_socketd::daemon {
 
 // create-*-socket and accept: the tenant's switch and socket quota. access-denied /
-// new-socket-limit; on success a lease for the new resource to hold().
+// new-socket-limit; on success a lease for the new resource to hold(). Denials are audited.
 sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
                                                          sockets::Protocol protocol);
 
@@ -41,6 +41,10 @@ auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> declty
   if (!inside.ok()) return sockets::ErrorCode::access_denied;
   return create();
 }
+
+// resolve-addresses: the tenant's name-lookup switch (false → permanent-resolver-failure,
+// audited). Which names is may_resolve's question.
+bool may_look_up(const Tenant& tenant);
 
 // After a permitted lookup: its addresses may become connectable (connect_resolved).
 void remember_resolved(const Tenant& tenant, const std::string& name,

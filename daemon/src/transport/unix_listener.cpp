@@ -68,6 +68,10 @@ UnixListener::Acceptor UnixListener::open(boost::asio::io_context& io, const std
   return acceptor;
 }
 
+UnixListener::Acceptor UnixListener::adopt(boost::asio::io_context& io, int fd) {
+  return Acceptor(io, stream_protocol(), fd);
+}
+
 UnixListener::UnixListener(Acceptor acceptor, std::string path, OnAccept on_accept)
     : acceptor_(std::move(acceptor)),
       retry_timer_(acceptor_.get_executor()),

@@ -31,6 +31,9 @@ class UnixListener {
                        std::optional<uid_t> owner = std::nullopt,
                        std::optional<gid_t> group = std::nullopt);
 
+  // Wraps an already listening socket (socket activation); takes ownership of `fd`.
+  static Acceptor adopt(boost::asio::io_context& io, int fd);
+
   // `path` is removed again by the destructor when non-empty (not for adopted sockets).
   UnixListener(Acceptor acceptor, std::string path, OnAccept on_accept);
   ~UnixListener();

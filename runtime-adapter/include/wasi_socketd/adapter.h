@@ -156,23 +156,34 @@ int32_t wsd_error_to_debug_string(wsd_host* h, uint32_t error, char* buf, size_t
  * Control calls are one round trip to the broker on the local socket, except the ones the WIT says
  * never block and that are answered from local state (is-listening, address-family, subscribe). */
 
+/* create-tcp-socket(family): `family` is WSD_IPV4/WSD_IPV6 (anything else traps); the caller owns
+ * the new socket. access-denied when the tenant may not use TCP. */
 int32_t wsd_tcp_create_socket(wsd_host* h, uint8_t family, uint32_t* socket);
+/* start-bind / finish-bind. `network` is borrowed (a network handle); the address is read during
+ * the call. One round trip each. */
 int32_t wsd_tcp_start_bind(wsd_host* h, uint32_t socket, uint32_t network,
                            const wsd_ip_socket_address* local_address);
 int32_t wsd_tcp_finish_bind(wsd_host* h, uint32_t socket);
+/* start-connect: the connect runs in the broker; wsd_tcp_subscribe's pollable turns ready when it
+ * finished. finish-connect answers would-block until then. */
 int32_t wsd_tcp_start_connect(wsd_host* h, uint32_t socket, uint32_t network,
                               const wsd_ip_socket_address* remote_address);
 /* On success the caller owns the two new stream handles (children of the socket). */
 int32_t wsd_tcp_finish_connect(wsd_host* h, uint32_t socket, uint32_t* input, uint32_t* output);
+/* start-listen / finish-listen: one round trip each. */
 int32_t wsd_tcp_start_listen(wsd_host* h, uint32_t socket);
 int32_t wsd_tcp_finish_listen(wsd_host* h, uint32_t socket);
 /* On success the caller owns the new socket and its two streams. Non-blocking (would-block). */
 int32_t wsd_tcp_accept(wsd_host* h, uint32_t listener, uint32_t* socket, uint32_t* input,
                        uint32_t* output);
+/* local-address / remote-address: one round trip; the address is written to `*address`. */
 int32_t wsd_tcp_local_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address);
 int32_t wsd_tcp_remote_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address);
+/* is-listening / address-family: answered locally. Non-blocking. */
 int32_t wsd_tcp_is_listening(wsd_host* h, uint32_t socket, bool* value);
 int32_t wsd_tcp_address_family(wsd_host* h, uint32_t socket, uint8_t* family);
+/* The option accessors: one round trip each; setters take the WIT's value types, getters write
+ * them. Zero is invalid-argument where the WIT says so; large values are clamped by the broker. */
 int32_t wsd_tcp_set_listen_backlog_size(wsd_host* h, uint32_t socket, uint64_t value);
 int32_t wsd_tcp_keep_alive_enabled(wsd_host* h, uint32_t socket, bool* value);
 int32_t wsd_tcp_set_keep_alive_enabled(wsd_host* h, uint32_t socket, bool value);
@@ -197,7 +208,10 @@ int32_t wsd_tcp_shutdown(wsd_host* h, uint32_t socket, uint8_t how);
 
 /* ---- wasi:sockets/udp-create-socket, udp ---- */
 
+/* create-udp-socket(family): as wsd_tcp_create_socket; access-denied without UDP. */
 int32_t wsd_udp_create_socket(wsd_host* h, uint8_t family, uint32_t* socket);
+/* start-bind / finish-bind, local-address / remote-address, options: one round trip each, as for
+ * TCP. address-family is answered locally. */
 int32_t wsd_udp_start_bind(wsd_host* h, uint32_t socket, uint32_t network,
                            const wsd_ip_socket_address* local_address);
 int32_t wsd_udp_finish_bind(wsd_host* h, uint32_t socket);
@@ -231,6 +245,7 @@ int32_t wsd_outgoing_datagram_stream_check_send(wsd_host* h, uint32_t stream, ui
 int32_t wsd_outgoing_datagram_stream_send(wsd_host* h, uint32_t stream,
                                           const wsd_outgoing_datagram* datagrams, size_t count,
                                           uint64_t* sent);
+/* Always-ready pollable: check-send is answered locally. */
 int32_t wsd_outgoing_datagram_stream_subscribe(wsd_host* h, uint32_t stream, uint32_t* pollable);
 
 /* ---- wasi:sockets/ip-name-lookup ---- */
@@ -242,6 +257,7 @@ int32_t wsd_resolve_addresses(wsd_host* h, uint32_t network, const char* name, s
 /* resolve-next-address(): `*has_address` false = end of stream. Non-blocking. */
 int32_t wsd_resolve_next_address(wsd_host* h, uint32_t stream, wsd_ip_address* address,
                                  bool* has_address);
+/* Always-ready pollable (the lookup finished in wsd_resolve_addresses). */
 int32_t wsd_resolve_address_stream_subscribe(wsd_host* h, uint32_t stream, uint32_t* pollable);
 
 /* ---- wasi:io/poll ---- */
@@ -257,6 +273,7 @@ int32_t wsd_poll(wsd_host* h, const uint32_t* pollables, size_t n, uint32_t* rea
 
 /* ---- wasi:clocks/monotonic-clock ---- */
 
+/* now() in nanoseconds of CLOCK_MONOTONIC, and its resolution (1 ns). Non-blocking. */
 int32_t wsd_monotonic_now(wsd_host* h, uint64_t* ns);
 int32_t wsd_monotonic_resolution(wsd_host* h, uint64_t* ns);
 /* A pollable ready once monotonic now() >= ns. Non-blocking. */
@@ -266,15 +283,17 @@ int32_t wsd_monotonic_subscribe_duration(wsd_host* h, uint64_t ns, uint32_t* pol
 
 /* ---- wasi:io/streams (the TCP socket's byte streams) ----
  * Every stream function may return WSD_STREAM_CLOSED or WSD_STREAM_FAILED; with WSD_STREAM_FAILED
- * `*error` receives a new wasi:io/error handle owned by the caller (pass error = NULL to get none). */
+ * `*error` receives a new wasi:io/error handle owned by the caller (error = NULL: none is made). */
 
 /* read(len): copies up to len bytes already delivered into buf (capacity >= len); `*n` may be 0.
  * After the peer's end of stream or own shutdown(receive): WSD_STREAM_CLOSED. Non-blocking. */
-int32_t wsd_input_stream_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf,
-                              uint64_t* n, uint32_t* error);
-/* blocking-read(len): blocking until at least one byte (or closed/failed); len 0 returns at once. */
+int32_t wsd_input_stream_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf, uint64_t* n,
+                              uint32_t* error);
+/* blocking-read(len): blocking until at least one byte (or closed/failed); len 0 returns at once.
+ */
 int32_t wsd_input_stream_blocking_read(wsd_host* h, uint32_t stream, uint64_t len, uint8_t* buf,
                                        uint64_t* n, uint32_t* error);
+/* skip(len) / blocking-skip(len): as read / blocking-read, discarding the bytes; `*n` skipped. */
 int32_t wsd_input_stream_skip(wsd_host* h, uint32_t stream, uint64_t len, uint64_t* n,
                               uint32_t* error);
 int32_t wsd_input_stream_blocking_skip(wsd_host* h, uint32_t stream, uint64_t len, uint64_t* n,
@@ -290,18 +309,20 @@ int32_t wsd_output_stream_check_write(wsd_host* h, uint32_t stream, uint64_t* pe
 int32_t wsd_output_stream_write(wsd_host* h, uint32_t stream, const uint8_t* buf, uint64_t len,
                                 uint32_t* error);
 /* blocking-write-and-flush(contents): len <= 4096 as in the WIT, else trap. Blocking. */
-int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream,
-                                                   const uint8_t* buf, uint64_t len,
-                                                   uint32_t* error);
+int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream, const uint8_t* buf,
+                                                   uint64_t len, uint32_t* error);
 /* flush(): non-blocking; check-write reports 0 until every written byte is acknowledged. */
 int32_t wsd_output_stream_flush(wsd_host* h, uint32_t stream, uint32_t* error);
 /* blocking-flush(): blocking until every written byte reached the broker's kernel socket. */
 int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t* error);
-int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len,
-                                       uint32_t* error);
+/* write-zeroes(len): as write with len zero bytes (traps beyond the permit). Non-blocking.
+ * blocking-write-zeroes-and-flush(len): as blocking-write-and-flush (len <= 4096). Blocking. */
+int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len, uint32_t* error);
 int32_t wsd_output_stream_blocking_write_zeroes_and_flush(wsd_host* h, uint32_t stream,
                                                           uint64_t len, uint32_t* error);
-/* splice(src, len): moves up to len bytes from an input stream of this host; `*n` moved. */
+/* splice(src, len): moves up to min(len, check-write) bytes already delivered to `src` (an
+ * input-stream of this host); `*n` moved. Non-blocking. blocking-splice waits for permit and for
+ * at least one byte of input. */
 int32_t wsd_output_stream_splice(wsd_host* h, uint32_t stream, uint32_t src, uint64_t len,
                                  uint64_t* n, uint32_t* error);
 int32_t wsd_output_stream_blocking_splice(wsd_host* h, uint32_t stream, uint32_t src, uint64_t len,

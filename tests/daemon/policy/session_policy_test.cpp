@@ -249,6 +249,8 @@ TEST(SessionPolicySwitches, SwitchedOffProtocolsAndLookups) {
   auto udp = session->open_socket(Protocol::udp);  // no [tenant.udp] at all
   ASSERT_FALSE(udp.ok());
   EXPECT_EQ(udp.error(), sockets::ErrorCode::access_denied);
+  EXPECT_FALSE(session->lookups_enabled());
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"sealed.name_lookup.disabled\""));
   EXPECT_FALSE(session->allows_lookup("localhost"));
   EXPECT_FALSE(session->allows_lookup("127.0.0.1"));
   EXPECT_EQ(session->capabilities().tcp, false);

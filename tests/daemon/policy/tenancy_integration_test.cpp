@@ -35,6 +35,7 @@ constexpr uid_t kGranted = 61003;
 constexpr uid_t kNotGranted = 61004;
 constexpr uid_t kJailed = 61005;
 constexpr uid_t kFree = 61006;
+constexpr uid_t kLimited = 61007;
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
 
 bool wait_for_file(const std::string& path) {
@@ -299,6 +300,42 @@ TEST_F(TenancyIntegration, TenantSocketsLiveInItsNetworkNamespace) {
   }
   ::close(listener);
   std::system(("ip netns delete " + netns).c_str());
+}
+
+TEST_F(TenancyIntegration, ConnectionRateQuotaAnswersWouldBlock) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  const uint16_t port = ntohs(address.sin_port);
+  const std::string policy = dir_.write(
+      "policy.toml",
+      "[[tenant]]\nname = \"limited\"\nuids = [" + std::to_string(kLimited) +
+          "]\n[tenant.quotas]\nconnections_per_second = 1\nconnections_burst = 1\n"
+          "[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"unspecified\"]\nports = [0]\n"
+          "[[tenant.tcp.connect]]\naddresses = [\"loopback\"]\n");
+  auto daemon = start_daemon(policy);
+  EXPECT_EQ(run_as(kLimited, kLimited,
+                   [&] {
+                     TestClient client(daemon->target());
+                     const std::uint64_t first = client.create_tcp(kIpv4);
+                     const std::uint64_t second = client.create_tcp(kIpv4);
+                     if (connect(client, first, testing::loopback(kIpv4, port)) !=
+                         v1::ERROR_CODE_UNSPECIFIED) {
+                       return fail(60, "first connection refused");
+                     }
+                     if (connect(client, second, testing::loopback(kIpv4, port)) !=
+                         v1::ERROR_CODE_WOULD_BLOCK) {
+                       return fail(61, "second connection within the same second not would-block");
+                     }
+                     return 0;
+                   }),
+            0);
+  ::close(listener);
 }
 
 }  // namespace

@@ -48,6 +48,18 @@ TEST_F(SessionTest, AttachSendsOpenedAndTheReadinessSnapshot) {
   EXPECT_TRUE(frame.items(1).readiness().ready());
 }
 
+TEST_F(SessionTest, DataQueuedBeforeAttachFollowsTheOpening) {
+  v1::ServerItem data;
+  data.mutable_tcp_data()->set_socket_id(4);
+  data.mutable_tcp_data()->set_data("early");
+  session_->push(data);
+  ASSERT_TRUE(session_->attach(sink_));
+  ASSERT_EQ(sink_.frames.size(), 1u);
+  ASSERT_EQ(sink_.frames[0].items_size(), 2);
+  EXPECT_TRUE(sink_.frames[0].items(0).has_opened());
+  EXPECT_EQ(sink_.frames[0].items(1).tcp_data().data(), "early");
+}
+
 TEST_F(SessionTest, OnlyOneAttachEver) {
   RecordingSink other;
   EXPECT_TRUE(session_->attach(sink_));

@@ -1,0 +1,117 @@
+// Name-lookup rules end to end with the real daemon: the allow list (names and IP literals) and
+// `connect_resolved`, which makes the addresses of a permitted lookup connectable for that
+// session only.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "daemon_process.h"
+#include "run_as.h"
+#include "temp_directory.h"
+#include "test_client.h"
+
+namespace wasi_socketd::policy {
+namespace {
+
+using testing::DaemonProcess;
+using testing::TestClient;
+namespace v1 = wasi_socketd::v1;
+constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
+
+v1::ResolveAddressesResponse resolve(TestClient& client, const std::string& name) {
+  v1::ResolveAddressesRequest request;
+  request.set_network_id(client.network_id());
+  request.set_name(name);
+  return client.call(client.lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request);
+}
+
+// A fresh TCP socket's start-connect + finish-connect; UNSPECIFIED when connected.
+v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
+  const std::uint64_t socket = client.create_tcp(kIpv4);
+  v1::TcpStartConnectRequest start;
+  start.set_socket_id(socket);
+  start.set_network_id(client.network_id());
+  *start.mutable_remote_address() = testing::loopback(kIpv4, port);
+  const v1::ErrorCode started =
+      client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, start).error();
+  if (started != v1::ERROR_CODE_UNSPECIFIED) return started;
+  v1::TcpSocketRequest finish;
+  finish.set_socket_id(socket);
+  for (int i = 0; i < 500; ++i) {
+    const v1::ErrorCode done =
+        client.call(client.tcp(), &v1::Tcp::Stub::FinishConnect, finish).error();
+    if (done != v1::ERROR_CODE_WOULD_BLOCK) return done;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return v1::ERROR_CODE_TIMEOUT;
+}
+
+int fail(int code, const char* why) {
+  std::fprintf(stderr, "name lookup child: %s\n", why);
+  return code;
+}
+
+TEST(NameLookupPolicy, AllowListAndResolvedAddressesBecomeConnectableForThatSessionOnly) {
+  if (::geteuid() != 0) GTEST_SKIP() << "runs its client in a forked child as root";
+  TempDirectory dir;
+  const std::string policy = dir.write("p.toml", R"([audit]
+destination = "none"
+[[tenant]]
+name = "web"
+[tenant.tcp]
+[[tenant.tcp.bind]]
+addresses = ["unspecified"]
+ports = [0]
+[tenant.name_lookup]
+allow = ["localhost"]
+ip_literals = false
+connect_resolved = true
+)");
+  DaemonProcess daemon({"--policy", policy});
+  EXPECT_EQ(run_as(0, 0,
+                   [&] {
+                     const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                     sockaddr_in address{};
+                     address.sin_family = AF_INET;
+                     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+                     socklen_t length = sizeof address;
+                     ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
+                     ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
+                     ::listen(listener, 8);
+                     const uint16_t port = ntohs(address.sin_port);
+
+                     TestClient client(daemon.target());
+                     if (connect_to(client, port) != v1::ERROR_CODE_ACCESS_DENIED) {
+                       return fail(1, "connect allowed before any lookup");
+                     }
+                     if (resolve(client, "example.org").lookup_error() !=
+                         v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
+                       return fail(2, "a name off the allow list was resolved");
+                     }
+                     if (resolve(client, "127.0.0.1").lookup_error() !=
+                         v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
+                       return fail(3, "an IP literal was resolved with ip_literals = false");
+                     }
+                     const v1::ResolveAddressesResponse found = resolve(client, "localhost");
+                     if (found.addresses_size() == 0) return fail(4, "localhost did not resolve");
+                     if (connect_to(client, port) != v1::ERROR_CODE_UNSPECIFIED) {
+                       return fail(5, "resolved address not connectable");
+                     }
+                     TestClient other(daemon.target());
+                     if (connect_to(other, port) != v1::ERROR_CODE_ACCESS_DENIED) {
+                       return fail(6, "another session inherited the resolved address");
+                     }
+                     ::close(listener);
+                     return 0;
+                   }),
+            0);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::policy
