@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <signal.h>
 
@@ -40,10 +41,13 @@ inline client::IpSocketAddress parse_address(const std::string& ip, std::uint16_
 class SessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_THROW(broker_.emplace());
+    ASSERT_NO_THROW(broker_.emplace(daemon_args()));
     session_ = open_session();
     ASSERT_NE(session_, nullptr);
   }
+
+  // Extra command-line arguments for the broker (e.g. a policy); none by default.
+  virtual std::vector<std::string> daemon_args() const { return {}; }
 
   std::shared_ptr<client::Session> open_session() {
     std::string error;

@@ -117,6 +117,10 @@ TEST_P(UdpSocketTest, OptionsReadBackAndRejectZero) {
   UdpSocket s = bound();
   ASSERT_TRUE(s.set_option(UdpOption::kUnicastHopLimit, 42));
   EXPECT_EQ(*s.get_option(UdpOption::kUnicastHopLimit), 42u);
+  ASSERT_TRUE(s.set_option(UdpOption::kReceiveBufferSize, 0x10000));
+  EXPECT_EQ(*s.get_option(UdpOption::kReceiveBufferSize), 0x10000u);
+  ASSERT_TRUE(s.set_option(UdpOption::kSendBufferSize, 0x10000));
+  EXPECT_EQ(*s.get_option(UdpOption::kSendBufferSize), 0x10000u);
   for (UdpOption option :
        {UdpOption::kUnicastHopLimit, UdpOption::kReceiveBufferSize, UdpOption::kSendBufferSize}) {
     EXPECT_GT(*s.get_option(option), 0u);

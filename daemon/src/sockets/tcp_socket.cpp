@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "errno_map.h"
+#include "host_addresses.h"
 #include "kernel_socket.h"
 #include "tcp_stream_pump.h"
 
@@ -74,6 +75,9 @@ Result<void> TcpSocket::start_bind(const SocketAddress& local) {
   if (in_progress()) return ErrorCode::concurrency_conflict;
   if (state_ != State::unbound) return ErrorCode::invalid_state;
   if (auto valid = validate_bind_address(family_, local); !valid) return valid;
+  // Which addresses this host has is a fact, not a grant: a foreign address is
+  // address-not-bindable under any policy, as the kernel would say.
+  if (!is_bindable_on_this_host(local.ip)) return ErrorCode::address_not_bindable;
   if (!policy_->allows(Protocol::tcp, Use::bind, local)) return ErrorCode::access_denied;
 
   // The WIT: a bind to a port must not be blocked by TIME_WAIT of an earlier socket.

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "errno_map.h"
+#include "host_addresses.h"
 #include "kernel_socket.h"
 #include "socket_options.h"
 
@@ -52,6 +53,9 @@ Result<void> UdpSocket::start_bind(const SocketAddress& local) {
   if (state_ == State::bind_in_progress) return ErrorCode::concurrency_conflict;
   if (state_ != State::unbound) return ErrorCode::invalid_state;
   if (auto valid = validate_udp_bind_address(family_, local); !valid) return valid;
+  // Which addresses this host has is a fact, not a grant: a foreign address is
+  // address-not-bindable under any policy, as the kernel would say.
+  if (!is_bindable_on_this_host(local.ip)) return ErrorCode::address_not_bindable;
   if (!policy_->allows(Protocol::udp, Use::bind, local)) return ErrorCode::access_denied;
   sockaddr_storage storage;
   const socklen_t length = to_sockaddr(local, storage);

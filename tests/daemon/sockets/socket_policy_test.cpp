@@ -52,6 +52,20 @@ TEST_P(PolicyTest, DeniedBindIsAccessDeniedBeforeTheSyscall) {
   EXPECT_TRUE(kernel_port_free(local)) << "the kernel socket was bound anyway";
 }
 
+TEST_P(PolicyTest, ForeignAddressIsNotBindableWhateverThePolicy) {
+  policy->denied = {{Use::bind, 0}};
+  const SocketAddress foreign{
+      boost::asio::ip::make_address(family() == Family::ipv4 ? "192.0.2.0" : "2001:db8::"), 0, 0,
+      0};
+  WASI_SOCKETD_EXPECT_ERROR(make_socket(policy)->start_bind(foreign),
+                            ErrorCode::address_not_bindable);
+  auto udp = *UdpSocket::create(io.strand(), family(), policy);
+  WASI_SOCKETD_EXPECT_ERROR(udp->start_bind(foreign), ErrorCode::address_not_bindable);
+  // A local address is the policy's to refuse.
+  WASI_SOCKETD_EXPECT_ERROR(make_socket(policy)->start_bind(loopback(family())),
+                            ErrorCode::access_denied);
+}
+
 TEST_P(PolicyTest, DeniedConnectIsAccessDeniedBeforeTheSyscall) {
   auto listener = RawSocket::listen_on(family());
   policy->denied = {{Use::connect, listener.local_address().port}};

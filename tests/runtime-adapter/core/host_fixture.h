@@ -35,12 +35,15 @@ inline std::string loopback_ip(uint8_t family) { return family == WSD_IPV4 ? "12
 class HostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_THROW(broker_.emplace());
+    ASSERT_NO_THROW(broker_.emplace(daemon_args()));
     h_ = open_host();
     ASSERT_NE(h_, nullptr);
     ASSERT_EQ(wsd_instance_network(h_, &network_), WSD_OK);
   }
   void TearDown() override { wsd_host_close(h_); }
+
+  // Extra command-line arguments for the broker (e.g. a policy); none by default.
+  virtual std::vector<std::string> daemon_args() const { return {}; }
 
   wsd_host* open_host() {
     char err[256] = {};

@@ -1,4 +1,4 @@
-// The C ABI's wasi:sockets/ip-name-lookup against a real broker.
+// The C ABI's wasi:sockets/ip-name-lookup against a real broker, and the policy switches.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -33,6 +33,22 @@ TEST_F(NameLookupAbiTest, LocalhostResolves) {
   ASSERT_EQ(wsd_resolve_next_address(h_, stream, &address, &has), WSD_OK);
   EXPECT_TRUE(has);
   EXPECT_EQ(wsd_resource_drop(h_, stream), WSD_TRAP);  // its pollable still lives
+}
+
+// A tenant with every capability switched off (deploy/policies/no-network.toml).
+class SealedHostTest : public HostTest {
+ protected:
+  std::vector<std::string> daemon_args() const override {
+    return {"--policy", std::string(WASI_SOCKETD_POLICY_DIR) + "/no-network.toml"};
+  }
+};
+
+TEST_F(SealedHostTest, SocketsAreAccessDeniedAndLookupsPermanentFailures) {
+  uint32_t handle = 0;
+  EXPECT_EQ(wsd_tcp_create_socket(h_, WSD_IPV4, &handle), WSD_ERR_ACCESS_DENIED);
+  EXPECT_EQ(wsd_udp_create_socket(h_, WSD_IPV6, &handle), WSD_ERR_ACCESS_DENIED);
+  EXPECT_EQ(wsd_resolve_addresses(h_, network_, "localhost", 9, &handle),
+            WSD_ERR_PERMANENT_RESOLVER_FAILURE);
 }
 
 }  // namespace
