@@ -38,6 +38,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // our own connection: a session
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   channel_ = grpc::CreateCustomChannel("unix:" + options_.socket_path,
                                        grpc::InsecureChannelCredentials(), args);
   network_ = v1::Network::NewStub(channel_);
