@@ -75,30 +75,38 @@ std::string as_json(const google::protobuf::Message& message) {
   return json;
 }
 
-std::string format_policy(const admin::v1::PolicyInfo& policy) {
+namespace {
+
+std::vector<Row> policy_rows(const admin::v1::PolicyInfo& policy) {
   std::string tenants;
   for (const auto& tenant : policy.tenants()) tenants += (tenants.empty() ? "" : ", ") + tenant;
-  return table({{"policy:", or_dash(policy.source())},
-                {"generation:", std::to_string(policy.generation())},
-                {"loaded:", utc_time(policy.loaded_at_unix_seconds())},
-                {"tenants:", or_dash(tenants)}});
+  return {{"policy:", or_dash(policy.source())},
+          {"generation:", std::to_string(policy.generation())},
+          {"loaded:", utc_time(policy.loaded_at_unix_seconds())},
+          {"tenants:", or_dash(tenants)}};
+}
+
+}  // namespace
+
+std::string format_policy(const admin::v1::PolicyInfo& policy) {
+  return table(policy_rows(policy));
 }
 
 std::string format_status(const admin::v1::GetStatusResponse& status) {
   std::string listeners;
   for (const auto& path : status.listeners()) listeners += (listeners.empty() ? "" : ", ") + path;
-  std::string state = status.draining() ? "draining" : "running";
-  return table({{"wasi-socketd", status.version()},
-                {"state:", state},
-                {"pid:", std::to_string(status.pid())},
-                {"uptime:", duration(status.uptime_seconds())},
-                {"listening:",
-                 or_dash(listeners) + (status.socket_activated() ? " (socket-activated)" : "")},
-                {"admin socket:", or_dash(status.admin_socket())},
-                {"metrics http:", or_dash(status.metrics_http())},
-                {"sessions:", std::to_string(status.sessions())},
-                {"sockets:", std::to_string(status.sockets())}}) +
-         format_policy(status.policy());
+  std::vector<Row> rows{
+      {"wasi-socketd", status.version()},
+      {"state:", status.draining() ? "draining" : "running"},
+      {"pid:", std::to_string(status.pid())},
+      {"uptime:", duration(status.uptime_seconds())},
+      {"listening:", or_dash(listeners) + (status.socket_activated() ? " (socket-activated)" : "")},
+      {"admin socket:", or_dash(status.admin_socket())},
+      {"metrics http:", or_dash(status.metrics_http())},
+      {"sessions:", std::to_string(status.sessions())},
+      {"sockets:", std::to_string(status.sockets())}};
+  for (auto& row : policy_rows(status.policy())) rows.push_back(std::move(row));
+  return table(rows);
 }
 
 std::string format_sessions(const admin::v1::ListSessionsResponse& sessions) {

@@ -11,10 +11,13 @@
 namespace wasi_socketd::daemon {
 
 struct DaemonOptions {
-  std::string listen_path;    // the broker socket
-  mode_t socket_mode = 0660;  // permissions of the socket file
-  int io_threads = 2;         // threads running the io_context (sessions' strands)
-  int lookup_threads = 2;     // threads running getaddrinfo for name lookups
+  std::string listen_path;        // the broker socket
+  int inherited_listener = -1;    // a listening socket from systemd (LISTEN_FDS), used instead
+  std::string admin_socket_path;  // the root-only admin socket; empty: next to the broker socket
+  std::string metrics_http;       // "127.0.0.1:9464": serve /metrics there; empty: off
+  mode_t socket_mode = 0660;      // permissions of the socket file
+  int io_threads = 2;             // threads running the io_context (sessions' strands)
+  int lookup_threads = 2;         // threads running getaddrinfo for name lookups
   // Per-tenant listening sockets named by the policy, besides listen_path (which is "main").
   std::vector<policy::ListenerDefinition> tenant_listeners;
 };

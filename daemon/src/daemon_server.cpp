@@ -7,7 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "admin/admin_socket_path.h"
+#include "daemon_admin.h"
 #include "service/service_set.h"
+#include "systemd/notifier.h"
+#include "systemd/reload_notice.h"
 #include "transport/client_connections.h"
 #include "transport/unix_listener.h"
 #include "wasi_socketd/limits.h"
@@ -17,6 +21,33 @@ namespace wasi_socketd::daemon {
 namespace {
 // How long in-flight calls may take to finish once shutdown began.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Every admitted session's tenant carries its metrics handles; opening one is counted here, once.
+TenantResolver metered(TenantResolver tenants, DaemonMetrics& metrics) {
+  return [tenants = std::move(tenants), &metrics](const PeerCredentials& peer) {
+    std::optional<Tenant> tenant = tenants(peer);
+    if (!tenant) {
+      metrics.connection_refused("not-admitted");
+      return tenant;
+    }
+    tenant->metrics = metrics.tenant(tenant->name);
+    tenant->metrics->session_opened();
+    return tenant;
+  };
+}
+
+// The path an inherited listening socket is bound to (for status and the admin socket default).
+std::string bound_path(UnixListener::Acceptor& acceptor) {
+  boost::system::error_code error;
+  const auto endpoint = acceptor.local_endpoint(error);
+  return error ? std::string() : endpoint.path();
+}
 }  // namespace
 
 DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
@@ -34,16 +65,39 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   if (!server_) {
     throw std::runtime_error("the gRPC server did not start");
   }
-  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_, std::move(tenants));
-  add_listener(policy::kMainListener,
-               UnixListener::open(io_, options.listen_path, options.socket_mode),
-               options.listen_path);
+  policy_loaded_at_ = unix_now();
+  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_,
+                                                     metered(std::move(tenants), metrics_));
+  DaemonFacts facts;
+  facts.metrics_http = options.metrics_http;
+  if (options.inherited_listener >= 0) {
+    // Socket activation: systemd owns the socket file, so the listener must not remove it.
+    UnixListener::Acceptor acceptor(io_, boost::asio::local::stream_protocol(),
+                                    options.inherited_listener);
+    facts.listeners.push_back(bound_path(acceptor));
+    facts.socket_activated = true;
+    add_listener(policy::kMainListener, std::move(acceptor), "");
+  } else {
+    add_listener(policy::kMainListener,
+                 UnixListener::open(io_, options.listen_path, options.socket_mode),
+                 options.listen_path);
+    facts.listeners.push_back(options.listen_path);
+  }
   for (const policy::ListenerDefinition& tenant : options.tenant_listeners) {
     add_listener(tenant.name,
                  UnixListener::open(io_, tenant.path, tenant.mode, tenant.owner, tenant.group),
                  tenant.path);
     spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
+    facts.listeners.push_back(tenant.path);
   }
+  facts.admin_socket = options.admin_socket_path.empty()
+                           ? admin_socket_path_for(facts.listeners.front())
+                           : options.admin_socket_path;
+  admin_ = std::make_unique<DaemonAdmin>(
+      sessions_, metrics_, facts, [this] { return reload_policy(); },
+      [this] { return policy_info(); });
+  admin_->start();
+  watchdog_.start();
   signals_.async_wait([this](boost::system::error_code error, int signal) {
     if (!error) {
       spdlog::info("signal {}: shutting down", signal);
@@ -53,7 +107,8 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
-  spdlog::info("listening on {}", options.listen_path);
+  spdlog::info("listening on {}{}; admin socket {}", facts.listeners.front(),
+               facts.socket_activated ? " (socket-activated)" : "", facts.admin_socket);
 }
 
 void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor acceptor,
@@ -68,17 +123,49 @@ void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor 
   listeners_.back()->start();
 }
 
-void DaemonServer::on_sighup(std::function<void()> reload) {
-  reload_ = std::move(reload);
+void DaemonServer::set_policy_control(PolicyControl control) {
+  policy_ = std::move(control);
   wait_for_hangup();
 }
 
 void DaemonServer::wait_for_hangup() {
   hangups_.async_wait([this](boost::system::error_code error, int) {
     if (error) return;
-    reload_();
+    // Parsing a policy file takes milliseconds; an io thread can afford it.
+    reload_policy();
     wait_for_hangup();
   });
+}
+
+admin::v1::ReloadPolicyResponse DaemonServer::reload_policy() {
+  std::lock_guard reloading(reload_mutex_);
+  systemd::ReloadNotice notice("policy");
+  const std::optional<std::string> rejected =
+      policy_.reload ? policy_.reload() : std::optional<std::string>("no policy to reload");
+  if (!rejected) {
+    std::lock_guard lock(policy_mutex_);
+    ++policy_generation_;
+    policy_loaded_at_ = unix_now();
+  }
+  metrics_.policy_reload(!rejected);
+  admin::v1::ReloadPolicyResponse response;
+  response.set_reloaded(!rejected);
+  response.set_error(rejected.value_or(""));
+  *response.mutable_policy() = policy_info();
+  notice.finish((rejected ? "policy reload rejected; " : "policy reloaded; ") +
+                (admin_ ? admin_->status_line() : std::string()));
+  return response;
+}
+
+admin::v1::PolicyInfo DaemonServer::policy_info() const {
+  admin::v1::PolicyInfo info;
+  if (policy_.describe) {
+    info = policy_.describe();
+  }
+  std::lock_guard lock(policy_mutex_);
+  info.set_generation(policy_generation_);
+  info.set_loaded_at_unix_seconds(policy_loaded_at_);
+  return info;
 }
 
 DaemonServer::~DaemonServer() {
@@ -87,10 +174,18 @@ DaemonServer::~DaemonServer() {
 }
 
 void DaemonServer::stop() {
-  std::call_once(stop_once_, [this] { stop_requested_.set_value(); });
+  std::call_once(stop_once_, [this] {
+    systemd::Notifier::stopping("stopping: draining " + std::to_string(sessions_.size()) +
+                                " sessions");
+    if (admin_) {
+      admin_->set_draining();
+    }
+    stop_requested_.set_value();
+  });
 }
 
 void DaemonServer::run_until_stopped() {
+  systemd::Notifier::ready(admin_->status_line());
   stop_requested_.get_future().wait();
   shut_down();
 }
@@ -99,11 +194,14 @@ void DaemonServer::shut_down() {
   if (threads_.empty()) {
     return;
   }
+  // The admin socket first: nothing may inspect sessions while they are being torn down.
+  admin_->stop();
   // Stop accepting (on the io_context, where the listener lives), then end every session while
   // the io threads still run, so that their strands can close sockets and finish calls.
   std::promise<void> listener_closed;
   boost::asio::post(io_, [this, &listener_closed] {
     for (auto& listener : listeners_) listener->stop();
+    watchdog_.stop();
     signals_.cancel();
     hangups_.cancel();
     listener_closed.set_value();
@@ -119,6 +217,7 @@ void DaemonServer::shut_down() {
   threads_.clear();
   lookups_.join();
   listeners_.clear();
+  admin_.reset();
   connections_.reset();
   server_.reset();
 }

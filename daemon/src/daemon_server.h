@@ -15,17 +15,24 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "admin/daemon_metrics.h"
+#include "admin/metrics_registry.h"
 #include "daemon_options.h"
 #include "session/session_registry.h"
 #include "session/tenant.h"
+#include "systemd/watchdog.h"
 #include "transport/unix_listener.h"
+#include "wasi_socketd/admin/v1/admin.pb.h"
 
 namespace wasi_socketd::daemon {
 
 class ClientConnections;
+class DaemonAdmin;
 class ServiceSet;
 
 class DaemonServer {
@@ -36,13 +43,28 @@ class DaemonServer {
   DaemonServer(const DaemonServer&) = delete;
   DaemonServer& operator=(const DaemonServer&) = delete;
 
-  // Blocks until SIGINT/SIGTERM or stop(); then stops accepting, ends every session and shuts
-  // the gRPC server down (in-flight calls get a bounded grace period).
+  // How the policy is reloaded and described; main wires it to policy::Tenancy.
+  struct PolicyControl {
+    // Re-reads the policy file: nullopt when accepted, else why it was rejected
+    // ("file:line:column: message"; the old policy stays).
+    std::function<std::optional<std::string>()> reload;
+    // Source and tenants of the policy in force (generation and load time are counted here).
+    std::function<admin::v1::PolicyInfo()> describe;
+  };
+
+  // Tells systemd READY=1, then blocks until SIGINT/SIGTERM or stop(); then (STOPPING=1) stops
+  // accepting, ends every session and shuts the gRPC server down (in-flight calls get a bounded
+  // grace period).
   void run_until_stopped();
-  // `reload` runs on an io thread for every SIGHUP (without one SIGHUP is ignored). Call once,
-  // before run_until_stopped().
-  void on_sighup(std::function<void()> reload);
+  // Call once, before run_until_stopped(). Then SIGHUP reloads (without it SIGHUP is ignored).
+  void set_policy_control(PolicyControl control);
   void stop();
+
+  // SIGHUP and `wasi-socketctl policy reload`: PolicyControl::reload between RELOADING=1 and
+  // READY=1 (systemd::ReloadNotice). Any thread; reloads never overlap.
+  admin::v1::ReloadPolicyResponse reload_policy();
+  // The policy in force, for `wasi-socketctl status`. Any thread.
+  admin::v1::PolicyInfo policy_info() const;
 
   boost::asio::io_context& io() { return io_; }
   const SessionRegistry& sessions() const { return sessions_; }
@@ -56,14 +78,22 @@ class DaemonServer {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::thread_pool lookups_;
+  MetricsRegistry metrics_registry_;
+  DaemonMetrics metrics_{metrics_registry_};
   SessionRegistry sessions_;
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClientConnections> connections_;
   std::vector<std::unique_ptr<UnixListener>> listeners_;  // main first, then per-tenant ones
+  std::unique_ptr<DaemonAdmin> admin_;
+  systemd::Watchdog watchdog_{io_};
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangups_;
-  std::function<void()> reload_;
+  PolicyControl policy_;
+  std::mutex reload_mutex_;          // one reload at a time (SIGHUP, admin)
+  mutable std::mutex policy_mutex_;  // guards the two fields below
+  std::uint64_t policy_generation_ = 1;
+  std::int64_t policy_loaded_at_ = 0;
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;
   std::vector<std::thread> threads_;

@@ -5,16 +5,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "daemon_server.h"
 #include "policy/policy_loader.h"
 #include "policy/policy_summary.h"
 #include "policy/tenancy.h"
 #include "session/policy_tenants.h"
+#include "systemd/journal_log.h"
+#include "systemd/listen_fds.h"
 #include "wasi_socketd/default_socket_path.h"
 
 namespace {
@@ -47,13 +52,27 @@ int check_policy(const std::string& path) {
   return EXIT_SUCCESS;
 }
 
-// SIGHUP: re-read the policy file; a bad one is reported and the old policy stays.
-void reload_policy(wasi_socketd::policy::Tenancy& tenancy) {
+// SIGHUP / `wasi-socketctl policy reload`: re-read the policy file; a bad one is reported and
+// the old policy stays. Returns the rejection.
+std::optional<std::string> reload_policy(wasi_socketd::policy::Tenancy& tenancy) {
   if (auto error = tenancy.reload()) {
     spdlog::error("policy reload rejected, keeping the old policy: {}", error->to_string());
-    return;
+    return error->to_string();
   }
   spdlog::info("policy reloaded: {}", wasi_socketd::policy::summarize(*tenancy.policy()));
+  return std::nullopt;
+}
+
+// What `wasi-socketctl status` shows of the policy in force.
+wasi_socketd::admin::v1::PolicyInfo describe_policy(const wasi_socketd::policy::Tenancy& tenancy) {
+  const auto policy = tenancy.policy();
+  wasi_socketd::admin::v1::PolicyInfo info;
+  info.set_source(policy->source);
+  std::vector<std::string> names;
+  for (const auto& tenant : policy->tenants) names.push_back(tenant->name);
+  std::sort(names.begin(), names.end());
+  for (const auto& name : names) info.add_tenants(name);
+  return info;
 }
 
 }  // namespace
@@ -71,6 +90,12 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_option("--admin-socket", options.admin_socket_path,
+                 "Root-only admin socket for wasi-socketctl (default: the broker socket's path "
+                 "with .sock replaced by .admin.sock)");
+  app.add_option("--metrics-http", options.metrics_http,
+                 "Serve Prometheus metrics at http://ADDRESS/metrics (loopback only, e.g. "
+                 "127.0.0.1:9464)");
   app.add_option("--io-threads", options.io_threads, "Threads serving sessions")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
@@ -90,6 +115,15 @@ int main(int argc, char** argv) {
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("wasi-socketd"));
   spdlog::set_level(spdlog::level::from_str(log_level));
+  wasi_socketd::systemd::use_stderr_format(*spdlog::default_logger(),
+                                           wasi_socketd::systemd::stderr_is_journal());
+  // Socket activation: systemd's "broker" socket replaces --listen. Unused passed fds are closed.
+  auto inherited = wasi_socketd::systemd::InheritedSockets::from_environment();
+  if (auto broker = inherited.take_unix_listener("broker")) {
+    options.inherited_listener = *broker;
+  } else if (!inherited.empty()) {
+    spdlog::warn("socket activation passed no listening Unix socket named broker: using --listen");
+  }
   try {
     options.socket_mode = parse_mode(socket_mode);
     auto created = wasi_socketd::policy::Tenancy::create(policy_path, ::geteuid());
@@ -103,7 +137,8 @@ int main(int argc, char** argv) {
     options.tenant_listeners = tenancy->policy()->listeners;
     wasi_socketd::daemon::DaemonServer server(
         options, wasi_socketd::daemon::policy_tenant_resolver(tenancy));
-    server.on_sighup([tenancy] { reload_policy(*tenancy); });
+    server.set_policy_control({[tenancy] { return reload_policy(*tenancy); },
+                               [tenancy] { return describe_policy(*tenancy); }});
     server.run_until_stopped();
   } catch (const CLI::ValidationError& error) {
     return app.exit(error);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "error_metrics.h"
 #include "sockets/socket_address.h"
 #include "unary_call.h"
 #include "wasi_socketd/v1/network.pb.h"
@@ -22,6 +23,7 @@ grpc::ServerUnaryReactor* run_with(grpc::CallbackServerContext* context,
       return;
     }
     work(session, *resource);
+    count_error(session, response->error());
   });
 }
 

@@ -1,5 +1,6 @@
 #include "tcp_create_socket_service.h"
 
+#include "admin/daemon_metrics.h"
 #include "proto_convert.h"
 #include "session/tcp_resource.h"
 #include "session/tenant_checks.h"
@@ -34,6 +35,9 @@ grpc::ServerUnaryReactor* TcpCreateSocketService::CreateTcpSocket(
     resource->hold(std::move(*quota));
     session.resources().insert(*id, std::move(resource));
     response->set_socket_id(*id);
+    if (session.tenant().metrics) {
+      session.tenant().metrics->socket_created("tcp");
+    }
   });
 }
 

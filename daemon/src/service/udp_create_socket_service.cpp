@@ -1,5 +1,6 @@
 #include "udp_create_socket_service.h"
 
+#include "admin/daemon_metrics.h"
 #include "proto_convert.h"
 #include "session/tenant_checks.h"
 #include "session/udp_resource.h"
@@ -34,6 +35,9 @@ grpc::ServerUnaryReactor* UdpCreateSocketService::CreateUdpSocket(
     resource->hold(std::move(*quota));
     session.resources().insert(*id, std::move(resource));
     response->set_socket_id(*id);
+    if (session.tenant().metrics) {
+      session.tenant().metrics->socket_created("udp");
+    }
   });
 }
 

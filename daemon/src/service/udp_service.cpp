@@ -1,5 +1,7 @@
 #include "udp_service.h"
 
+#include "admin/daemon_metrics.h"
+
 #include <algorithm>
 #include <limits>
 #include <vector>
@@ -161,11 +163,16 @@ UdpService::Reactor* UdpService::Receive(Context* context, const v1::UdpReceiveR
         if (!received) {
           response->set_error(to_proto(received.error()));
         } else {
+          std::uint64_t bytes = 0;
           for (const sockets::IncomingDatagram& datagram : *received) {
+            bytes += datagram.data.size();
             v1::IncomingDatagram* wire = response->add_datagrams();
             wire->set_data(reinterpret_cast<const char*>(datagram.data.data()),
                            datagram.data.size());
             *wire->mutable_remote_address() = to_proto(datagram.remote_address);
+          }
+          if (session.tenant().metrics) {
+            session.tenant().metrics->udp_bytes(bytes, 0);
           }
         }
         *response->mutable_receive() = session.readiness(udp.id(), v1::READINESS_KIND_RECEIVE);
@@ -177,7 +184,7 @@ UdpService::Reactor* UdpService::Receive(Context* context, const v1::UdpReceiveR
 UdpService::Reactor* UdpService::Send(Context* context, const v1::UdpSendRequest* request,
                                       v1::UdpSendResponse* response) {
   return run_with<UdpResource>(
-      context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
+      context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
         if (!udp.is_current_stream(request->stream_generation())) {
           return response->set_error(v1::ERROR_CODE_INVALID_STATE);
         }
@@ -209,6 +216,12 @@ UdpService::Reactor* UdpService::Send(Context* context, const v1::UdpSendRequest
           return response->set_error(to_proto(sent.error()));
         }
         response->set_sent(*sent);
+        if (session.tenant().metrics) {
+          std::uint64_t bytes = 0;
+          for (std::uint64_t i = 0; i < *sent && i < batch.size(); ++i)
+            bytes += batch[i].data.size();
+          session.tenant().metrics->udp_bytes(0, bytes);
+        }
       });
 }
 

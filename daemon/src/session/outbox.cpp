@@ -12,7 +12,7 @@ constexpr std::size_t kItemOverhead = 6;
 void Outbox::push(v1::ServerItem item) {
   std::size_t bytes = item.ByteSizeLong() + kItemOverhead;
   queued_bytes_ += bytes;
-  items_.push_back(Queued{std::move(item), bytes});
+  items_.push_back(Queued{std::move(item), bytes, std::chrono::steady_clock::now()});
 }
 
 void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
@@ -27,6 +27,13 @@ void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
     *frame.add_items() = std::move(next.item);
     items_.pop_front();
   }
+}
+
+std::chrono::steady_clock::duration Outbox::oldest_age() const {
+  if (items_.empty()) {
+    return {};
+  }
+  return std::chrono::steady_clock::now() - items_.front().queued_at;
 }
 
 void Outbox::append(Outbox&& later) {

@@ -5,6 +5,7 @@
 // not by this class. Not thread-safe: owned by a Session, used on its strand only.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 
@@ -17,6 +18,8 @@ class Outbox {
   void push(v1::ServerItem item);
   bool empty() const { return items_.empty(); }
   std::size_t queued_bytes() const { return queued_bytes_; }
+  // How long the oldest queued item has waited (zero when empty): the event stream's lag.
+  std::chrono::steady_clock::duration oldest_age() const;
   // Moves the oldest items into `frame` (which must be empty): at least one, then as many as fit
   // into `max_bytes`.
   void fill(v1::ServerFrame& frame, std::size_t max_bytes);
@@ -28,6 +31,7 @@ class Outbox {
   struct Queued {
     v1::ServerItem item;
     std::size_t bytes;
+    std::chrono::steady_clock::time_point queued_at;
   };
   std::deque<Queued> items_;
   std::size_t queued_bytes_ = 0;

@@ -34,6 +34,11 @@ class ResourceTable {
   // Closes and frees every resource (the session ends).
   void close_all();
   std::size_t size() const { return resources_.size(); }
+  // Calls visit(id, resource) for every resource, in no particular order.
+  template <class Visitor>
+  void for_each(Visitor&& visit) const {
+    for (const auto& [id, resource] : resources_) visit(id, *resource);
+  }
   // A fresh id for things that are not sockets (the network resource); not counted by the quota.
   std::uint64_t next_id() { return ids_.next(); }
 

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "admin/daemon_metrics.h"
+
 #include <utility>
 
 #include "wasi_socketd/limits.h"
@@ -120,6 +122,9 @@ void Session::end() {
     return;
   }
   ended_ = true;
+  if (tenant_.metrics) {
+    tenant_.metrics->session_closed();
+  }
   resources_.close_all();
   readiness_ = ReadinessState{};
   outbox_.clear();

@@ -39,6 +39,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool ended() const { return ended_; }
   std::uint64_t network_id() const { return network_id_; }
   ResourceTable& resources() { return resources_; }
+  const ResourceTable& resources() const { return resources_; }
+  // The Attach stream's backlog: bytes queued and how long the oldest item has waited.
+  std::size_t queued_bytes() const { return outbox_.queued_bytes(); }
+  std::chrono::steady_clock::duration queue_lag() const { return outbox_.oldest_age(); }
 
   // Records a readiness level; a change is pushed as a ReadinessEvent. Returns the level for the
   // unary response that caused it.

@@ -38,6 +38,11 @@ std::vector<std::shared_ptr<Session>> SessionRegistry::unbind_all() {
   return all;
 }
 
+std::vector<std::pair<std::string, std::shared_ptr<Session>>> SessionRegistry::all() const {
+  std::lock_guard lock(mutex_);
+  return {sessions_.begin(), sessions_.end()};
+}
+
 std::size_t SessionRegistry::size() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace wasi_socketd::daemon {
@@ -29,6 +30,8 @@ class SessionRegistry {
   // Removes every binding and returns the sessions (daemon shutdown).
   std::vector<std::shared_ptr<Session>> unbind_all();
   std::size_t size() const;
+  // Every live binding (connection key, session), for the admin interface.
+  std::vector<std::pair<std::string, std::shared_ptr<Session>>> all() const;
 
  private:
   mutable std::mutex mutex_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "policy/tenant_usage.h"
+#include "resource_summary.h"
 
 namespace wasi_socketd::daemon {
 
@@ -13,6 +14,8 @@ class SessionResource {
   virtual ~SessionResource() = default;
   // The session ends: release the kernel socket now; no callback of it may reach the session later.
   virtual void close() = 0;
+  // Protocol, state and addresses, for `wasi-socketctl sockets` and the sockets gauge.
+  virtual ResourceSummary summary() const = 0;
 
   // A share of the tenant's quotas (a socket slot, reserved buffer bytes) this resource keeps
   // until it is destroyed.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "admin/daemon_metrics.h"
 #include "service/proto_convert.h"
 #include "session.h"
 #include "session_limits.h"
@@ -79,8 +80,46 @@ void TcpResource::accept_readiness(bool ready) {
   session_.set_readiness(id_, v1::READINESS_KIND_ACCEPT, ready);
 }
 
+ResourceSummary TcpResource::summary() const {
+  using State = sockets::TcpSocket::State;
+  ResourceSummary summary;
+  summary.protocol = "tcp";
+  switch (socket_->state()) {
+    case State::unbound:
+      summary.state = "unbound";
+      break;
+    case State::bind_in_progress:
+      summary.state = "bind-in-progress";
+      break;
+    case State::bound:
+      summary.state = "bound";
+      break;
+    case State::listen_in_progress:
+      summary.state = "listen-in-progress";
+      break;
+    case State::listening:
+      summary.state = "listening";
+      break;
+    case State::connect_in_progress:
+      summary.state = "connect-in-progress";
+      break;
+    case State::connected:
+      summary.state = "connected";
+      break;
+    case State::closed:
+      summary.state = "closed";
+      break;
+  }
+  if (auto local = socket_->local_address()) summary.local_address = format_address(*local);
+  if (auto remote = socket_->remote_address()) summary.remote_address = format_address(*remote);
+  return summary;
+}
+
 void TcpResource::data_received(std::span<const std::byte> bytes) {
   bytes_delivered_ += bytes.size();
+  if (session_.tenant().metrics) {
+    session_.tenant().metrics->tcp_bytes(bytes.size(), 0);
+  }
   v1::ServerItem item;
   v1::TcpData* data = item.mutable_tcp_data();
   data->set_socket_id(id_);
@@ -99,6 +138,9 @@ void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
 
 void TcpResource::bytes_written(std::size_t n) {
   bytes_acked_ += n;
+  if (session_.tenant().metrics) {
+    session_.tenant().metrics->tcp_bytes(0, n);
+  }
   v1::ServerItem item;
   v1::TcpWriteAck* ack = item.mutable_write_ack();
   ack->set_socket_id(id_);

@@ -42,6 +42,7 @@ class TcpResource final : public SessionResource, public sockets::TcpObserver {
   void drop(std::uint64_t write_offset);
   // Abortive close (the session ends).
   void close() override;
+  ResourceSummary summary() const override;
 
   // sockets::TcpObserver
   void connect_finished() override;

@@ -23,6 +23,8 @@ class SessionPolicy;
 
 namespace wasi_socketd::daemon {
 
+class TenantMetrics;
+
 struct Tenant {
   std::string name;
   // Coarse switches (TenantCapabilities on the wire): create-tcp-socket / create-udp-socket answer
@@ -38,6 +40,8 @@ struct Tenant {
   // The tenancy layer behind the fields above: quotas, network namespace, resolved-name memory
   // (tenant_checks.h). Null for tenants built by hand, where only the fields above apply.
   std::shared_ptr<policy::SessionPolicy> tenancy;
+  // Counters of this tenant (admin/daemon_metrics.h); null when the daemon keeps none.
+  std::shared_ptr<TenantMetrics> metrics;
 };
 
 // nullopt: the peer is not admitted (unknown, or over its tenant's session quota); the

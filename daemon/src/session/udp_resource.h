@@ -32,6 +32,7 @@ class UdpResource final : public SessionResource, public sockets::UdpObserver {
   }
 
   void close() override;
+  ResourceSummary summary() const override;
 
   // sockets::UdpObserver
   void receive_readiness(bool ready) override;

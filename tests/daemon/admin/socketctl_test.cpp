@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include "http_get.h"
@@ -79,8 +80,8 @@ TEST_F(SocketctlTest, StatusShowsListenerAdminSocketAndCounts) {
   EXPECT_TRUE(contains(result.output, "running")) << result.output;
   EXPECT_TRUE(contains(result.output, daemon_.listen_path())) << result.output;
   EXPECT_TRUE(contains(result.output, "pid:")) << result.output;
-  EXPECT_TRUE(contains(result.output, "sessions:       1")) << result.output;
-  EXPECT_TRUE(contains(result.output, "sockets:        1")) << result.output;
+  EXPECT_TRUE(std::regex_search(result.output, std::regex("\nsessions: +1\n"))) << result.output;
+  EXPECT_TRUE(std::regex_search(result.output, std::regex("\nsockets: +1\n"))) << result.output;
 }
 
 TEST_F(SocketctlTest, SessionsListsTheClientWithItsKernelCredentials) {

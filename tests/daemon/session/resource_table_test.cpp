@@ -11,10 +11,12 @@ namespace {
 struct Closeable : SessionResource {
   explicit Closeable(int* closed) : closed_(closed) {}
   void close() override { ++*closed_; }
+  ResourceSummary summary() const override { return {}; }
   int* closed_;
 };
 struct OtherKind : SessionResource {
   void close() override {}
+  ResourceSummary summary() const override { return {}; }
 };
 
 TEST(ResourceIds, AreNeverZeroAndNeverRepeat) {
