@@ -14,8 +14,8 @@ namespace {
 constexpr std::uint64_t kMax64 = std::numeric_limits<std::uint64_t>::max();
 
 // Statuses the daemon may give a hostile client without being wrong: OK (the WIT error is in the
-// body), RESOURCE_EXHAUSTED (message over the size limit), FAILED_PRECONDITION (second Attach) and
-// CANCELLED/UNAVAILABLE after this fuzzer's own session was ended for breaking the protocol.
+// body), RESOURCE_EXHAUSTED (a message over the size limit) and FAILED_PRECONDITION (a session
+// that cannot take the call, such as a second Attach).
 bool acceptable(const grpc::Status& status) {
   switch (status.error_code()) {
     case grpc::StatusCode::OK:

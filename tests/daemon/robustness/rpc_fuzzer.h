@@ -70,7 +70,7 @@ class RpcFuzzer {
   void attach_frame();
   void second_attach();
 
-  // Checks one answer. `foreign` means the id came from another session or was random.
+  // Checks one answer; an id not of this session (pick.source) must be answered as unknown.
   void check(const grpc::Status& status, v1::ErrorCode error, const Pick& pick, const char* what);
   void remember(std::uint64_t id);
 
