@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "frame_writer.h"
 #include "wasi_socketd/default_socket_path.h"
 #include "wasi_socketd/limits.h"
 
@@ -37,6 +38,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // our own connection: a session
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   channel_ = grpc::CreateCustomChannel("unix:" + options_.socket_path,
                                        grpc::InsecureChannelCredentials(), args);
   network_ = v1::Network::NewStub(channel_);
@@ -47,12 +49,16 @@ Session::Session(const SessionOptions& options) : options_(options) {
   name_lookup_ = v1::IpNameLookup::NewStub(channel_);
   session_ = v1::Session::NewStub(channel_);
   attach_ = session_->Attach(&attach_context_);
+  writer_ = std::make_unique<FrameWriter>(
+      [this](const v1::ClientFrame& frame) { return attach_->Write(frame); },
+      [this] { die("wasi-socketd: connection to broker lost"); });
   reader_ = std::thread([this] { read_loop(); });
 }
 
 Session::~Session() { close(); }
 
 void Session::close() {
+  writer_->stop();  // what was sent before close() goes out first
   attach_context_.TryCancel();
   if (reader_.joinable()) reader_.join();
   die("wasi-socketd: session closed");
@@ -99,16 +105,7 @@ bool Session::wait_until(const std::function<bool(const Mirror&)>& pred, Deadlin
   return changed_.wait_until(lock, deadline, done);
 }
 
-bool Session::send(const v1::ClientFrame& frame) {
-  if (!alive()) return false;
-  bool written;
-  {
-    std::lock_guard lock(write_mu_);
-    written = attach_->Write(frame);
-  }
-  if (!written) die("wasi-socketd: connection to broker lost");
-  return written;
-}
+bool Session::send(v1::ClientFrame frame) { return alive() && writer_->send(std::move(frame)); }
 
 ErrorCode Session::on_call_failure(const grpc::Status& status) {
   switch (status.error_code()) {

@@ -144,7 +144,7 @@ bool TcpStreams::send_credit(std::uint64_t bytes) {
   auto* credit = frame.add_items()->mutable_read_credit();
   credit->set_socket_id(id_);
   credit->set_bytes(bytes);
-  return session_->send(frame);
+  return session_->send(std::move(frame));
 }
 
 bool TcpStreams::send_data(std::span<const std::uint8_t> data) {
@@ -156,8 +156,7 @@ bool TcpStreams::send_data(std::span<const std::uint8_t> data) {
     item->set_data(reinterpret_cast<const char*>(data.data() + at), n);
     at += n;
     if (frame.items_size() == static_cast<int>(kItemsPerFrame) || at == data.size()) {
-      if (!session_->send(frame)) return false;
-      frame.Clear();
+      if (!session_->send(std::exchange(frame, {}))) return false;
     }
   }
   return true;

@@ -59,6 +59,7 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   services_->register_with(builder);
   server_ = builder.BuildAndStart();  // no AddListeningPort: connections come from our listener
   if (!server_) {

@@ -68,6 +68,8 @@ class DaemonServer {
 
   boost::asio::io_context& io() { return io_; }
   const SessionRegistry& sessions() const { return sessions_; }
+  // The daemon's counters (any thread); lives as long as the server.
+  DaemonMetrics& metrics() { return metrics_; }
 
  private:
   void add_listener(const std::string& name, UnixListener::Acceptor acceptor,

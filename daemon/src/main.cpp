@@ -137,6 +137,11 @@ int main(int argc, char** argv) {
     options.tenant_listeners = tenancy->policy()->listeners;
     wasi_socketd::daemon::DaemonServer server(
         options, wasi_socketd::daemon::policy_tenant_resolver(tenancy));
+    // Denials are counted where the policy decides, before the audit log's rate limit. Decisions
+    // run on session strands, which end before `server` does.
+    tenancy->on_denial([&server](const std::string& tenant, std::string_view operation) {
+      server.metrics().tenant(tenant)->denial(operation);
+    });
     server.set_policy_control({[tenancy] { return reload_policy(*tenancy); },
                                [tenancy] { return describe_policy(*tenancy); }});
     server.run_until_stopped();

@@ -17,5 +17,8 @@ inline constexpr std::uint64_t kMaxDatagramsPerCall = 1024;
 inline constexpr std::size_t kMaxNameLength = 255;
 // Largest gRPC message either end accepts (frames are coalesced below this).
 inline constexpr int kMaxMessageBytes = 8 << 20;
+// HTTP/2 receive window each end advertises per stream from the start (instead of 64 KiB grown by
+// BDP probes): a whole coalesced frame can be on the wire without waiting for a WINDOW_UPDATE.
+inline constexpr int kStreamWindowBytes = 8 << 20;
 
 }  // namespace wasi_socketd

@@ -81,6 +81,9 @@ void SessionPolicy::audit(std::string_view operation, std::string address, std::
 
 bool SessionPolicy::decide(const Tenant* tenant, std::string_view operation, std::string address,
                            std::string name, const Decision& decision) const {
+  if (!decision.allowed) {
+    tenancy_->denied(tenant_name_, operation);
+  }
   if (!decision.allowed || (tenant != nullptr && tenant->log_grants)) {
     audit(operation, std::move(address), std::move(name), decision.rule,
           decision.allowed ? audit::Outcome::allow : audit::Outcome::deny);

@@ -7,10 +7,12 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "audit/audit_log.h"
 #include "policy/peer_identity.h"
@@ -54,6 +56,14 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
   // opens its network namespace, and audits a refusal (grants too if the tenant logs them).
   Admission admit(const PeerIdentity& peer);
 
+  // Told of every denial (before the audit log's rate limit), e.g. to count it in metrics.
+  // Set once before any session exists; called on the deciding session's strand.
+  using DenialObserver = std::function<void(const std::string& tenant, std::string_view operation)>;
+  void on_denial(DenialObserver observer) { denial_observer_ = std::move(observer); }
+  void denied(const std::string& tenant, std::string_view operation) const {
+    if (denial_observer_) denial_observer_(tenant, operation);
+  }
+
  private:
   Tenancy(std::string path, std::shared_ptr<audit::AuditLog> audit_override)
       : path_(std::move(path)), audit_override_(std::move(audit_override)) {}
@@ -65,6 +75,7 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
   std::atomic<std::shared_ptr<const Policy>> policy_;
   std::atomic<std::shared_ptr<audit::AuditLog>> audit_;
   UsageRegistry usage_;
+  DenialObserver denial_observer_;
 };
 
 }  // namespace wasi_socketd::policy

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "tcp_resource.h"
 #include "wasi_socketd/limits.h"
 
 namespace wasi_socketd::daemon {
@@ -101,8 +102,20 @@ void Session::write_next() {
   }
   v1::ServerFrame frame;
   outbox_.fill(frame, kMaxServerFrameBytes);
+  count_sent_data(frame);
   writing_ = true;
   sink_->write(std::move(frame));
+}
+
+void Session::count_sent_data(const v1::ServerFrame& frame) {
+  for (const v1::ServerItem& item : frame.items()) {
+    if (!item.has_tcp_data()) {
+      continue;
+    }
+    if (auto* tcp = resources_.find<TcpResource>(item.tcp_data().socket_id())) {
+      tcp->data_sent(item.tcp_data().data().size());
+    }
+  }
 }
 
 void Session::frame_written() {

@@ -72,6 +72,8 @@ class Session : public std::enable_shared_from_this<Session> {
   v1::Readiness to_proto(const ReadinessLevel& level) const;
   void send_opened();
   void write_next();
+  // Tells each TCP resource how much of its read-ahead is leaving in `frame` (credit accounting).
+  void count_sent_data(const v1::ServerFrame& frame);
 
   Strand strand_;
   const Tenant tenant_;

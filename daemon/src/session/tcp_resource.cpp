@@ -50,7 +50,7 @@ void TcpResource::client_credit(std::uint64_t bytes) {
   if (!streams_started_) {
     return;
   }
-  const std::uint64_t limit = bytes_delivered_ + kTcpReadWindow;
+  const std::uint64_t limit = bytes_sent_ + kTcpReadWindow;
   const std::uint64_t granted = std::min(bytes, limit - std::min(limit, credit_granted_));
   if (granted > 0) {
     credit_granted_ += granted;
@@ -116,7 +116,6 @@ ResourceSummary TcpResource::summary() const {
 }
 
 void TcpResource::data_received(std::span<const std::byte> bytes) {
-  bytes_delivered_ += bytes.size();
   if (session_.tenant().metrics) {
     session_.tenant().metrics->tcp_bytes(bytes.size(), 0);
   }

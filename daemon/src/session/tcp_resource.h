@@ -36,6 +36,10 @@ class TcpResource final : public SessionResource, public sockets::TcpObserver {
   // credit beyond the read window is clamped, so daemon memory per socket stays bounded.
   void client_write(std::span<const std::byte> bytes);
   void client_credit(std::uint64_t bytes);
+  // `n` read-ahead bytes of this socket left the session's outbox for the Attach stream. Only
+  // such bytes can have been consumed, so credit is measured against them: a client that credits
+  // bytes it never received (or never reads the stream) cannot make the outbox grow.
+  void data_sent(std::uint64_t n) { bytes_sent_ += n; }
 
   // The resource is dropped: bytes up to `write_offset` are still written (by the core, bounded
   // by its linger time), and nothing of this socket reaches the session any more.
@@ -62,7 +66,7 @@ class TcpResource final : public SessionResource, public sockets::TcpObserver {
   bool output_ended_ = false;
   std::uint64_t bytes_from_client_ = 0;  // accepted TcpWrite bytes
   std::uint64_t bytes_acked_ = 0;        // of those, reached the kernel
-  std::uint64_t bytes_delivered_ = 0;    // read-ahead bytes queued for the client
+  std::uint64_t bytes_sent_ = 0;         // read-ahead bytes handed to the Attach stream
   std::uint64_t credit_granted_ = 0;     // read credit handed to the core in total
 };
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -51,6 +52,7 @@ class SocketctlTest : public ::testing::Test {
     grpc::ClientContext attach_context;
     std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach;
     std::uint64_t socket_id = 0;
+    std::uint64_t network_id = 0;
     ~Client() { attach_context.TryCancel(); }
   };
   std::unique_ptr<Client> connect_client_with_socket() {
@@ -59,6 +61,7 @@ class SocketctlTest : public ::testing::Test {
     client->attach = v1::Session::NewStub(client->channel)->Attach(&client->attach_context);
     v1::ServerFrame opened;
     EXPECT_TRUE(client->attach->Read(&opened));
+    if (opened.items_size() > 0) client->network_id = opened.items(0).opened().network_id();
     grpc::ClientContext create_context;
     v1::CreateTcpSocketRequest create;
     create.set_family(v1::IP_ADDRESS_FAMILY_IPV4);
@@ -133,6 +136,61 @@ TEST_F(SocketctlTest, PolicyReloadAnswersWithThePolicyInForce) {
   const auto result = socketctl(daemon_.admin_socket_path(), "policy reload");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "policy:")) << result.output;
+}
+
+TEST_F(SocketctlTest, DenialsAndErrorsAreCountedPerTenant) {
+  const auto client = connect_client_with_socket();
+  // The default policy admits loopback peers only: a documentation address is denied.
+  grpc::ClientContext context;
+  v1::TcpStartConnectRequest connect;
+  connect.set_socket_id(client->socket_id);
+  connect.set_network_id(client->network_id);
+  auto* remote = connect.mutable_remote_address();
+  remote->mutable_address()->set_family(v1::IP_ADDRESS_FAMILY_IPV4);
+  remote->mutable_address()->set_octets(std::string("\xc0\x00\x02\x01", 4));
+  remote->set_port(80);
+  v1::Status status;
+  ASSERT_TRUE(v1::Tcp::NewStub(client->channel)->StartConnect(&context, connect, &status).ok());
+  ASSERT_EQ(status.error(), v1::ERROR_CODE_ACCESS_DENIED);
+
+  const auto stats = socketctl(daemon_.admin_socket_path(), "stats");
+  EXPECT_TRUE(std::regex_search(
+      stats.output,
+      std::regex(
+          "wasi_socketd_denials_total\\{tenant=\"default\",operation=\"[^\"]*connect\"\\} 1\n")))
+      << stats.output;
+  EXPECT_TRUE(contains(stats.output, "code=\"access-denied\"} 1\n")) << stats.output;
+}
+
+TEST(SocketctlPolicyFileTest, RejectedReloadKeepsThePolicyAndAcceptedOneCountsAGeneration) {
+  char pattern[] = "/tmp/socketctl-policy-XXXXXX";
+  const std::string directory = ::mkdtemp(pattern);
+  const std::string policy = directory + "/policy.toml";
+  std::ofstream(policy) << "[[tenant]]\nname = \"alpha\"\n";
+  SupervisedDaemon daemon({.extra_args = {"--policy", policy}});
+  ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
+
+  std::ofstream(policy) << "[[tenant]]\nname = \"alpha\"\nbogus_key = 1\n";
+  const auto rejected = socketctl(daemon.admin_socket_path(), "policy reload");
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.output;
+  EXPECT_TRUE(contains(rejected.output, policy + ":3:")) << rejected.output;
+  EXPECT_TRUE(daemon.manager().wait_for("READY=1", 5s)) << "a rejected reload still ends READY=1";
+  const auto unchanged = socketctl(daemon.admin_socket_path(), "status");
+  EXPECT_TRUE(std::regex_search(unchanged.output, std::regex("\ngeneration: +1\n")))
+      << unchanged.output;
+  EXPECT_TRUE(std::regex_search(unchanged.output, std::regex("\ntenants: +alpha\n")))
+      << unchanged.output;
+
+  std::ofstream(policy) << "[[tenant]]\nname = \"beta\"\n";
+  const auto accepted = socketctl(daemon.admin_socket_path(), "policy reload");
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+  EXPECT_TRUE(std::regex_search(accepted.output, std::regex("\ngeneration: +2\n")))
+      << accepted.output;
+  EXPECT_TRUE(contains(accepted.output, "beta")) << accepted.output;
+  const auto stats = socketctl(daemon.admin_socket_path(), "stats");
+  EXPECT_TRUE(contains(stats.output, "wasi_socketd_policy_reloads_total{result=\"rejected\"} 1"))
+      << stats.output;
+  std::filesystem::remove_all(directory);
 }
 
 TEST_F(SocketctlTest, UnreachableDaemonExitsWithThree) {

@@ -1,7 +1,8 @@
 // Session: one connection to the broker, its Attach stream and the mirror of pushed state.
 //
 // A Session owns its own gRPC channel (a session is a connection), one reader thread that applies
-// ServerFrames to the Mirror, and the sync stubs for the unary calls. All public methods are
+// ServerFrames to the Mirror, one writer thread that writes queued ClientFrames (FrameWriter) and
+// the sync stubs for the unary calls. All public methods are
 // thread-safe. When the broker goes away (Attach ends, or a call reports UNAVAILABLE) the session
 // is dead: every waiter wakes, every later call fails at once with ErrorCode::kSessionLost.
 #pragma once
@@ -26,6 +27,8 @@
 #include "wasi_socketd/v1/udp.grpc.pb.h"
 
 namespace wasi_socketd::client {
+
+class FrameWriter;
 
 struct SessionOptions {
   std::string socket_path;  // empty: wasi_socketd::default_socket_path()
@@ -66,8 +69,10 @@ class Session {
   // when the session is dead (check alive()). pred runs with the mirror locked.
   bool wait_until(const std::function<bool(const Mirror&)>& pred, Deadline deadline);
 
-  // Sends a frame on Attach (thread-safe, ordered). False if the session is dead.
-  bool send(const v1::ClientFrame& frame);
+  // Queues a frame for Attach and returns without waiting for the write (thread-safe, ordered;
+  // frames queued meanwhile are merged). False if the session is dead; a failed write later marks
+  // it dead. Unary calls may overtake queued frames: the protocol's write_offset covers that.
+  bool send(v1::ClientFrame frame);
 
   // One unary call with the session's deadline and death handling. A transport failure marks the
   // session dead (kSessionLost); other non-OK statuses are kUnknown.
@@ -110,7 +115,7 @@ class Session {
 
   grpc::ClientContext attach_context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach_;
-  std::mutex write_mu_;  // one Write at a time on Attach
+  std::unique_ptr<FrameWriter> writer_;
   std::thread reader_;
 
   mutable std::mutex mu_;  // guards mirror_
