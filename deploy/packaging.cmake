@@ -57,6 +57,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/systemd/wasi-socketd.tmpfiles
         DESTINATION lib/tmpfiles.d RENAME wasi-socketd.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/deploy/default/wasi-socketd
         DESTINATION /etc/default)
+# The policy in force after installation: loopback only, for members of group wasi-socketd (the
+# broker socket's mode is the gate). A conffile: local edits survive upgrades.
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/policies/loopback-only.toml
+        DESTINATION /etc/wasi-socketd RENAME policy.toml)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/deploy/policies/ ${PROJECT_SOURCE_DIR}/deploy/examples/
         DESTINATION ${WASI_SOCKETD_DOC_DIR}/examples OPTIONAL)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${WASI_SOCKETD_DOC_DIR})

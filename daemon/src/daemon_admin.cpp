@@ -1,5 +1,6 @@
 #include "daemon_admin.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,7 +38,16 @@ DaemonAdmin::DaemonAdmin(const SessionRegistry& sessions, DaemonMetrics& metrics
 DaemonAdmin::~DaemonAdmin() { stop(); }
 
 void DaemonAdmin::start() {
-  admin_server_.start(facts_.admin_socket);
+  try {
+    admin_server_.start(facts_.admin_socket);
+  } catch (const std::exception& error) {
+    // A derived path can fail where the broker path did not (e.g. it no longer fits sun_path):
+    // the broker still serves, only wasi-socketctl cannot reach it.
+    if (!facts_.admin_socket_derived) throw;
+    spdlog::warn("no admin socket: {}", error.what());
+    facts_.admin_socket.clear();
+  }
+  if (!facts_.admin_socket.empty()) spdlog::info("admin socket {}", facts_.admin_socket);
   if (!facts_.metrics_http.empty()) {
     http_server_.start(facts_.metrics_http);
     metrics_http_bound_ = http_server_.local_address();

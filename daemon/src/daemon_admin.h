@@ -25,6 +25,8 @@ struct DaemonFacts {
   std::vector<std::string> listeners;  // broker socket paths
   bool socket_activated = false;
   std::string admin_socket;
+  bool admin_socket_derived =
+      false;                 // not given by --admin-socket: failing to open it is not fatal
   std::string metrics_http;  // "HOST:PORT" to listen on, empty: off
 };
 

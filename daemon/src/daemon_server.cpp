@@ -90,9 +90,9 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
     facts.listeners.push_back(tenant.path);
   }
-  facts.admin_socket = options.admin_socket_path.empty()
-                           ? admin_socket_path_for(facts.listeners.front())
-                           : options.admin_socket_path;
+  facts.admin_socket_derived = options.admin_socket_path.empty();
+  facts.admin_socket = facts.admin_socket_derived ? admin_socket_path_for(facts.listeners.front())
+                                                  : options.admin_socket_path;
   admin_ = std::make_unique<DaemonAdmin>(
       sessions_, metrics_, facts, [this] { return reload_policy(); },
       [this] { return policy_info(); });
@@ -107,8 +107,8 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
-  spdlog::info("listening on {}{}; admin socket {}", facts.listeners.front(),
-               facts.socket_activated ? " (socket-activated)" : "", facts.admin_socket);
+  spdlog::info("listening on {}{}", facts.listeners.front(),
+               facts.socket_activated ? " (socket-activated)" : "");
 }
 
 void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor acceptor,

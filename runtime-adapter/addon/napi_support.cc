@@ -7,31 +7,6 @@
 namespace wasi_socketd::adapter::napi {
 namespace {
 
-// WIT wasi:sockets/network error-code cases, in WIT order: WSD_ERR_* == 1 + index.
-constexpr std::array<std::string_view, 21> kErrorCodeNames = {
-    "unknown",
-    "access-denied",
-    "not-supported",
-    "invalid-argument",
-    "out-of-memory",
-    "timeout",
-    "concurrency-conflict",
-    "not-in-progress",
-    "would-block",
-    "invalid-state",
-    "new-socket-limit",
-    "address-not-bindable",
-    "address-in-use",
-    "remote-unreachable",
-    "connection-refused",
-    "connection-reset",
-    "connection-aborted",
-    "datagram-too-large",
-    "name-unresolvable",
-    "temporary-resolver-failure",
-    "permanent-resolver-failure",
-};
-
 [[noreturn]] void throw_value(napi_env env, napi_value value) {
   napi_throw(env, value);
   throw PendingException{};
@@ -138,8 +113,8 @@ void check(napi_env env, const HostBox& box, int32_t status, uint32_t error_hand
 }
 
 std::string_view error_code_name(int32_t status) {
-  if (status < WSD_ERR_UNKNOWN || status > WSD_ERR_PERMANENT_RESOLVER_FAILURE) return {};
-  return kErrorCodeNames[status - WSD_ERR_UNKNOWN];
+  const char* name = wsd_error_code_name(status);
+  return name ? std::string_view(name) : std::string_view();
 }
 
 uint32_t to_u32(napi_env env, napi_value v) {

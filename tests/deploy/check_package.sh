@@ -21,7 +21,7 @@ expect_file() {
 for path in ./usr/bin/wasi-socketd ./usr/bin/wasi-socketctl \
             ./lib/systemd/system/wasi-socketd.service ./lib/systemd/system/wasi-socketd.socket \
             ./usr/lib/sysusers.d/wasi-socketd.conf ./usr/lib/tmpfiles.d/wasi-socketd.conf \
-            ./etc/default/wasi-socketd \
+            ./etc/default/wasi-socketd ./etc/wasi-socketd/policy.toml \
             ./usr/share/man/man8/wasi-socketd.8.gz ./usr/share/man/man8/wasi-socketctl.8.gz \
             ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/OPERATIONS.md \
             ./usr/share/doc/wasi-socketd/examples/container-host/README.md \
@@ -52,10 +52,14 @@ dpkg-deb -e "$deb" "$out/control"
 for script in postinst prerm postrm; do
   [ -x "$out/control/$script" ] || { echo "$script missing or not executable"; failed=1; }
 done
-grep -qx /etc/default/wasi-socketd "$out/control/conffiles" \
-  || { echo "/etc/default/wasi-socketd is not a conffile"; failed=1; }
+for conffile in /etc/default/wasi-socketd /etc/wasi-socketd/policy.toml; do
+  grep -qx "$conffile" "$out/control/conffiles" || { echo "$conffile is not a conffile"; failed=1; }
+done
 
 dpkg-deb -x "$deb" "$out/root"
+# The shipped configuration is one the shipped daemon accepts.
+"$out/root/usr/bin/wasi-socketd" --check-policy "$out/root/etc/wasi-socketd/policy.toml" >/dev/null \
+  || { echo "the shipped policy is rejected"; failed=1; }
 cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/wasi-socketd.service" \
   || { echo "installed unit differs from deploy/systemd"; failed=1; }
 "$out/root/usr/bin/wasi-socketctl" --version | grep -qx "$version" \

@@ -5,6 +5,7 @@
 
 #include "abi_call.h"
 #include "wasi_socketd/adapter.h"
+#include "wasi_socketd/client/error_code.h"
 #include "wasi_socketd/client/name_lookup.h"
 
 using namespace wasi_socketd::adapter;
@@ -25,6 +26,12 @@ int32_t wsd_network_error_code(wsd_host* h, uint32_t error, int32_t* code) {
     *out_param(code) = error_code_of(host.table().get<ErrorResource>(error).code);
     return WSD_OK;
   });
+}
+
+const char* wsd_error_code_name(int32_t status) {
+  if (status < WSD_ERR_UNKNOWN || status > WSD_ERR_PERMANENT_RESOLVER_FAILURE) return nullptr;
+  // The client library keeps the one table of WIT names; its literals are NUL-terminated.
+  return client::to_string(static_cast<client::ErrorCode>(status - WSD_ERR_UNKNOWN)).data();
 }
 
 int32_t wsd_error_to_debug_string(wsd_host* h, uint32_t error, char* buf, size_t buflen,

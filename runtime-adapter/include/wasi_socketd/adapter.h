@@ -145,6 +145,10 @@ int32_t wsd_instance_network(wsd_host* h, uint32_t* network);
  * when the error did not come from a socket. Non-blocking. */
 int32_t wsd_network_error_code(wsd_host* h, uint32_t error, int32_t* code);
 
+/* The WIT name of a WSD_ERR_* status ("access-denied"), a static string; NULL for any other
+ * value. Needs no host. Non-blocking. */
+const char* wsd_error_code_name(int32_t status);
+
 /* ---- wasi:io/error ---- */
 
 /* error.to-debug-string(): copies at most buflen-1 bytes plus a NUL into buf; `*len` = full length

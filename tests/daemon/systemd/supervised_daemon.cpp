@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string_view>
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -27,6 +29,18 @@ int listening_socket(const std::string& path) {
   return fd;
 }
 
+// Writes `pid` in decimal over the 10-character placeholder at `field` and ends the string there.
+// No allocation: safe between fork and exec.
+void write_pid(char* field, pid_t pid) {
+  char digits[10];
+  int count = 0;
+  for (auto value = static_cast<unsigned>(pid); value != 0 || count == 0; value /= 10) {
+    digits[count++] = static_cast<char>('0' + value % 10);
+  }
+  for (int i = 0; i < count; ++i) field[i] = digits[count - 1 - i];
+  field[count] = '\0';
+}
+
 }  // namespace
 
 SupervisedDaemon::SupervisedDaemon(SupervisionOptions options) {
@@ -45,30 +59,48 @@ SupervisedDaemon::SupervisedDaemon(SupervisionOptions options) {
   std::vector<std::string> args{WASI_SOCKETD_BINARY, "--listen", listen_path_, "--admin-socket",
                                 admin_path_};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
-  std::vector<std::string> environment{"NOTIFY_SOCKET=" + manager_.socket_path()};
+  // Everything the child needs is built here: between fork and exec it may only make system calls
+  // (other threads of this process could hold the allocator's lock when we fork).
+  std::vector<std::string> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    const std::string_view text(*variable);
+    if (!text.starts_with("NOTIFY_SOCKET=") && !text.starts_with("LISTEN_") &&
+        !text.starts_with("WATCHDOG_")) {
+      environment.emplace_back(text);
+    }
+  }
+  environment.push_back("NOTIFY_SOCKET=" + manager_.socket_path());
+  const std::string pid_placeholder(10, ' ');
+  std::size_t listen_pid = 0, watchdog_pid = 0;  // indexes of the entries the child completes
+  if (inherited >= 0) {
+    environment.push_back("LISTEN_FDS=1");
+    environment.push_back("LISTEN_FDNAMES=broker");
+    listen_pid = environment.size();
+    environment.push_back("LISTEN_PID=" + pid_placeholder);
+  }
   if (options.watchdog) {
     environment.push_back("WATCHDOG_USEC=" + std::to_string(options.watchdog->count()));
+    watchdog_pid = environment.size();
+    environment.push_back("WATCHDOG_PID=" + pid_placeholder);
   }
+  std::vector<char*> argv, envp;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  for (auto& variable : environment) envp.push_back(variable.data());
+  envp.push_back(nullptr);
 
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     // systemd's contract: the passed sockets start at fd 3, LISTEN_PID names the new process.
-    if (inherited >= 0) {
-      if (inherited != 3) {
-        ::dup2(inherited, 3);
-        ::close(inherited);
-      }
-      ::setenv("LISTEN_FDS", "1", 1);
-      ::setenv("LISTEN_FDNAMES", "broker", 1);
-      ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
+    for (std::size_t index : {listen_pid, watchdog_pid}) {
+      if (index != 0) write_pid(envp[index] + std::strlen(envp[index]) - 10, ::getpid());
     }
-    if (options.watchdog) ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
-    for (const auto& assignment : environment) ::putenv(const_cast<char*>(assignment.c_str()));
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    if (inherited >= 0 && inherited != 3) {
+      ::dup2(inherited, 3);
+      ::close(inherited);
+    }
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   if (inherited >= 0) ::close(inherited);
