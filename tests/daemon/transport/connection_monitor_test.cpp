@@ -15,10 +15,10 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(ConnectionMonitor, ReportsThePeersHangUp) {
+  std::promise<void> closed;  // outlives the monitor, whose thread may still report
   ConnectionMonitor monitor;
   int fds[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  std::promise<void> closed;
   ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
   auto reported = closed.get_future();
   EXPECT_EQ(reported.wait_for(100ms), std::future_status::timeout);
@@ -29,10 +29,10 @@ TEST(ConnectionMonitor, ReportsThePeersHangUp) {
 }
 
 TEST(ConnectionMonitor, StillReportsAfterTheOriginalFdWasClosed) {
+  std::promise<void> closed;  // outlives the monitor, whose thread may still report
   ConnectionMonitor monitor;
   int fds[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  std::promise<void> closed;
   ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
   ::close(fds[0]);
   ::close(fds[1]);
@@ -40,10 +40,10 @@ TEST(ConnectionMonitor, StillReportsAfterTheOriginalFdWasClosed) {
 }
 
 TEST(ConnectionMonitor, DataOnTheConnectionIsNotAHangUp) {
+  std::promise<void> closed;  // outlives the monitor, whose thread may still report
   ConnectionMonitor monitor;
   int fds[2];
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  std::promise<void> closed;
   ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
   ASSERT_EQ(::write(fds[1], "x", 1), 1);
   EXPECT_EQ(closed.get_future().wait_for(200ms), std::future_status::timeout);
