@@ -25,4 +25,26 @@ Status status_of(const Result<Response>& response) {
   return ok_status();
 }
 
+// The address a LocalAddress/RemoteAddress response carries, or its error.
+template <typename Response>
+Result<IpSocketAddress> address_of(const Result<Response>& response) {
+  if (Status status = status_of(response); !status) return status.error();
+  return from_proto(response->address());
+}
+
+// The `value` a response carries (an option, is-listening), or its error.
+template <typename Response>
+auto value_of(const Result<Response>& response) -> Result<decltype(response->value())> {
+  if (Status status = status_of(response); !status) return status.error();
+  return response->value();
+}
+
+// A request that names only the socket (TcpSocketRequest, UdpSocketRequest).
+template <typename Request>
+Request socket_request(std::uint64_t socket_id) {
+  Request request;
+  request.set_socket_id(socket_id);
+  return request;
+}
+
 }  // namespace wasi_socketd::client::detail
