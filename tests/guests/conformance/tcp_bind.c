@@ -52,6 +52,40 @@ static void bind_address_of_listener(ip_family f) {
   tcp_drop(listener);
 }
 
+// The same with a listener on the wildcard address: its address is in use for everyone.
+static void bind_address_of_unspecified_listener(ip_family f) {
+  tcp_socket listener;
+  sock_addr addr;
+  EXPECT_OK(bind_fresh(f, addr_unspecified(f, 0), &listener));
+  EXPECT_OK(tcp_listen(listener));
+  EXPECT_OK(tcp_local_address(listener, &addr));
+  EXPECT_NET(bind_fresh(f, addr, NULL), ERR_ADDRESS_IN_USE);
+  tcp_drop(listener);
+}
+
+// WIT implementors note: binding a non-zero port is not affected by the TIME_WAIT state of a
+// recently closed socket (SO_REUSEADDR set implicitly). The server side closes first, so its end
+// of the connection lingers on the port while a new listener binds and listens there.
+static void rebind_after_listener_closed(ip_family f) {
+  tcp_socket listener, client, server;
+  sock_addr addr;
+  output_stream server_out;
+  if (!tcp_loopback_listener(f, &listener, &addr)) return;
+  EXPECT_OK(tcp_create(f, &client));
+  EXPECT_OK(tcp_connect(client, test_network(), addr, NULL, NULL));
+  EXPECT_OK(tcp_accept_blocking(listener, &server, NULL, &server_out));
+  static const uint8_t zeroes[10] = {0};
+  EXPECT_STREAM(output_blocking_write_and_flush(server_out, zeroes, sizeof zeroes), STREAM_OK);
+  output_drop(server_out);
+  tcp_drop(server);
+  tcp_drop(listener);
+  tcp_socket again;
+  EXPECT_OK(bind_fresh(f, addr, &again));
+  EXPECT_OK(tcp_listen(again));
+  tcp_drop(again);
+  tcp_drop(client);
+}
+
 static void bind_not_on_host(ip_family f) {
   sock_addr foreign =
       f == FAMILY_IPV4 ? addr_v4(192, 0, 2, 0, 0) : addr_v6(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0, 0);
@@ -95,6 +129,9 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_bind.unspecified_ephemeral", bind_unspecified_ephemeral);
   RUN_BOTH_FAMILIES("tcp_bind.specific_port", bind_specific_port);
   RUN_BOTH_FAMILIES("tcp_bind.address_of_listener_in_use", bind_address_of_listener);
+  RUN_BOTH_FAMILIES("tcp_bind.address_of_unspecified_listener_in_use",
+                    bind_address_of_unspecified_listener);
+  RUN_BOTH_FAMILIES("tcp_bind.rebind_after_listener_closed", rebind_after_listener_closed);
   RUN_BOTH_FAMILIES("tcp_bind.not_on_host_not_bindable", bind_not_on_host);
   RUN_BOTH_FAMILIES("tcp_bind.other_family_invalid", bind_other_family);
   RUN_BOTH_FAMILIES("tcp_bind.retry_after_failed_bind", retry_after_failed_bind);

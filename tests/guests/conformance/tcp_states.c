@@ -2,13 +2,13 @@
 // TcpSocketOperationalSemantics state machine, and the in-progress rules.
 #include "wasi_guest/fixtures.h"
 
-// Every option getter and setter succeeds with the values the floor names.
+// Every option getter and setter but the backlog succeeds with the values the floor names: in
+// every state, listening and connected included.
 static void expect_options_work(tcp_socket s) {
   bool on;
   uint64_t u64;
   uint32_t u32;
   uint8_t u8;
-  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   EXPECT_OK(tcp_set_keep_alive_enabled(s, true));
   EXPECT_OK(tcp_set_keep_alive_enabled(s, false));
   EXPECT_OK(tcp_keep_alive_enabled(s, &on));
@@ -44,6 +44,7 @@ static void unbound_state(ip_family f) {
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on an unbound socket");
   EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   expect_options_work(s);
   tcp_drop(s);
 }
@@ -60,6 +61,8 @@ static void bound_state(ip_family f) {
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_OK(tcp_local_address(s, NULL));
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on a bound socket");
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   expect_options_work(s);
   tcp_drop(s);
 }
@@ -76,7 +79,10 @@ static void listening_state(ip_family f) {
   EXPECT_NET(tcp_shutdown(s, SHUTDOWN_BOTH), ERR_INVALID_STATE);
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_TRUE(tcp_is_listening(s), "is-listening false on a listener");
+  EXPECT_OK(tcp_local_address(s, NULL));
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
   EXPECT_NET_EITHER(tcp_set_listen_backlog_size(s, 32), NET_OK, ERR_NOT_SUPPORTED);
+  expect_options_work(s);
   tcp_drop(s);
 }
 
@@ -92,6 +98,8 @@ static void expect_connected(tcp_socket s, ip_family f, sock_addr other) {
   EXPECT_OK(tcp_local_address(s, NULL));
   EXPECT_OK(tcp_remote_address(s, NULL));
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on a connected socket");
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  expect_options_work(s);
 }
 
 static void connected_state(ip_family f) {

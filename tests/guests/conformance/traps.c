@@ -115,6 +115,27 @@ static void drop_resolve_stream_with_live_pollable(ip_family f) {
   FAIL_NOW("dropping a resolve-address-stream with a live pollable returned");
 }
 
+// The streams of finish-connect and stream() are child resources of their socket (the reference
+// host's resource table, wasi:io's parent/child rule): dropping the socket first traps.
+static void drop_tcp_socket_with_live_streams(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  check_expect_trap();
+  tcp_drop(p.client);
+  FAIL_NOW("dropping a tcp-socket with live streams returned");
+}
+
+static void drop_udp_socket_with_live_streams(ip_family f) {
+  udp_socket s;
+  incoming_datagram_stream in;
+  outgoing_datagram_stream out;
+  sock_addr remote = addr_loopback(f, 4242);
+  if (!udp_connected_loopback(f, &remote, &s, &in, &out)) return;
+  check_expect_trap();
+  udp_drop(s);
+  FAIL_NOW("dropping a udp-socket with live streams returned");
+}
+
 // stream() again while the previous pair is alive: trap, or succeed with a working new pair.
 static void restream_while_alive(ip_family f) {
   udp_socket server, client;
@@ -149,6 +170,8 @@ static const struct {
     {"io_poll.drop_resolve_stream_with_live_pollable_traps",
      drop_resolve_stream_with_live_pollable},
     {"udp_stream.restream_while_alive", restream_while_alive},
+    {"tcp_streams.drop_socket_with_live_streams_traps", drop_tcp_socket_with_live_streams},
+    {"udp_stream.drop_socket_with_live_streams_traps", drop_udp_socket_with_live_streams},
 };
 
 int main(int argc, char** argv) {

@@ -48,6 +48,15 @@ static void bind_address_in_use(ip_family f) {
   udp_drop(s);
 }
 
+static void bind_address_in_use_unspecified(ip_family f) {
+  udp_socket s;
+  sock_addr addr;
+  EXPECT_OK(bind_fresh(f, addr_unspecified(f, 0), &s));
+  EXPECT_OK(udp_local_address(s, &addr));
+  EXPECT_NET(bind_fresh(f, addr, NULL), ERR_ADDRESS_IN_USE);
+  udp_drop(s);
+}
+
 static void bind_not_on_host(ip_family f) {
   sock_addr foreign =
       f == FAMILY_IPV4 ? addr_v4(192, 0, 2, 0, 0) : addr_v6(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0, 0);
@@ -69,6 +78,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_bind.unspecified_ephemeral", bind_unspecified_ephemeral);
   RUN_BOTH_FAMILIES("udp_bind.specific_port", bind_specific_port);
   RUN_BOTH_FAMILIES("udp_bind.address_in_use", bind_address_in_use);
+  RUN_BOTH_FAMILIES("udp_bind.unspecified_address_in_use", bind_address_in_use_unspecified);
   RUN_BOTH_FAMILIES("udp_bind.not_on_host_not_bindable", bind_not_on_host);
   RUN_BOTH_FAMILIES("udp_bind.other_family_invalid", bind_other_family);
   RUN_FAMILY("udp_bind.ipv4_mapped_invalid", bind_ipv4_mapped, FAMILY_IPV6);
