@@ -16,6 +16,8 @@ IpSocketAddress from_proto(const v1::IpSocketAddress& address);
 
 // The wire code (UNSPECIFIED = no error) as a client code.
 ErrorCode from_proto(v1::ErrorCode code);
+// A WIT code on the wire (kSessionLost is no wire code: UNKNOWN).
+v1::ErrorCode to_proto(ErrorCode code);
 
 // Status of a response with an `error` field.
 template <typename Response>
