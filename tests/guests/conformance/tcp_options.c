@@ -119,6 +119,28 @@ static void read_back_exact(ip_family f) {
   tcp_drop(s);
 }
 
+// "These properties can be configured while keep-alive-enabled is false" (WIT).
+static void keep_alive_tunable_while_disabled(ip_family f) {
+  tcp_socket s;
+  EXPECT_OK(tcp_create(f, &s));
+  EXPECT_OK(tcp_set_keep_alive_enabled(s, false));
+  uint64_t ns;
+  uint32_t count;
+  EXPECT_OK(tcp_set_keep_alive_idle_time(s, 42 * NS_PER_S));
+  EXPECT_OK(tcp_set_keep_alive_interval(s, 42 * NS_PER_S));
+  EXPECT_OK(tcp_set_keep_alive_count(s, 42));
+  EXPECT_OK(tcp_keep_alive_idle_time(s, &ns));
+  EXPECT_TRUE(ns == 42 * NS_PER_S, "keep-alive-idle-time reads %llu ns", (unsigned long long)ns);
+  EXPECT_OK(tcp_keep_alive_interval(s, &ns));
+  EXPECT_TRUE(ns == 42 * NS_PER_S, "keep-alive-interval reads %llu ns", (unsigned long long)ns);
+  EXPECT_OK(tcp_keep_alive_count(s, &count));
+  EXPECT_TRUE(count == 42, "keep-alive-count reads %u", count);
+  bool on = true;
+  EXPECT_OK(tcp_keep_alive_enabled(s, &on));
+  EXPECT_TRUE(!on, "tuning keep-alive turned it on");
+  tcp_drop(s);
+}
+
 static void inherited_by_accepted(ip_family f) {
   tcp_socket listener, client, server;
   sock_addr addr;
@@ -199,6 +221,8 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_options.read_back_exact", read_back_exact);
   RUN_BOTH_FAMILIES("tcp_options.inherited_when_set_before_listen",
                     inherited_when_set_before_listen);
+  RUN_BOTH_FAMILIES("tcp_options.keep_alive_tunable_while_disabled",
+                    keep_alive_tunable_while_disabled);
   RUN_BOTH_FAMILIES("tcp_options.inherited_by_accepted", inherited_by_accepted);
   return check_finish();
 }

@@ -57,6 +57,30 @@ static void send_without_check_send(ip_family f) {
   FAIL_NOW("send without check-send returned");
 }
 
+// "Each call to send must be permitted by a preceding check-send": a permit is used up by the
+// send it allowed, however many datagrams it named.
+static void second_send_same_permit(ip_family f) {
+  outgoing_datagram_stream out;
+  sock_addr server;
+  if (!udp_client(f, &out, &server)) return;
+  out_datagram d = {"x", 1, NULL};
+  uint64_t sent = 0;
+  EXPECT_OK(udp_send_batch(out, &d, 1, &sent));
+  check_expect_trap();
+  udp_send(out, &d, 1, NULL);
+  FAIL_NOW("a second send on the same check-send permit returned");
+}
+
+// blocking-write-and-flush takes at most 4096 bytes (WIT); more traps.
+static void blocking_write_over_limit(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  static uint8_t data[4097];
+  check_expect_trap();
+  output_blocking_write_and_flush(p.client_out, data, sizeof data);
+  FAIL_NOW("blocking-write-and-flush of 4097 bytes returned");
+}
+
 static void poll_empty(ip_family f) {
   (void)f;
   uint32_t ready[1];
@@ -162,6 +186,8 @@ static const struct {
     {"tcp_streams.write_past_permit_traps", write_past_permit},
     {"udp_datagrams.send_past_check_send_traps", send_past_check_send},
     {"udp_datagrams.send_without_check_send_traps", send_without_check_send},
+    {"udp_datagrams.second_send_same_permit_traps", second_send_same_permit},
+    {"io_streams.blocking_write_over_limit_traps", blocking_write_over_limit},
     {"io_poll.poll_empty_traps", poll_empty},
     {"io_poll.drop_socket_with_live_pollable_traps", drop_socket_with_live_pollable},
     {"io_poll.drop_stream_with_live_pollable_traps", drop_stream_with_live_pollable},
