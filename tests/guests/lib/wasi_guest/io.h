@@ -1,5 +1,6 @@
-// wasi:io/poll, wasi:io/streams and wasi:io/error @0.2.12 as sockets use them, plus
-// wasi:clocks/monotonic-clock (clock pollables meet socket pollables in one poll).
+// wasi:io/poll, wasi:io/streams and wasi:io/error as sockets use them, plus
+// wasi:clocks/monotonic-clock (clock pollables meet socket pollables in one poll). The package
+// version is WASI_GUEST_VERSION (abi.h).
 #ifndef WASI_GUEST_IO_H
 #define WASI_GUEST_IO_H
 
@@ -9,10 +10,10 @@
 
 #include "abi.h"
 
-#define POLL_MODULE "wasi:io/poll@0.2.12"
-#define STREAMS_MODULE "wasi:io/streams@0.2.12"
-#define ERROR_MODULE "wasi:io/error@0.2.12"
-#define CLOCK_MODULE "wasi:clocks/monotonic-clock@0.2.12"
+#define POLL_MODULE "wasi:io/poll@" WASI_GUEST_VERSION
+#define STREAMS_MODULE "wasi:io/streams@" WASI_GUEST_VERSION
+#define ERROR_MODULE "wasi:io/error@" WASI_GUEST_VERSION
+#define CLOCK_MODULE "wasi:clocks/monotonic-clock@" WASI_GUEST_VERSION
 
 typedef uint32_t pollable;
 typedef uint32_t input_stream;

@@ -1,4 +1,4 @@
-// wasi:sockets/network@0.2.12 and instance-network: error codes, addresses, the network handle.
+// wasi:sockets/network and instance-network: error codes, addresses, the network handle.
 // net_status is the result of every fallible socket call: NET_OK or one of the WIT error codes.
 #ifndef WASI_GUEST_NETWORK_H
 #define WASI_GUEST_NETWORK_H
@@ -8,7 +8,7 @@
 
 #include "abi.h"
 
-#define NETWORK_MODULE "wasi:sockets/network@0.2.12"
+#define NETWORK_MODULE "wasi:sockets/network@" WASI_GUEST_VERSION
 
 // Values are the WIT enum's case indices; NET_OK is ours.
 typedef enum {
@@ -174,7 +174,7 @@ static inline void addr_store(void* base, uint32_t at, const sock_addr* a) {
 
 typedef uint32_t network;
 
-WASI_IMPORT("wasi:sockets/instance-network@0.2.12", "instance-network")
+WASI_IMPORT("wasi:sockets/instance-network@" WASI_GUEST_VERSION, "instance-network")
 extern uint32_t wasi_instance_network_raw(void);
 WASI_IMPORT(NETWORK_MODULE, "[resource-drop]network")
 extern void wasi_network_drop_raw(uint32_t self);

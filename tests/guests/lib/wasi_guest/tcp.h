@@ -1,4 +1,4 @@
-// wasi:sockets/tcp@0.2.12 and tcp-create-socket: typed wrappers over the canonical-ABI imports,
+// wasi:sockets/tcp and tcp-create-socket: typed wrappers over the canonical-ABI imports,
 // plus blocking helpers (start + wait on the socket's pollable + finish) for test set-up.
 #ifndef WASI_GUEST_TCP_H
 #define WASI_GUEST_TCP_H
@@ -6,13 +6,13 @@
 #include "io.h"
 #include "network.h"
 
-#define TCP_MODULE "wasi:sockets/tcp@0.2.12"
+#define TCP_MODULE "wasi:sockets/tcp@" WASI_GUEST_VERSION
 #define TCP_METHOD(name) WASI_IMPORT(TCP_MODULE, "[method]tcp-socket." name)
 
 typedef uint32_t tcp_socket;
 typedef enum { SHUTDOWN_RECEIVE = 0, SHUTDOWN_SEND = 1, SHUTDOWN_BOTH = 2 } shutdown_type;
 
-WASI_IMPORT("wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket")
+WASI_IMPORT("wasi:sockets/tcp-create-socket@" WASI_GUEST_VERSION, "create-tcp-socket")
 extern void wasi_create_tcp_socket_raw(int32_t, void*);
 TCP_METHOD("start-bind")
 extern void wasi_tcp_start_bind_raw(uint32_t, uint32_t, ADDR_PARAMS, void*);
