@@ -145,6 +145,12 @@ static inline sock_addr addr_load(const void* base, uint32_t at) {
   }
   return a;
 }
+// A `result<ip-socket-address, error-code>` return area: the address goes to *out (if not NULL).
+static inline net_status address_result(const abi_ret_area* ret, sock_addr* out) {
+  net_status st = net_status_at(ret->bytes, 4);
+  if (st == NET_OK && out) *out = addr_load(ret->bytes, 4);
+  return st;
+}
 static inline void addr_store(void* base, uint32_t at, const sock_addr* a) {
   memset((uint8_t*)base + at, 0, ADDR_MEM_SIZE);
   abi_store_u8(base, at, (uint8_t)a->family);

@@ -71,13 +71,11 @@ static inline net_status tcp_start_connect(tcp_socket s, network n, sock_addr a)
   addr_flat f = addr_flatten(&a);
   ABI_UNIT_CALL(wasi_tcp_start_connect_raw, s, n, ADDR_ARGS(f));
 }
-// The stream out-parameters may be NULL: the streams are then dropped at once.
-static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, output_stream* out) {
-  abi_ret_area ret;
-  wasi_tcp_finish_connect_raw(s, ret.bytes);
-  net_status st = net_status_at(ret.bytes, 4);
-  if (st != NET_OK) return st;
-  uint32_t i = abi_load_u32(ret.bytes, 4), o = abi_load_u32(ret.bytes, 8);
+// A connection's two streams, stored at `offset` of a result: handed to the caller, or dropped at
+// once where the caller passed NULL.
+static inline void tcp_take_streams(const abi_ret_area* ret, uint32_t offset, input_stream* in,
+                                    output_stream* out) {
+  uint32_t i = abi_load_u32(ret->bytes, offset), o = abi_load_u32(ret->bytes, offset + 4);
   if (in)
     *in = i;
   else
@@ -86,7 +84,14 @@ static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, outp
     *out = o;
   else
     output_drop(o);
-  return NET_OK;
+}
+// The stream out-parameters may be NULL: the streams are then dropped at once.
+static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, output_stream* out) {
+  abi_ret_area ret;
+  wasi_tcp_finish_connect_raw(s, ret.bytes);
+  net_status st = net_status_at(ret.bytes, 4);
+  if (st == NET_OK) tcp_take_streams(&ret, 4, in, out);
+  return st;
 }
 static inline net_status tcp_start_listen(tcp_socket s) {
   ABI_UNIT_CALL(wasi_tcp_start_listen_raw, s);
@@ -101,31 +106,18 @@ static inline net_status tcp_accept(tcp_socket s, tcp_socket* client, input_stre
   net_status st = net_status_at(ret.bytes, 4);
   if (st != NET_OK) return st;
   *client = abi_load_u32(ret.bytes, 4);
-  uint32_t i = abi_load_u32(ret.bytes, 8), o = abi_load_u32(ret.bytes, 12);
-  if (in)
-    *in = i;
-  else
-    input_drop(i);
-  if (out)
-    *out = o;
-  else
-    output_drop(o);
+  tcp_take_streams(&ret, 8, in, out);
   return NET_OK;
-}
-static inline net_status tcp_address_result(const abi_ret_area* ret, sock_addr* out) {
-  net_status st = net_status_at(ret->bytes, 4);
-  if (st == NET_OK && out) *out = addr_load(ret->bytes, 4);
-  return st;
 }
 static inline net_status tcp_local_address(tcp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_tcp_local_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline net_status tcp_remote_address(tcp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_tcp_remote_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline bool tcp_is_listening(tcp_socket s) { return wasi_tcp_is_listening_raw(s) != 0; }
 static inline ip_family tcp_address_family(tcp_socket s) {

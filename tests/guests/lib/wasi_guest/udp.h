@@ -4,7 +4,6 @@
 
 #include "io.h"
 #include "network.h"
-#include "tcp.h" /* tcp_address_result */
 
 #define UDP_MODULE "wasi:sockets/udp@" WASI_GUEST_VERSION
 #define UDP_METHOD(name) WASI_IMPORT(UDP_MODULE, "[method]udp-socket." name)
@@ -94,12 +93,12 @@ static inline net_status udp_stream(udp_socket s, const sock_addr* remote,
 static inline net_status udp_local_address(udp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_udp_local_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline net_status udp_remote_address(udp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_udp_remote_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline ip_family udp_address_family(udp_socket s) {
   return (ip_family)wasi_udp_address_family_raw(s);
