@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wasi_guest/cli.h"
 #include "wasi_guest/fixtures.h"
 #include "wasi_guest/ip_name_lookup.h"
 
@@ -79,6 +80,18 @@ static void blocking_write_over_limit(ip_family f) {
   check_expect_trap();
   output_blocking_write_and_flush(p.client_out, data, sizeof data);
   FAIL_NOW("blocking-write-and-flush of 4097 bytes returned");
+}
+
+// The reference host's stream-pollable trap: stdin dropped while its pollable lives.
+static void drop_stdin_with_live_pollable(ip_family f) {
+  (void)f;
+  input_stream in = cli_stdin();
+  pollable p = input_subscribe(in);
+  pollable_block(p);
+  check_expect_trap();
+  input_drop(in);
+  pollable_drop(p);
+  FAIL_NOW("dropping stdin with a live pollable returned");
 }
 
 static void poll_empty(ip_family f) {
@@ -189,6 +202,7 @@ static const struct {
     {"udp_datagrams.second_send_same_permit_traps", second_send_same_permit},
     {"io_streams.blocking_write_over_limit_traps", blocking_write_over_limit},
     {"io_poll.poll_empty_traps", poll_empty},
+    {"io_cli_streams.drop_stdin_with_live_pollable_traps", drop_stdin_with_live_pollable},
     {"io_poll.drop_socket_with_live_pollable_traps", drop_socket_with_live_pollable},
     {"io_poll.drop_stream_with_live_pollable_traps", drop_stream_with_live_pollable},
     {"io_poll.drop_udp_socket_with_live_pollable_traps", drop_udp_socket_with_live_pollable},

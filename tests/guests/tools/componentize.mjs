@@ -13,7 +13,7 @@
 // is staged in a temporary directory and preopened explicitly (the `jco embed` CLI cannot do this).
 import { spawnSync } from "node:child_process";
 import {
-  cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync,
+  cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -23,7 +23,9 @@ import { pathToFileURL } from "node:url";
 // The WIT version guests are built against unless --wasi-version names another 0.2.x release that
 // jco carries (lib/wit/builtin/<version>). The preview1 adapter always imports 0.2.12.
 const DEFAULT_WASI_VERSION = "0.2.12";
-const WIT_DEPS = ["wasi-io", "wasi-clocks", "wasi-sockets"];
+const WIT_DEPS = [
+  "wasi-io", "wasi-clocks", "wasi-sockets", "wasi-cli", "wasi-filesystem", "wasi-random",
+];
 
 function parseArgs(argv) {
   const opts = { cflags: [], includes: [], sources: [], wasiVersion: DEFAULT_WASI_VERSION };
@@ -67,11 +69,17 @@ function compileCore(opts, coreFile) {
 function stageWit(opts, stagingDir) {
   const builtin = join(opts.nodeModules, "@bytecodealliance/jco/lib/wit/builtin", opts.wasiVersion);
   cpSync(opts.wit, stagingDir, { recursive: true });
+  // Imports of a package that release lacks (jco's 0.2.10 has no wasi-cli) are left out.
+  const present = WIT_DEPS.filter((pkg) => existsSync(join(builtin, pkg, "package.wit")));
   for (const file of readdirSync(stagingDir).filter((name) => name.endsWith(".wit"))) {
-    const text = readFileSync(join(stagingDir, file), "utf8");
-    writeFileSync(join(stagingDir, file), text.replaceAll(`@${DEFAULT_WASI_VERSION};`, `@${opts.wasiVersion};`));
+    const lines = readFileSync(join(stagingDir, file), "utf8").split("\n").filter((line) => {
+      const imported = /^\s*import wasi:([a-z-]+)\//.exec(line);
+      return !imported || present.includes(`wasi-${imported[1]}`);
+    });
+    const text = lines.join("\n").replaceAll(`@${DEFAULT_WASI_VERSION};`, `@${opts.wasiVersion};`);
+    writeFileSync(join(stagingDir, file), text);
   }
-  for (const pkg of WIT_DEPS) {
+  for (const pkg of present) {
     mkdirSync(join(stagingDir, "deps", pkg), { recursive: true });
     cpSync(join(builtin, pkg, "package.wit"), join(stagingDir, "deps", pkg, "package.wit"));
   }
