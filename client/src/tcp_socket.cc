@@ -10,9 +10,7 @@ namespace wasi_socketd::client {
 namespace {
 
 v1::TcpSocketRequest request_for(std::uint64_t id) {
-  v1::TcpSocketRequest request;
-  request.set_socket_id(id);
-  return request;
+  return detail::socket_request<v1::TcpSocketRequest>(id);
 }
 
 // Opens the socket's stream state in the mirror with the broker's grant.
@@ -23,6 +21,15 @@ void open_streams(Session& session, std::uint64_t id, const v1::TcpStreamsGrant&
       s->read_window = grant.read_window();
     }
   });
+}
+
+// The broker delivers every byte written before the drop (write_offset) before it closes.
+Status drop_tcp(const std::shared_ptr<Session>& session, std::uint64_t id) {
+  v1::TcpDropRequest request;
+  request.set_socket_id(id);
+  request.set_write_offset(TcpStreams(session, id).write_offset());
+  session->with_mirror([&](Mirror& m) { m.forget(id); });
+  return detail::status_of(session->call(session->tcp(), &v1::Tcp::Stub::Drop, request));
 }
 
 }  // namespace
@@ -37,130 +44,100 @@ Result<TcpSocket> TcpSocket::create(std::shared_ptr<Session> session, AddressFam
 }
 
 TcpSocket::TcpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family)
-    : session_(std::move(session)), id_(id), family_(family) {}
-
-TcpSocket::TcpSocket(TcpSocket&& other) noexcept
-    : session_(std::move(other.session_)),
-      id_(std::exchange(other.id_, 0)),
-      family_(other.family_) {}
-
-TcpSocket& TcpSocket::operator=(TcpSocket&& other) noexcept {
-  if (this != &other) {
-    (void)drop();
-    session_ = std::move(other.session_);
-    id_ = std::exchange(other.id_, 0);
-    family_ = other.family_;
-  }
-  return *this;
-}
-
-TcpSocket::~TcpSocket() { (void)drop(); }
+    : SocketHandle(std::move(session), id, family, drop_tcp) {}
 
 Status TcpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& local) {
   v1::TcpStartBindRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return detail::status_of(session_->call(session_->tcp(), &v1::Tcp::Stub::StartBind, request));
+  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::StartBind, request));
 }
 
 Status TcpSocket::finish_bind() {
   return detail::status_of(
-      session_->call(session_->tcp(), &v1::Tcp::Stub::FinishBind, request_for(id_)));
+      session().call(session().tcp(), &v1::Tcp::Stub::FinishBind, request_for(id())));
 }
 
 Status TcpSocket::start_connect(std::uint64_t network_id, const IpSocketAddress& remote) {
   v1::TcpStartConnectRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(remote, request.mutable_remote_address());
-  return detail::status_of(session_->call(session_->tcp(), &v1::Tcp::Stub::StartConnect, request));
+  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::StartConnect, request));
 }
 
 Result<TcpConnection> TcpSocket::finish_connect() {
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::FinishConnect, request_for(id_));
-  if (response && response->has_connect()) {
-    session_->with_mirror([&](Mirror& m) {
-      m.update_readiness(id_, ReadinessKind::kConnect, response->connect().ready(),
-                         response->connect().version());
-    });
-  }
+  auto response = session().call(session().tcp(), &v1::Tcp::Stub::FinishConnect, request_for(id()));
+  if (response && response->has_connect())
+    record_readiness(ReadinessKind::kConnect, response->connect());
   if (Status status = detail::status_of(response); !status) return status.error();
-  open_streams(*session_, id_, response->streams());
+  open_streams(session(), id(), response->streams());
   return TcpConnection{detail::from_proto(response->local_address()),
                        detail::from_proto(response->remote_address())};
 }
 
 Status TcpSocket::start_listen() {
   return detail::status_of(
-      session_->call(session_->tcp(), &v1::Tcp::Stub::StartListen, request_for(id_)));
+      session().call(session().tcp(), &v1::Tcp::Stub::StartListen, request_for(id())));
 }
 
 Status TcpSocket::finish_listen() {
   return detail::status_of(
-      session_->call(session_->tcp(), &v1::Tcp::Stub::FinishListen, request_for(id_)));
+      session().call(session().tcp(), &v1::Tcp::Stub::FinishListen, request_for(id())));
 }
 
 Result<TcpAccepted> TcpSocket::accept() {
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::Accept, request_for(id_));
-  if (response && response->has_accept()) {
-    session_->with_mirror([&](Mirror& m) {
-      m.update_readiness(id_, ReadinessKind::kAccept, response->accept().ready(),
-                         response->accept().version());
-    });
-  }
+  auto response = session().call(session().tcp(), &v1::Tcp::Stub::Accept, request_for(id()));
+  if (response && response->has_accept())
+    record_readiness(ReadinessKind::kAccept, response->accept());
   if (Status status = detail::status_of(response); !status) return status.error();
-  open_streams(*session_, response->socket_id(), response->streams());
-  return TcpAccepted{TcpSocket(session_, response->socket_id(), family_),
+  open_streams(session(), response->socket_id(), response->streams());
+  return TcpAccepted{TcpSocket(shared_session(), response->socket_id(), family()),
                      TcpConnection{detail::from_proto(response->local_address()),
                                    detail::from_proto(response->remote_address())}};
 }
 
 Result<IpSocketAddress> TcpSocket::local_address() {
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::LocalAddress, request_for(id_));
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return detail::from_proto(response->address());
+  return detail::address_of(
+      session().call(session().tcp(), &v1::Tcp::Stub::LocalAddress, request_for(id())));
 }
 
 Result<IpSocketAddress> TcpSocket::remote_address() {
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::RemoteAddress, request_for(id_));
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return detail::from_proto(response->address());
+  return detail::address_of(
+      session().call(session().tcp(), &v1::Tcp::Stub::RemoteAddress, request_for(id())));
 }
 
 Result<bool> TcpSocket::is_listening() {
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::IsListening, request_for(id_));
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return response->value();
+  return detail::value_of(
+      session().call(session().tcp(), &v1::Tcp::Stub::IsListening, request_for(id())));
 }
 
 Result<std::uint64_t> TcpSocket::get_option(TcpOption option) {
   v1::TcpGetOptionRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_option(static_cast<v1::TcpOption>(option));
-  auto response = session_->call(session_->tcp(), &v1::Tcp::Stub::GetOption, request);
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return response->value();
+  return detail::value_of(session().call(session().tcp(), &v1::Tcp::Stub::GetOption, request));
 }
 
 Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
   v1::TcpSetOptionRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_option(static_cast<v1::TcpOption>(option));
   request.set_value(value);
-  return detail::status_of(session_->call(session_->tcp(), &v1::Tcp::Stub::SetOption, request));
+  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::SetOption, request));
 }
 
 Status TcpSocket::shutdown(ShutdownType how) {
   v1::TcpShutdownRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_how(static_cast<v1::ShutdownType>(static_cast<int>(how) + 1));
-  request.set_write_offset(TcpStreams(session_, id_).write_offset());
+  request.set_write_offset(TcpStreams(shared_session(), id()).write_offset());
   Status status =
-      detail::status_of(session_->call(session_->tcp(), &v1::Tcp::Stub::Shutdown, request));
+      detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::Shutdown, request));
   if (status) {
-    session_->with_mirror([&](Mirror& m) {
-      auto* s = m.tcp(id_);
+    session().with_mirror([&](Mirror& m) {
+      auto* s = m.tcp(id());
       if (s == nullptr) return;
       if (how != ShutdownType::kSend) s->input_shut = true;
       if (how != ShutdownType::kReceive) s->output_shut = true;
@@ -170,21 +147,11 @@ Status TcpSocket::shutdown(ShutdownType how) {
 }
 
 bool TcpSocket::connect_ready() const {
-  return session_->with_mirror([&](Mirror& m) { return m.ready(id_, ReadinessKind::kConnect); });
+  return session().with_mirror([&](Mirror& m) { return m.ready(id(), ReadinessKind::kConnect); });
 }
 
 bool TcpSocket::accept_ready() const {
-  return session_->with_mirror([&](Mirror& m) { return m.ready(id_, ReadinessKind::kAccept); });
-}
-
-Status TcpSocket::drop() {
-  if (id_ == 0 || !session_) return ok_status();
-  v1::TcpDropRequest request;
-  request.set_socket_id(id_);
-  request.set_write_offset(TcpStreams(session_, id_).write_offset());
-  session_->with_mirror([&](Mirror& m) { m.forget(id_); });
-  id_ = 0;
-  return detail::status_of(session_->call(session_->tcp(), &v1::Tcp::Stub::Drop, request));
+  return session().with_mirror([&](Mirror& m) { return m.ready(id(), ReadinessKind::kAccept); });
 }
 
 }  // namespace wasi_socketd::client

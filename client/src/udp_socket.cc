@@ -9,9 +9,12 @@ namespace wasi_socketd::client {
 namespace {
 
 v1::UdpSocketRequest request_for(std::uint64_t id) {
-  v1::UdpSocketRequest request;
-  request.set_socket_id(id);
-  return request;
+  return detail::socket_request<v1::UdpSocketRequest>(id);
+}
+
+Status drop_udp(const std::shared_ptr<Session>& session, std::uint64_t id) {
+  session->with_mirror([&](Mirror& m) { m.forget(id); });
+  return detail::status_of(session->call(session->udp(), &v1::Udp::Stub::Drop, request_for(id)));
 }
 
 }  // namespace
@@ -26,94 +29,66 @@ Result<UdpSocket> UdpSocket::create(std::shared_ptr<Session> session, AddressFam
 }
 
 UdpSocket::UdpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family)
-    : session_(std::move(session)), id_(id), family_(family) {}
-
-UdpSocket::UdpSocket(UdpSocket&& other) noexcept
-    : session_(std::move(other.session_)),
-      id_(std::exchange(other.id_, 0)),
-      family_(other.family_) {}
-
-UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
-  if (this != &other) {
-    (void)drop();
-    session_ = std::move(other.session_);
-    id_ = std::exchange(other.id_, 0);
-    family_ = other.family_;
-  }
-  return *this;
-}
-
-UdpSocket::~UdpSocket() { (void)drop(); }
+    : SocketHandle(std::move(session), id, family, drop_udp) {}
 
 Status UdpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& local) {
   v1::UdpStartBindRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return detail::status_of(session_->call(session_->udp(), &v1::Udp::Stub::StartBind, request));
+  return detail::status_of(session().call(session().udp(), &v1::Udp::Stub::StartBind, request));
 }
 
 Status UdpSocket::finish_bind() {
   return detail::status_of(
-      session_->call(session_->udp(), &v1::Udp::Stub::FinishBind, request_for(id_)));
+      session().call(session().udp(), &v1::Udp::Stub::FinishBind, request_for(id())));
 }
 
 Result<std::uint64_t> UdpSocket::stream(const std::optional<IpSocketAddress>& remote) {
   v1::UdpStreamRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   if (remote) detail::to_proto(*remote, request.mutable_remote_address());
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::Stream, request);
+  auto response = session().call(session().udp(), &v1::Udp::Stub::Stream, request);
   if (Status status = detail::status_of(response); !status) return status.error();
-  session_->with_mirror([&](Mirror& m) {
-    m.update_readiness(id_, ReadinessKind::kReceive, response->receive().ready(),
-                       response->receive().version());
-  });
+  record_readiness(ReadinessKind::kReceive, response->receive());
   return response->stream_generation();
 }
 
 Result<IpSocketAddress> UdpSocket::local_address() {
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::LocalAddress, request_for(id_));
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return detail::from_proto(response->address());
+  return detail::address_of(
+      session().call(session().udp(), &v1::Udp::Stub::LocalAddress, request_for(id())));
 }
 
 Result<IpSocketAddress> UdpSocket::remote_address() {
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::RemoteAddress, request_for(id_));
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return detail::from_proto(response->address());
+  return detail::address_of(
+      session().call(session().udp(), &v1::Udp::Stub::RemoteAddress, request_for(id())));
 }
 
 Result<std::uint64_t> UdpSocket::get_option(UdpOption option) {
   v1::UdpGetOptionRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_option(static_cast<v1::UdpOption>(option));
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::GetOption, request);
-  if (Status status = detail::status_of(response); !status) return status.error();
-  return response->value();
+  return detail::value_of(session().call(session().udp(), &v1::Udp::Stub::GetOption, request));
 }
 
 Status UdpSocket::set_option(UdpOption option, std::uint64_t value) {
   v1::UdpSetOptionRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_option(static_cast<v1::UdpOption>(option));
   request.set_value(value);
-  return detail::status_of(session_->call(session_->udp(), &v1::Udp::Stub::SetOption, request));
+  return detail::status_of(session().call(session().udp(), &v1::Udp::Stub::SetOption, request));
 }
 
 Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t generation,
                                                          std::uint64_t max_results) {
   if (max_results == 0) return std::vector<IncomingDatagram>{};
   v1::UdpReceiveRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_stream_generation(generation);
   request.set_max_results(max_results);
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::Receive, request);
-  if (response && response->has_receive()) {
-    session_->with_mirror([&](Mirror& m) {
-      m.update_readiness(id_, ReadinessKind::kReceive, response->receive().ready(),
-                         response->receive().version());
-    });
-  }
+  auto response = session().call(session().udp(), &v1::Udp::Stub::Receive, request);
+  if (response && response->has_receive())
+    record_readiness(ReadinessKind::kReceive, response->receive());
   if (Status status = detail::status_of(response); !status) return status.error();
   std::vector<IncomingDatagram> datagrams;
   datagrams.reserve(response->datagrams_size());
@@ -128,27 +103,20 @@ Result<std::uint64_t> UdpSocket::send(std::uint64_t generation,
                                       std::span<const OutgoingDatagram> datagrams) {
   if (datagrams.empty()) return std::uint64_t{0};
   v1::UdpSendRequest request;
-  request.set_socket_id(id_);
+  request.set_socket_id(id());
   request.set_stream_generation(generation);
   for (const auto& d : datagrams) {
     auto* out = request.add_datagrams();
     out->set_data(reinterpret_cast<const char*>(d.data.data()), d.data.size());
     if (d.remote_address) detail::to_proto(*d.remote_address, out->mutable_remote_address());
   }
-  auto response = session_->call(session_->udp(), &v1::Udp::Stub::Send, request);
+  auto response = session().call(session().udp(), &v1::Udp::Stub::Send, request);
   if (Status status = detail::status_of(response); !status) return status.error();
   return response->sent();
 }
 
 bool UdpSocket::receive_ready() const {
-  return session_->with_mirror([&](Mirror& m) { return m.ready(id_, ReadinessKind::kReceive); });
-}
-
-Status UdpSocket::drop() {
-  if (id_ == 0 || !session_) return ok_status();
-  const std::uint64_t id = std::exchange(id_, 0);
-  session_->with_mirror([&](Mirror& m) { m.forget(id); });
-  return detail::status_of(session_->call(session_->udp(), &v1::Udp::Stub::Drop, request_for(id)));
+  return session().with_mirror([&](Mirror& m) { return m.ready(id(), ReadinessKind::kReceive); });
 }
 
 }  // namespace wasi_socketd::client

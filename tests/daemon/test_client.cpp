@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "wasi_socketd/limits.h"
 
 namespace wasi_socketd::testing {
@@ -104,6 +107,41 @@ v1::IpSocketAddress TestClient::tcp_local_address(std::uint64_t socket) {
   v1::TcpSocketRequest request;
   request.set_socket_id(socket);
   return call(tcp(), &v1::Tcp::Stub::LocalAddress, request).address();
+}
+
+v1::ErrorCode TestClient::tcp_start_connect(std::uint64_t socket,
+                                            const v1::IpSocketAddress& remote) {
+  v1::TcpStartConnectRequest request;
+  request.set_socket_id(socket);
+  request.set_network_id(network_id());
+  *request.mutable_remote_address() = remote;
+  return call(tcp(), &v1::Tcp::Stub::StartConnect, request).error();
+}
+
+bool TestClient::tcp_start_connect_until_ready(std::uint64_t socket,
+                                               const v1::IpSocketAddress& remote) {
+  if (tcp_start_connect(socket, remote) != v1::ERROR_CODE_UNSPECIFIED) return false;
+  return wait_for([&](const v1::ServerItem& item) {
+           return item.has_readiness() && item.readiness().resource_id() == socket &&
+                  item.readiness().kind() == v1::READINESS_KIND_CONNECT && item.readiness().ready();
+         })
+      .has_value();
+}
+
+v1::ErrorCode TestClient::tcp_connect_polling(std::uint64_t socket,
+                                              const v1::IpSocketAddress& remote) {
+  if (const v1::ErrorCode started = tcp_start_connect(socket, remote);
+      started != v1::ERROR_CODE_UNSPECIFIED) {
+    return started;
+  }
+  v1::TcpSocketRequest finish;
+  finish.set_socket_id(socket);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const v1::ErrorCode done = call(tcp(), &v1::Tcp::Stub::FinishConnect, finish).error();
+    if (done != v1::ERROR_CODE_WOULD_BLOCK) return done;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return v1::ERROR_CODE_TIMEOUT;
 }
 
 bool TestClient::attach() {

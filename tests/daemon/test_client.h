@@ -67,6 +67,14 @@ class TestClient {
   // A bound, listening loopback TCP socket; its port in `port`.
   std::uint64_t tcp_listener(v1::IpAddressFamily family, std::uint32_t* port);
   v1::IpSocketAddress tcp_local_address(std::uint64_t socket);
+  // start-connect to `remote`: its error (UNSPECIFIED: started).
+  v1::ErrorCode tcp_start_connect(std::uint64_t socket, const v1::IpSocketAddress& remote);
+  // start-connect to `remote`, then waits for the socket's CONNECT readiness on the Attach
+  // stream (needs attach()). False when either does not happen; finish-connect is the caller's.
+  bool tcp_start_connect_until_ready(std::uint64_t socket, const v1::IpSocketAddress& remote);
+  // start-connect to `remote`, then finish-connect polled every 10 ms while it would block (no
+  // attach() needed): the error of the whole connect (UNSPECIFIED: connected; TIMEOUT after 5 s).
+  v1::ErrorCode tcp_connect_polling(std::uint64_t socket, const v1::IpSocketAddress& remote);
 
   // Session.Attach: starts the stream and waits for SessionOpened. False if the daemon refused.
   bool attach();

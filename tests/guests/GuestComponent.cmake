@@ -1,7 +1,7 @@
 # Building WASI 0.2 command components from C, for every guest in the project.
 #
 #   include(${PROJECT_SOURCE_DIR}/tests/guests/GuestComponent.cmake)
-#   add_guest_component(NAME SOURCES file.c... [INCLUDE_DIRS dir...])
+#   add_guest_component(NAME SOURCES file.c... [INCLUDE_DIRS dir...] [WASI_VERSION 0.2.x])
 #
 # produces ${WASI_SOCKETD_GUEST_DIR}/NAME.wasm (build/guests/NAME.wasm) and a target guest_NAME
 # that is part of `all`. Guests see the wasi_guest/*.h wrappers in tests/guests/lib and are linked
@@ -34,7 +34,7 @@ else()
 endif()
 
 function(add_guest_component name)
-  cmake_parse_arguments(PARSE_ARGV 1 GUEST "" "" "SOURCES;INCLUDE_DIRS")
+  cmake_parse_arguments(PARSE_ARGV 1 GUEST "" "WASI_VERSION" "SOURCES;INCLUDE_DIRS")
   if(NOT WASI_SOCKETD_GUESTS_ENABLED)
     return()
   endif()
@@ -49,6 +49,9 @@ function(add_guest_component name)
   file(GLOB lib_headers CONFIGURE_DEPENDS ${lib}/wasi_guest/*.h)
   set(lib_sources ${lib}/check.c ${lib}/cabi_realloc.c)
   set(include_args -I ${lib})
+  if(GUEST_WASI_VERSION)
+    list(APPEND include_args --wasi-version ${GUEST_WASI_VERSION})
+  endif()
   foreach(dir IN LISTS GUEST_INCLUDE_DIRS)
     list(APPEND include_args -I ${dir})
   endforeach()

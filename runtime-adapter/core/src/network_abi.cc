@@ -30,7 +30,7 @@ int32_t wsd_network_error_code(wsd_host* h, uint32_t error, int32_t* code) {
 
 const char* wsd_error_code_name(int32_t status) {
   if (status < WSD_ERR_UNKNOWN || status > WSD_ERR_PERMANENT_RESOLVER_FAILURE) return nullptr;
-  // The client library keeps the one table of WIT names; its literals are NUL-terminated.
+  // The client library keeps the one table of WIT names; its views are NUL-terminated.
   return client::to_string(static_cast<client::ErrorCode>(status - WSD_ERR_UNKNOWN)).data();
 }
 

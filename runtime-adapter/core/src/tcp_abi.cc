@@ -4,19 +4,17 @@
 // the socket's local phase and the readiness mirror.
 #include "abi_call.h"
 #include "abi_convert.h"
+#include "socket_abi.h"
 #include "wasi_socketd/adapter.h"
 
 using namespace wasi_socketd::adapter;
 namespace client = wasi_socketd::client;
+using wasi_socketd::client::TcpOption;
 
 namespace {
 
 TcpSocketResource& tcp(Host& host, uint32_t socket) {
   return host.table().get<TcpSocketResource>(socket);
-}
-
-std::uint64_t network_id(Host& host, uint32_t network) {
-  return host.table().get<NetworkResource>(network).id;
 }
 
 // The socket's two streams, children of the socket in the table.
@@ -28,43 +26,21 @@ void push_streams(Host& host, uint32_t socket, std::uint64_t socket_id, uint32_t
       OutputStreamResource{client::TcpStreams(host.shared_session(), socket_id)}, socket);
 }
 
-template <typename Out>
-int32_t get_option(wsd_host* h, uint32_t socket, client::TcpOption option, Out* value) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    return deliver(tcp(host, socket).socket.get_option(option), out_param(value));
-  });
-}
-
-int32_t set_option(wsd_host* h, uint32_t socket, client::TcpOption option, std::uint64_t value) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    return code_of(tcp(host, socket).socket.set_option(option, value));
-  });
-}
-
 }  // namespace
 
 extern "C" {
 
 int32_t wsd_tcp_create_socket(wsd_host* h, uint8_t family, uint32_t* socket) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto created = client::TcpSocket::create(host.shared_session(), family_from_abi(family));
-    if (!created) return error_code_of(created.error());
-    *out_param(socket) = host.table().push(TcpSocketResource{std::move(*created)});
-    return WSD_OK;
-  });
+  return create_socket<TcpSocketResource>(h, family, socket);
 }
 
 int32_t wsd_tcp_start_bind(wsd_host* h, uint32_t socket, uint32_t network,
                            const wsd_ip_socket_address* local_address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto& s = tcp(host, socket);
-    return code_of(s.socket.start_bind(network_id(host, network), address_from_abi(local_address)));
-  });
+  return start_bind<TcpSocketResource>(h, socket, network, local_address);
 }
 
 int32_t wsd_tcp_finish_bind(wsd_host* h, uint32_t socket) {
-  return abi_call(
-      h, [&](Host& host) -> int32_t { return code_of(tcp(host, socket).socket.finish_bind()); });
+  return finish_bind<TcpSocketResource>(h, socket);
 }
 
 int32_t wsd_tcp_start_connect(wsd_host* h, uint32_t socket, uint32_t network,
@@ -123,21 +99,11 @@ int32_t wsd_tcp_accept(wsd_host* h, uint32_t listener, uint32_t* socket, uint32_
 }
 
 int32_t wsd_tcp_local_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto result = tcp(host, socket).socket.local_address();
-    if (!result) return error_code_of(result.error());
-    address_to_abi(*result, out_param(address));
-    return WSD_OK;
-  });
+  return local_address<TcpSocketResource>(h, socket, address);
 }
 
 int32_t wsd_tcp_remote_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto result = tcp(host, socket).socket.remote_address();
-    if (!result) return error_code_of(result.error());
-    address_to_abi(*result, out_param(address));
-    return WSD_OK;
-  });
+  return remote_address<TcpSocketResource>(h, socket, address);
 }
 
 int32_t wsd_tcp_is_listening(wsd_host* h, uint32_t socket, bool* value) {
@@ -148,71 +114,67 @@ int32_t wsd_tcp_is_listening(wsd_host* h, uint32_t socket, bool* value) {
 }
 
 int32_t wsd_tcp_address_family(wsd_host* h, uint32_t socket, uint8_t* family) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    const bool v4 = tcp(host, socket).socket.family() == client::AddressFamily::kIpv4;
-    *out_param(family) = v4 ? WSD_IPV4 : WSD_IPV6;
-    return WSD_OK;
-  });
+  return address_family<TcpSocketResource>(h, socket, family);
 }
 
 int32_t wsd_tcp_set_listen_backlog_size(wsd_host* h, uint32_t socket, uint64_t value) {
-  return set_option(h, socket, client::TcpOption::kListenBacklogSize, value);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kListenBacklogSize, value);
 }
 
 int32_t wsd_tcp_keep_alive_enabled(wsd_host* h, uint32_t socket, bool* value) {
-  return get_option(h, socket, client::TcpOption::kKeepAliveEnabled, value);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveEnabled, value);
 }
 
 int32_t wsd_tcp_set_keep_alive_enabled(wsd_host* h, uint32_t socket, bool value) {
-  return set_option(h, socket, client::TcpOption::kKeepAliveEnabled, value ? 1 : 0);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveEnabled, value ? 1 : 0);
 }
 
 int32_t wsd_tcp_keep_alive_idle_time(wsd_host* h, uint32_t socket, uint64_t* ns) {
-  return get_option(h, socket, client::TcpOption::kKeepAliveIdleTime, ns);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveIdleTime, ns);
 }
 
 int32_t wsd_tcp_set_keep_alive_idle_time(wsd_host* h, uint32_t socket, uint64_t ns) {
-  return set_option(h, socket, client::TcpOption::kKeepAliveIdleTime, ns);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveIdleTime, ns);
 }
 
 int32_t wsd_tcp_keep_alive_interval(wsd_host* h, uint32_t socket, uint64_t* ns) {
-  return get_option(h, socket, client::TcpOption::kKeepAliveInterval, ns);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveInterval, ns);
 }
 
 int32_t wsd_tcp_set_keep_alive_interval(wsd_host* h, uint32_t socket, uint64_t ns) {
-  return set_option(h, socket, client::TcpOption::kKeepAliveInterval, ns);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveInterval, ns);
 }
 
 int32_t wsd_tcp_keep_alive_count(wsd_host* h, uint32_t socket, uint32_t* value) {
-  return get_option(h, socket, client::TcpOption::kKeepAliveCount, value);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveCount, value);
 }
 
 int32_t wsd_tcp_set_keep_alive_count(wsd_host* h, uint32_t socket, uint32_t value) {
-  return set_option(h, socket, client::TcpOption::kKeepAliveCount, value);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kKeepAliveCount, value);
 }
 
 int32_t wsd_tcp_hop_limit(wsd_host* h, uint32_t socket, uint8_t* value) {
-  return get_option(h, socket, client::TcpOption::kHopLimit, value);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kHopLimit, value);
 }
 
 int32_t wsd_tcp_set_hop_limit(wsd_host* h, uint32_t socket, uint8_t value) {
-  return set_option(h, socket, client::TcpOption::kHopLimit, value);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kHopLimit, value);
 }
 
 int32_t wsd_tcp_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
-  return get_option(h, socket, client::TcpOption::kReceiveBufferSize, value);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kReceiveBufferSize, value);
 }
 
 int32_t wsd_tcp_set_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
-  return set_option(h, socket, client::TcpOption::kReceiveBufferSize, value);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kReceiveBufferSize, value);
 }
 
 int32_t wsd_tcp_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
-  return get_option(h, socket, client::TcpOption::kSendBufferSize, value);
+  return get_option<TcpSocketResource>(h, socket, TcpOption::kSendBufferSize, value);
 }
 
 int32_t wsd_tcp_set_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
-  return set_option(h, socket, client::TcpOption::kSendBufferSize, value);
+  return set_option<TcpSocketResource>(h, socket, TcpOption::kSendBufferSize, value);
 }
 
 int32_t wsd_tcp_subscribe(wsd_host* h, uint32_t socket, uint32_t* pollable) {

@@ -8,11 +8,13 @@
 
 #include "abi_call.h"
 #include "abi_convert.h"
+#include "socket_abi.h"
 #include "wasi_socketd/adapter.h"
 #include "wasi_socketd/limits.h"
 
 using namespace wasi_socketd::adapter;
 namespace client = wasi_socketd::client;
+using wasi_socketd::client::UdpOption;
 
 namespace {
 
@@ -21,19 +23,6 @@ constexpr std::uint64_t kCheckSendPermit = 64;
 
 UdpSocketResource& udp(Host& host, uint32_t socket) {
   return host.table().get<UdpSocketResource>(socket);
-}
-
-template <typename Out>
-int32_t get_option(wsd_host* h, uint32_t socket, client::UdpOption option, Out* value) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    return deliver(udp(host, socket).socket.get_option(option), out_param(value));
-  });
-}
-
-int32_t set_option(wsd_host* h, uint32_t socket, client::UdpOption option, std::uint64_t value) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    return code_of(udp(host, socket).socket.set_option(option, value));
-  });
 }
 
 int32_t always_ready_pollable(Host& host, uint32_t parent, uint32_t* pollable) {
@@ -47,26 +36,16 @@ int32_t always_ready_pollable(Host& host, uint32_t parent, uint32_t* pollable) {
 extern "C" {
 
 int32_t wsd_udp_create_socket(wsd_host* h, uint8_t family, uint32_t* socket) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto created = client::UdpSocket::create(host.shared_session(), family_from_abi(family));
-    if (!created) return error_code_of(created.error());
-    *out_param(socket) = host.table().push(UdpSocketResource{std::move(*created)});
-    return WSD_OK;
-  });
+  return create_socket<UdpSocketResource>(h, family, socket);
 }
 
 int32_t wsd_udp_start_bind(wsd_host* h, uint32_t socket, uint32_t network,
                            const wsd_ip_socket_address* local_address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto& s = udp(host, socket);
-    const std::uint64_t network_id = host.table().get<NetworkResource>(network).id;
-    return code_of(s.socket.start_bind(network_id, address_from_abi(local_address)));
-  });
+  return start_bind<UdpSocketResource>(h, socket, network, local_address);
 }
 
 int32_t wsd_udp_finish_bind(wsd_host* h, uint32_t socket) {
-  return abi_call(
-      h, [&](Host& host) -> int32_t { return code_of(udp(host, socket).socket.finish_bind()); });
+  return finish_bind<UdpSocketResource>(h, socket);
 }
 
 int32_t wsd_udp_stream(wsd_host* h, uint32_t socket, const wsd_ip_socket_address* remote_address,
@@ -93,53 +72,39 @@ int32_t wsd_udp_stream(wsd_host* h, uint32_t socket, const wsd_ip_socket_address
 }
 
 int32_t wsd_udp_local_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto result = udp(host, socket).socket.local_address();
-    if (!result) return error_code_of(result.error());
-    address_to_abi(*result, out_param(address));
-    return WSD_OK;
-  });
+  return local_address<UdpSocketResource>(h, socket, address);
 }
 
 int32_t wsd_udp_remote_address(wsd_host* h, uint32_t socket, wsd_ip_socket_address* address) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto result = udp(host, socket).socket.remote_address();
-    if (!result) return error_code_of(result.error());
-    address_to_abi(*result, out_param(address));
-    return WSD_OK;
-  });
+  return remote_address<UdpSocketResource>(h, socket, address);
 }
 
 int32_t wsd_udp_address_family(wsd_host* h, uint32_t socket, uint8_t* family) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    const bool v4 = udp(host, socket).socket.family() == client::AddressFamily::kIpv4;
-    *out_param(family) = v4 ? WSD_IPV4 : WSD_IPV6;
-    return WSD_OK;
-  });
+  return address_family<UdpSocketResource>(h, socket, family);
 }
 
 int32_t wsd_udp_unicast_hop_limit(wsd_host* h, uint32_t socket, uint8_t* value) {
-  return get_option(h, socket, client::UdpOption::kUnicastHopLimit, value);
+  return get_option<UdpSocketResource>(h, socket, UdpOption::kUnicastHopLimit, value);
 }
 
 int32_t wsd_udp_set_unicast_hop_limit(wsd_host* h, uint32_t socket, uint8_t value) {
-  return set_option(h, socket, client::UdpOption::kUnicastHopLimit, value);
+  return set_option<UdpSocketResource>(h, socket, UdpOption::kUnicastHopLimit, value);
 }
 
 int32_t wsd_udp_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
-  return get_option(h, socket, client::UdpOption::kReceiveBufferSize, value);
+  return get_option<UdpSocketResource>(h, socket, UdpOption::kReceiveBufferSize, value);
 }
 
 int32_t wsd_udp_set_receive_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
-  return set_option(h, socket, client::UdpOption::kReceiveBufferSize, value);
+  return set_option<UdpSocketResource>(h, socket, UdpOption::kReceiveBufferSize, value);
 }
 
 int32_t wsd_udp_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t* value) {
-  return get_option(h, socket, client::UdpOption::kSendBufferSize, value);
+  return get_option<UdpSocketResource>(h, socket, UdpOption::kSendBufferSize, value);
 }
 
 int32_t wsd_udp_set_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t value) {
-  return set_option(h, socket, client::UdpOption::kSendBufferSize, value);
+  return set_option<UdpSocketResource>(h, socket, UdpOption::kSendBufferSize, value);
 }
 
 int32_t wsd_udp_subscribe(wsd_host* h, uint32_t socket, uint32_t* pollable) {

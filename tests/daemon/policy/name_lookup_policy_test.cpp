@@ -1,17 +1,13 @@
 // Name-lookup rules end to end with the real daemon: the allow list (names and IP literals) and
 // `connect_resolved`, which makes the addresses of a permitted lookup connectable for that
 // session only.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
+#include <string>
 
 #include "daemon_process.h"
+#include "loopback_listener.h"
 #include "run_as.h"
 #include "temp_directory.h"
 #include "test_client.h"
@@ -31,25 +27,9 @@ v1::ResolveAddressesResponse resolve(TestClient& client, const std::string& name
   return client.call(client.lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request);
 }
 
-// A fresh TCP socket's start-connect + finish-connect; UNSPECIFIED when connected.
+// A fresh TCP socket's whole connect; UNSPECIFIED when connected.
 v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
-  const std::uint64_t socket = client.create_tcp(kIpv4);
-  v1::TcpStartConnectRequest start;
-  start.set_socket_id(socket);
-  start.set_network_id(client.network_id());
-  *start.mutable_remote_address() = testing::loopback(kIpv4, port);
-  const v1::ErrorCode started =
-      client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, start).error();
-  if (started != v1::ERROR_CODE_UNSPECIFIED) return started;
-  v1::TcpSocketRequest finish;
-  finish.set_socket_id(socket);
-  for (int i = 0; i < 500; ++i) {
-    const v1::ErrorCode done =
-        client.call(client.tcp(), &v1::Tcp::Stub::FinishConnect, finish).error();
-    if (done != v1::ERROR_CODE_WOULD_BLOCK) return done;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return v1::ERROR_CODE_TIMEOUT;
+  return client.tcp_connect_polling(client.create_tcp(kIpv4), testing::loopback(kIpv4, port));
 }
 
 int fail(int code, const char* why) {
@@ -76,15 +56,8 @@ connect_resolved = true
   DaemonProcess daemon({"--policy", policy});
   EXPECT_EQ(run_as(0, 0,
                    [&] {
-                     const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-                     sockaddr_in address{};
-                     address.sin_family = AF_INET;
-                     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-                     socklen_t length = sizeof address;
-                     ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
-                     ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-                     ::listen(listener, 8);
-                     const uint16_t port = ntohs(address.sin_port);
+                     const testing::LoopbackListener listener;
+                     const uint16_t port = listener.port();
 
                      TestClient client(daemon.target());
                      if (connect_to(client, port) != v1::ERROR_CODE_ACCESS_DENIED) {
@@ -107,7 +80,6 @@ connect_resolved = true
                      if (connect_to(other, port) != v1::ERROR_CODE_ACCESS_DENIED) {
                        return fail(6, "another session inherited the resolved address");
                      }
-                     ::close(listener);
                      return 0;
                    }),
             0);

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "daemon_process.h"
+#include "loopback_listener.h"
 #include "run_as.h"
 #include "temp_directory.h"
 #include "test_client.h"
@@ -59,26 +60,6 @@ int fail(int code, const std::string& why) {
 }
 
 // start-connect + finish-connect until it stops saying would-block.
-v1::ErrorCode connect(TestClient& client, std::uint64_t socket, const v1::IpSocketAddress& remote) {
-  v1::TcpStartConnectRequest start;
-  start.set_socket_id(socket);
-  start.set_network_id(client.network_id());
-  *start.mutable_remote_address() = remote;
-  grpc::Status status;
-  const v1::ErrorCode started =
-      client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, start, &status).error();
-  if (started != v1::ERROR_CODE_UNSPECIFIED) return started;
-  v1::TcpSocketRequest finish;
-  finish.set_socket_id(socket);
-  for (int i = 0; i < 500; ++i) {
-    const v1::ErrorCode done =
-        client.call(client.tcp(), &v1::Tcp::Stub::FinishConnect, finish, &status).error();
-    if (done != v1::ERROR_CODE_WOULD_BLOCK) return done;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return v1::ERROR_CODE_TIMEOUT;
-}
-
 class TenancyIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -264,15 +245,8 @@ TEST_F(TenancyIntegration, TenantSocketsLiveInItsNetworkNamespace) {
   }
   std::system(("ip netns exec " + netns + " ip link set lo up").c_str());
   // A listener on this host's loopback, outside the namespace.
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  const uint16_t port = ntohs(address.sin_port);
+  testing::LoopbackListener listener;
+  const uint16_t port = listener.port();
 
   const std::string rules =
       "[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"loopback\", \"unspecified\"]\n"
@@ -289,7 +263,8 @@ TEST_F(TenancyIntegration, TenantSocketsLiveInItsNetworkNamespace) {
         TestClient client(daemon->target());
         const std::uint64_t socket = client.create_tcp(kIpv4);
         if (socket == 0) return fail(50, "no socket");
-        const v1::ErrorCode error = connect(client, socket, testing::loopback(kIpv4, port));
+        const v1::ErrorCode error =
+            client.tcp_connect_polling(socket, testing::loopback(kIpv4, port));
         if (error == v1::ERROR_CODE_UNSPECIFIED) return 0;
         return error == v1::ERROR_CODE_CONNECTION_REFUSED ? 1
                                                           : fail(51, "unexpected connect error");
@@ -298,20 +273,12 @@ TEST_F(TenancyIntegration, TenantSocketsLiveInItsNetworkNamespace) {
     EXPECT_EQ(connect_as(kFree), 0);    // the host's loopback: our listener answers
     EXPECT_EQ(connect_as(kJailed), 1);  // the namespace's own loopback: nobody listens there
   }
-  ::close(listener);
   std::system(("ip netns delete " + netns).c_str());
 }
 
 TEST_F(TenancyIntegration, ConnectionRateQuotaAnswersWouldBlock) {
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  const uint16_t port = ntohs(address.sin_port);
+  testing::LoopbackListener listener;
+  const uint16_t port = listener.port();
   const std::string policy = dir_.write(
       "policy.toml",
       "[[tenant]]\nname = \"limited\"\nuids = [" + std::to_string(kLimited) +
@@ -324,18 +291,17 @@ TEST_F(TenancyIntegration, ConnectionRateQuotaAnswersWouldBlock) {
                      TestClient client(daemon->target());
                      const std::uint64_t first = client.create_tcp(kIpv4);
                      const std::uint64_t second = client.create_tcp(kIpv4);
-                     if (connect(client, first, testing::loopback(kIpv4, port)) !=
+                     if (client.tcp_connect_polling(first, testing::loopback(kIpv4, port)) !=
                          v1::ERROR_CODE_UNSPECIFIED) {
                        return fail(60, "first connection refused");
                      }
-                     if (connect(client, second, testing::loopback(kIpv4, port)) !=
+                     if (client.tcp_connect_polling(second, testing::loopback(kIpv4, port)) !=
                          v1::ERROR_CODE_WOULD_BLOCK) {
                        return fail(61, "second connection within the same second not would-block");
                      }
                      return 0;
                    }),
             0);
-  ::close(listener);
 }
 
 }  // namespace

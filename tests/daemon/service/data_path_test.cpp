@@ -1,9 +1,7 @@
 // TCP bytes on the Attach stream: bulk echo through a real loopback peer, the read window as
 // back-pressure (a client that grants no credit stops the daemon reading, and its memory stays
 // flat), and the write permit (a client that overruns it loses its output stream).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "daemon_process.h"
+#include "loopback_listener.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
@@ -23,36 +22,23 @@ constexpr std::uint64_t kWindow = 1 << 20;
 // A plain kernel listener on 127.0.0.1 in the test process; accepts one connection.
 class LoopbackPeer {
  public:
-  LoopbackPeer() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&address), length), 0);
-    EXPECT_EQ(::listen(listener_, 4), 0);
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
   ~LoopbackPeer() {
     if (connection_ >= 0) {
       ::close(connection_);
     }
-    ::close(listener_);
   }
-  std::uint32_t port() const { return port_; }
+  std::uint32_t port() const { return listener_.port(); }
   // The connection, accepted once the daemon connected (the kernel queues it meanwhile).
   int connection() {
     if (connection_ < 0) {
-      connection_ = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      connection_ = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
     }
     return connection_;
   }
 
  private:
-  int listener_ = -1;
+  LoopbackListener listener_{4};
   int connection_ = -1;
-  std::uint32_t port_ = 0;
 };
 
 class DataPath : public ::testing::Test {
@@ -60,16 +46,8 @@ class DataPath : public ::testing::Test {
   // A session socket connected to `peer`, with its streams granted.
   std::uint64_t connect_to(LoopbackPeer& peer) {
     std::uint64_t socket = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
-    v1::TcpStartConnectRequest connect;
-    connect.set_socket_id(socket);
-    connect.set_network_id(client.network_id());
-    *connect.mutable_remote_address() = loopback(v1::IP_ADDRESS_FAMILY_IPV4, peer.port());
-    EXPECT_EQ(client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, connect).error(),
-              v1::ERROR_CODE_UNSPECIFIED);
-    EXPECT_TRUE(client.wait_for([&](const v1::ServerItem& item) {
-      return item.has_readiness() && item.readiness().resource_id() == socket &&
-             item.readiness().ready();
-    }));
+    EXPECT_TRUE(client.tcp_start_connect_until_ready(
+        socket, loopback(v1::IP_ADDRESS_FAMILY_IPV4, peer.port())));
     v1::TcpSocketRequest finish;
     finish.set_socket_id(socket);
     v1::TcpConnectionResponse response =

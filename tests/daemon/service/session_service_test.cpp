@@ -42,16 +42,8 @@ TEST(SessionService, SecondAttachOnTheSameConnectionFailsAndLeavesTheFirstAlone)
   std::uint32_t port = 0;
   client.tcp_listener(v1::IP_ADDRESS_FAMILY_IPV4, &port);
   std::uint64_t socket = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
-  v1::TcpStartConnectRequest connect;
-  connect.set_socket_id(socket);
-  connect.set_network_id(client.network_id());
-  *connect.mutable_remote_address() = loopback(v1::IP_ADDRESS_FAMILY_IPV4, port);
-  EXPECT_EQ(client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, connect).error(),
-            v1::ERROR_CODE_UNSPECIFIED);
-  EXPECT_TRUE(client.wait_for([&](const v1::ServerItem& item) {
-    return item.has_readiness() && item.readiness().resource_id() == socket &&
-           item.readiness().kind() == v1::READINESS_KIND_CONNECT && item.readiness().ready();
-  }));
+  EXPECT_TRUE(
+      client.tcp_start_connect_until_ready(socket, loopback(v1::IP_ADDRESS_FAMILY_IPV4, port)));
 }
 
 TEST(SessionService, ClosingTheStreamEndsTheSession) {

@@ -90,16 +90,7 @@ TEST_P(TcpService, ExplicitlyBoundClientConnectsAndBothEndsKnowTheirAddresses) {
   ASSERT_EQ(client.tcp_bind(connector, loopback(GetParam())), v1::ERROR_CODE_UNSPECIFIED);
   const std::uint32_t client_port = client.tcp_local_address(connector).port();
 
-  v1::TcpStartConnectRequest connect;
-  connect.set_socket_id(connector);
-  connect.set_network_id(client.network_id());
-  *connect.mutable_remote_address() = loopback(GetParam(), port);
-  ASSERT_EQ(client.call(client.tcp(), &v1::Tcp::Stub::StartConnect, connect).error(),
-            v1::ERROR_CODE_UNSPECIFIED);
-  ASSERT_TRUE(client.wait_for([&](const v1::ServerItem& item) {
-    return item.has_readiness() && item.readiness().resource_id() == connector &&
-           item.readiness().ready();
-  }));
+  ASSERT_TRUE(client.tcp_start_connect_until_ready(connector, loopback(GetParam(), port)));
   v1::TcpConnectionResponse connected =
       client.call(client.tcp(), &v1::Tcp::Stub::FinishConnect, request(connector));
   ASSERT_EQ(connected.error(), v1::ERROR_CODE_UNSPECIFIED);

@@ -8,48 +8,58 @@
 
 #include <chrono>
 #include <future>
+#include <utility>
 
 namespace wasi_socketd::daemon {
 namespace {
 
 using namespace std::chrono_literals;
 
-TEST(ConnectionMonitor, ReportsThePeersHangUp) {
-  std::promise<void> closed;  // outlives the monitor, whose thread may still report
-  ConnectionMonitor monitor;
-  int fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
-  auto reported = closed.get_future();
-  EXPECT_EQ(reported.wait_for(100ms), std::future_status::timeout);
-  ::close(fds[1]);
-  EXPECT_EQ(reported.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(monitor.watched(), 0u);
-  ::close(fds[0]);
+// A monitor watching one end of a fresh socketpair. Members end in reverse order: the monitor
+// (whose thread may still report) before the promise it reports to.
+class ConnectionMonitorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds_), 0);
+    ASSERT_TRUE(monitor_.watch(fds_[kWatched], [this] { closed_.set_value(); }));
+  }
+  void TearDown() override {
+    close_end(kWatched);
+    close_end(kPeer);
+  }
+
+  static constexpr int kWatched = 0;
+  static constexpr int kPeer = 1;
+  int fd(int end) const { return fds_[end]; }
+  void close_end(int end) {
+    if (fds_[end] >= 0) ::close(std::exchange(fds_[end], -1));
+  }
+
+  std::promise<void> closed_;
+  std::future<void> reported_ = closed_.get_future();
+  ConnectionMonitor monitor_;
+
+ private:
+  int fds_[2] = {-1, -1};
+};
+
+TEST_F(ConnectionMonitorTest, ReportsThePeersHangUp) {
+  EXPECT_EQ(reported_.wait_for(100ms), std::future_status::timeout);
+  close_end(kPeer);
+  EXPECT_EQ(reported_.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(monitor_.watched(), 0u);
 }
 
-TEST(ConnectionMonitor, StillReportsAfterTheOriginalFdWasClosed) {
-  std::promise<void> closed;  // outlives the monitor, whose thread may still report
-  ConnectionMonitor monitor;
-  int fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
-  ::close(fds[0]);
-  ::close(fds[1]);
-  EXPECT_EQ(closed.get_future().wait_for(5s), std::future_status::ready);
+TEST_F(ConnectionMonitorTest, StillReportsAfterTheOriginalFdWasClosed) {
+  close_end(kWatched);
+  close_end(kPeer);
+  EXPECT_EQ(reported_.wait_for(5s), std::future_status::ready);
 }
 
-TEST(ConnectionMonitor, DataOnTheConnectionIsNotAHangUp) {
-  std::promise<void> closed;  // outlives the monitor, whose thread may still report
-  ConnectionMonitor monitor;
-  int fds[2];
-  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-  ASSERT_TRUE(monitor.watch(fds[0], [&] { closed.set_value(); }));
-  ASSERT_EQ(::write(fds[1], "x", 1), 1);
-  EXPECT_EQ(closed.get_future().wait_for(200ms), std::future_status::timeout);
-  EXPECT_EQ(monitor.watched(), 1u);
-  ::close(fds[0]);
-  ::close(fds[1]);
+TEST_F(ConnectionMonitorTest, DataOnTheConnectionIsNotAHangUp) {
+  ASSERT_EQ(::write(fd(kPeer), "x", 1), 1);
+  EXPECT_EQ(reported_.wait_for(200ms), std::future_status::timeout);
+  EXPECT_EQ(monitor_.watched(), 1u);
 }
 
 TEST(ConnectionMonitor, RefusesAnInvalidFd) {

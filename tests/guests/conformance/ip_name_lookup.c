@@ -36,6 +36,8 @@ static void literals_resolve_to_themselves(ip_family f) {
     expect_literal("0.0.0.0", addr_v4(0, 0, 0, 0, 0));
     if (check_failed()) return;
     expect_literal("127.0.0.1", addr_v4(127, 0, 0, 1, 0));
+    if (check_failed()) return;
+    expect_literal("192.0.2.0", addr_v4(192, 0, 2, 0, 0));
     return;
   }
   expect_literal("::", addr_v6(0, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -45,13 +47,20 @@ static void literals_resolve_to_themselves(ip_family f) {
   expect_literal("[::]", addr_v6(0, 0, 0, 0, 0, 0, 0, 0, 0));
   if (check_failed()) return;
   expect_literal("2001:0db8:0:0:0:0:0:0", addr_v6(0x2001, 0x0db8, 0, 0, 0, 0, 0, 0, 0));
+  static const char* const dead_beef[] = {"dead:beef::", "dead:beef::0", "DEAD:BEEF::0"};
+  for (size_t i = 0; i < sizeof dead_beef / sizeof dead_beef[0]; i++) {
+    expect_literal(dead_beef[i], addr_v6(0xdead, 0xbeef, 0, 0, 0, 0, 0, 0, 0));
+    if (check_failed()) return;
+  }
 }
 
 // "invalid-argument: name is a syntactically invalid domain name or IP address" (WIT), reported
 // by resolve-addresses itself or by the stream.
 static void invalid_names(ip_family f) {
   (void)f;
-  static const char* const names[] = {"", "exa mple.com", "[::1", "a..b"};
+  static const char* const names[] = {
+      "",        "exa mple.com",       "[::1", "a..b", " ", "a.b<&>", "127.0.0.1:80",
+      "[::]:80", "http://example.com/"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     sock_addr found[4];
     uint32_t count = 0;
@@ -61,11 +70,49 @@ static void invalid_names(ip_family f) {
   }
 }
 
+// A lookup that reaches the resolver fails, if it fails, as name-unresolvable, a temporary failure
+// or a timeout: never permanent-resolver-failure or invalid-argument (the tenant may look names
+// up; the sandbox may have no DNS). A Unicode name goes through IDNA, so it is not invalid either.
+static void real_names_not_refused(ip_family f) {
+  (void)f;
+  static const char* const names[] = {"example.com", "nonexistent.invalid", "m\xc3\xbcnchen.de"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    sock_addr found[MAX_RESULTS];
+    uint32_t count = 0;
+    net_status st = resolve_all(test_network(), names[i], found, MAX_RESULTS, &count);
+    EXPECT_TRUE(st == NET_OK || st == ERR_NAME_UNRESOLVABLE ||
+                    st == ERR_TEMPORARY_RESOLVER_FAILURE || st == ERR_TIMEOUT,
+                "\"%s\": %s", names[i], net_status_name(st));
+  }
+}
+
+// After the last address, resolve-next-address keeps returning none.
+static void none_after_end_repeatedly(ip_family f) {
+  resolve_address_stream s;
+  EXPECT_OK(resolve_addresses(test_network(), f == FAMILY_IPV4 ? "127.0.0.1" : "::1", &s));
+  pollable p = resolve_subscribe(s);
+  bool has = false;
+  sock_addr a;
+  net_status st;
+  while ((st = resolve_next_address(s, &has, &a)) == ERR_WOULD_BLOCK) pollable_block(p);
+  EXPECT_OK(st);
+  EXPECT_TRUE(has, "the literal produced no address");
+  for (int i = 0; i < 3; i++) {
+    EXPECT_OK(resolve_next_address(s, &has, &a));
+    EXPECT_TRUE(!has, "call %d after the end returned an address", i + 1);
+  }
+  EXPECT_TRUE(pollable_ready(p), "the stream's pollable is not ready after the end");
+  pollable_drop(p);
+  resolve_drop(s);
+}
+
 int main(void) {
   check_init();
   RUN_FAMILY("ip_name_lookup.localhost_resolves", localhost_resolves, FAMILY_IPV4);
   RUN_BOTH_FAMILIES("ip_name_lookup.literals_resolve_to_themselves",
                     literals_resolve_to_themselves);
   RUN_FAMILY("ip_name_lookup.invalid_names_invalid_argument", invalid_names, FAMILY_IPV4);
+  RUN_FAMILY("ip_name_lookup.real_names_not_refused", real_names_not_refused, FAMILY_IPV4);
+  RUN_BOTH_FAMILIES("ip_name_lookup.none_after_end_repeatedly", none_after_end_repeatedly);
   return check_finish();
 }

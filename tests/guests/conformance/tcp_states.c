@@ -2,13 +2,13 @@
 // TcpSocketOperationalSemantics state machine, and the in-progress rules.
 #include "wasi_guest/fixtures.h"
 
-// Every option getter and setter succeeds with the values the floor names.
+// Every option getter and setter but the backlog succeeds with the values the floor names: in
+// every state, listening and connected included.
 static void expect_options_work(tcp_socket s) {
   bool on;
   uint64_t u64;
   uint32_t u32;
   uint8_t u8;
-  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   EXPECT_OK(tcp_set_keep_alive_enabled(s, true));
   EXPECT_OK(tcp_set_keep_alive_enabled(s, false));
   EXPECT_OK(tcp_keep_alive_enabled(s, &on));
@@ -44,6 +44,7 @@ static void unbound_state(ip_family f) {
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on an unbound socket");
   EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   expect_options_work(s);
   tcp_drop(s);
 }
@@ -60,6 +61,8 @@ static void bound_state(ip_family f) {
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_OK(tcp_local_address(s, NULL));
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on a bound socket");
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  EXPECT_OK(tcp_set_listen_backlog_size(s, 32));
   expect_options_work(s);
   tcp_drop(s);
 }
@@ -76,7 +79,10 @@ static void listening_state(ip_family f) {
   EXPECT_NET(tcp_shutdown(s, SHUTDOWN_BOTH), ERR_INVALID_STATE);
   EXPECT_NET(tcp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_TRUE(tcp_is_listening(s), "is-listening false on a listener");
+  EXPECT_OK(tcp_local_address(s, NULL));
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
   EXPECT_NET_EITHER(tcp_set_listen_backlog_size(s, 32), NET_OK, ERR_NOT_SUPPORTED);
+  expect_options_work(s);
   tcp_drop(s);
 }
 
@@ -92,6 +98,8 @@ static void expect_connected(tcp_socket s, ip_family f, sock_addr other) {
   EXPECT_OK(tcp_local_address(s, NULL));
   EXPECT_OK(tcp_remote_address(s, NULL));
   EXPECT_TRUE(!tcp_is_listening(s), "is-listening on a connected socket");
+  EXPECT_TRUE(tcp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  expect_options_work(s);
 }
 
 static void connected_state(ip_family f) {
@@ -197,6 +205,50 @@ static void failed_connect_closes(ip_family f) {
   tcp_drop(closed_port);
 }
 
+// "subscribe only has to be called once per socket and can then be (re)used for the remainder of
+// the socket's lifetime": one pollable serves bind, listen and two accepts.
+static void one_pollable_for_lifetime(ip_family f) {
+  tcp_socket listener, client, server;
+  EXPECT_OK(tcp_create(f, &listener));
+  pollable p = tcp_subscribe(listener);
+  EXPECT_OK(tcp_start_bind(listener, test_network(), addr_loopback(f, 0)));
+  net_status st;
+  while ((st = tcp_finish_bind(listener)) == ERR_WOULD_BLOCK) pollable_block(p);
+  EXPECT_OK(st);
+  EXPECT_OK(tcp_start_listen(listener));
+  while ((st = tcp_finish_listen(listener)) == ERR_WOULD_BLOCK) pollable_block(p);
+  EXPECT_OK(st);
+  sock_addr addr;
+  EXPECT_OK(tcp_local_address(listener, &addr));
+  for (int i = 0; i < 2; i++) {
+    EXPECT_OK(tcp_create(f, &client));
+    EXPECT_OK(tcp_connect(client, test_network(), addr, NULL, NULL));
+    EXPECT_TRUE(ready_within(p, WAIT_LIMIT_NS),
+                "the listener's first pollable missed connection %d", i + 1);
+    EXPECT_OK(tcp_accept(listener, &server, NULL, NULL));
+    tcp_drop(server);
+    tcp_drop(client);
+  }
+  pollable_drop(p);
+  tcp_drop(listener);
+}
+
+// shutdown is idempotent and does not close the socket: addresses and options still answer.
+static void shutdown_idempotent(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_SEND));
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_SEND));
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_RECEIVE));
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_BOTH));
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_BOTH));
+  EXPECT_OK(tcp_local_address(p.client, NULL));
+  EXPECT_OK(tcp_remote_address(p.client, NULL));
+  EXPECT_TRUE(!tcp_is_listening(p.client), "is-listening after shutdown");
+  expect_options_work(p.client);
+  tcp_pair_drop(&p);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_states.unbound", unbound_state);
@@ -209,5 +261,7 @@ int main(void) {
                     finish_connect_before_completion);
   RUN_BOTH_FAMILIES("tcp_states.accept_nothing_pending_would_block", accept_nothing_pending);
   RUN_BOTH_FAMILIES("tcp_states.failed_connect_closes_socket", failed_connect_closes);
+  RUN_BOTH_FAMILIES("tcp_states.one_pollable_for_lifetime", one_pollable_for_lifetime);
+  RUN_BOTH_FAMILIES("tcp_states.shutdown_idempotent_keeps_socket", shutdown_idempotent);
   return check_finish();
 }

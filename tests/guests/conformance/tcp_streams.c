@@ -32,14 +32,19 @@ static void shutdown_receive_with_unread_data(ip_family f) {
   EXPECT_OK(tcp_shutdown(p.server, SHUTDOWN_RECEIVE));
   bytes b = {0};
   EXPECT_STREAM(input_read(p.server_in, 10, &b), STREAM_CLOSED);
+  EXPECT_STREAM(input_read(p.server_in, 0, &b), STREAM_CLOSED);
   tcp_pair_drop(&p);
 }
 
 static void shutdown_send_closes_output(ip_family f) {
   tcp_pair p;
   if (!tcp_loopback_pair(f, &p)) return;
+  uint64_t permit = 0;
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  EXPECT_TRUE(permit >= 3, "a fresh stream permits %llu bytes", (unsigned long long)permit);
   EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_SEND));
-  uint64_t permit;
+  // Within the permit from before the shutdown: closed, not a trap.
+  EXPECT_STREAM(output_write(p.client_out, "Hi!", 3), STREAM_CLOSED);
   EXPECT_STREAM(output_write(p.client_out, "", 0), STREAM_CLOSED);
   EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_CLOSED);
   EXPECT_STREAM(output_flush(p.client_out), STREAM_CLOSED);
@@ -244,6 +249,84 @@ static void bulk_transfer_intact(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// Reads until the stream says closed; returns the byte count, or -1 on another error or after
+// 30 s.
+static int64_t read_to_end(input_stream in) {
+  int64_t total = 0;
+  uint64_t deadline = clock_now_ns() + 30 * NS_PER_S;
+  pollable p = input_subscribe(in);
+  for (;;) {
+    bytes b = {0};
+    stream_status st = input_read(in, 1 << 20, &b);
+    if (st == STREAM_CLOSED) break;
+    if (st != STREAM_OK || clock_now_ns() > deadline) {
+      total = -1;
+      break;
+    }
+    total += b.len;
+    bytes_free(&b);
+    if (b.len == 0 && !ready_within(p, deadline - clock_now_ns())) {
+      total = -1;
+      break;
+    }
+  }
+  pollable_drop(p);
+  return total;
+}
+
+// shutdown(send) right after a write far larger than the (shrunk) send buffer: the write still
+// reaches the peer in full before the end of stream.
+static void shutdown_send_keeps_pending_write(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(tcp_set_send_buffer_size(p.client, 1024));
+  uint64_t small = 0, permit = 0;
+  EXPECT_OK(tcp_send_buffer_size(p.client, &small));
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  uint64_t big = permit < 100 * small ? permit : 100 * small;
+  EXPECT_TRUE(big > small, "check-write permits %llu, send buffer is %llu",
+              (unsigned long long)permit, (unsigned long long)small);
+  uint8_t* data = calloc(1, (size_t)big);
+  EXPECT_STREAM(output_write(p.client_out, data, (uint32_t)big), STREAM_OK);
+  free(data);
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_SEND));
+  int64_t received = read_to_end(p.server_in);
+  EXPECT_TRUE(received == (int64_t)big, "peer received %lld of %llu bytes", (long long)received,
+              (unsigned long long)big);
+  tcp_pair_drop(&p);
+}
+
+// The client writes, flushes and drops everything before the server accepts: the data is still
+// delivered, read(0) on it is an empty success (not closed), then the message arrives.
+static void client_gone_before_accept(ip_family f) {
+  static const char message[] = "Hello, world!";
+  tcp_socket listener, client, server;
+  sock_addr addr;
+  input_stream client_in, server_in;
+  output_stream client_out, server_out;
+  if (!tcp_loopback_listener(f, &listener, &addr)) return;
+  EXPECT_OK(tcp_create(f, &client));
+  EXPECT_OK(tcp_connect(client, test_network(), addr, &client_in, &client_out));
+  EXPECT_STREAM(write_all(client_out, message, sizeof message - 1), STREAM_OK);
+  output_drop(client_out);
+  input_drop(client_in);
+  tcp_drop(client);
+  EXPECT_OK(tcp_accept_blocking(listener, &server, &server_in, &server_out));
+  bytes b = {0};
+  EXPECT_STREAM(input_read(server_in, 0, &b), STREAM_OK);
+  EXPECT_TRUE(b.len == 0, "read(0) returned %u bytes", b.len);
+  bytes_free(&b);
+  EXPECT_STREAM(input_blocking_read(server_in, sizeof message - 1, &b), STREAM_OK);
+  EXPECT_TRUE(b.len == sizeof message - 1 && memcmp(b.data, message, b.len) == 0,
+              "blocking-read returned %u bytes", b.len);
+  bytes_free(&b);
+  EXPECT_STREAM(input_blocking_read(server_in, 1, &b), STREAM_CLOSED);
+  output_drop(server_out);
+  input_drop(server_in);
+  tcp_drop(server);
+  tcp_drop(listener);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_streams.peer_shutdown_and_drop_closed", peer_shutdown_and_drop);
@@ -255,5 +338,8 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_sample_app.many_clients_at_once", many_clients);
   RUN_BOTH_FAMILIES("tcp_streams.bulk_transfer_intact", bulk_transfer_intact);
   RUN_BOTH_FAMILIES("tcp_sample_app.hello_two_clients", sample_application);
+  RUN_BOTH_FAMILIES("tcp_streams.shutdown_send_keeps_pending_write",
+                    shutdown_send_keeps_pending_write);
+  RUN_BOTH_FAMILIES("tcp_sample_app.client_gone_before_accept", client_gone_before_accept);
   return check_finish();
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wasi_guest/cli.h"
 #include "wasi_guest/fixtures.h"
 #include "wasi_guest/ip_name_lookup.h"
 
@@ -55,6 +56,42 @@ static void send_without_check_send(ip_family f) {
   check_expect_trap();
   udp_send(out, &d, 1, NULL);
   FAIL_NOW("send without check-send returned");
+}
+
+// "Each call to send must be permitted by a preceding check-send": a permit is used up by the
+// send it allowed, however many datagrams it named.
+static void second_send_same_permit(ip_family f) {
+  outgoing_datagram_stream out;
+  sock_addr server;
+  if (!udp_client(f, &out, &server)) return;
+  out_datagram d = {"x", 1, NULL};
+  uint64_t sent = 0;
+  EXPECT_OK(udp_send_batch(out, &d, 1, &sent));
+  check_expect_trap();
+  udp_send(out, &d, 1, NULL);
+  FAIL_NOW("a second send on the same check-send permit returned");
+}
+
+// blocking-write-and-flush takes at most 4096 bytes (WIT); more traps.
+static void blocking_write_over_limit(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  static uint8_t data[4097];
+  check_expect_trap();
+  output_blocking_write_and_flush(p.client_out, data, sizeof data);
+  FAIL_NOW("blocking-write-and-flush of 4097 bytes returned");
+}
+
+// The reference host's stream-pollable trap: stdin dropped while its pollable lives.
+static void drop_stdin_with_live_pollable(ip_family f) {
+  (void)f;
+  input_stream in = cli_stdin();
+  pollable p = input_subscribe(in);
+  pollable_block(p);
+  check_expect_trap();
+  input_drop(in);
+  pollable_drop(p);
+  FAIL_NOW("dropping stdin with a live pollable returned");
 }
 
 static void poll_empty(ip_family f) {
@@ -115,6 +152,27 @@ static void drop_resolve_stream_with_live_pollable(ip_family f) {
   FAIL_NOW("dropping a resolve-address-stream with a live pollable returned");
 }
 
+// The streams of finish-connect and stream() are child resources of their socket (the reference
+// host's resource table, wasi:io's parent/child rule): dropping the socket first traps.
+static void drop_tcp_socket_with_live_streams(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  check_expect_trap();
+  tcp_drop(p.client);
+  FAIL_NOW("dropping a tcp-socket with live streams returned");
+}
+
+static void drop_udp_socket_with_live_streams(ip_family f) {
+  udp_socket s;
+  incoming_datagram_stream in;
+  outgoing_datagram_stream out;
+  sock_addr remote = addr_loopback(f, 4242);
+  if (!udp_connected_loopback(f, &remote, &s, &in, &out)) return;
+  check_expect_trap();
+  udp_drop(s);
+  FAIL_NOW("dropping a udp-socket with live streams returned");
+}
+
 // stream() again while the previous pair is alive: trap, or succeed with a working new pair.
 static void restream_while_alive(ip_family f) {
   udp_socket server, client;
@@ -141,7 +199,10 @@ static const struct {
     {"tcp_streams.write_past_permit_traps", write_past_permit},
     {"udp_datagrams.send_past_check_send_traps", send_past_check_send},
     {"udp_datagrams.send_without_check_send_traps", send_without_check_send},
+    {"udp_datagrams.second_send_same_permit_traps", second_send_same_permit},
+    {"io_streams.blocking_write_over_limit_traps", blocking_write_over_limit},
     {"io_poll.poll_empty_traps", poll_empty},
+    {"io_cli_streams.drop_stdin_with_live_pollable_traps", drop_stdin_with_live_pollable},
     {"io_poll.drop_socket_with_live_pollable_traps", drop_socket_with_live_pollable},
     {"io_poll.drop_stream_with_live_pollable_traps", drop_stream_with_live_pollable},
     {"io_poll.drop_udp_socket_with_live_pollable_traps", drop_udp_socket_with_live_pollable},
@@ -149,6 +210,8 @@ static const struct {
     {"io_poll.drop_resolve_stream_with_live_pollable_traps",
      drop_resolve_stream_with_live_pollable},
     {"udp_stream.restream_while_alive", restream_while_alive},
+    {"tcp_streams.drop_socket_with_live_streams_traps", drop_tcp_socket_with_live_streams},
+    {"udp_stream.drop_socket_with_live_streams_traps", drop_udp_socket_with_live_streams},
 };
 
 int main(int argc, char** argv) {

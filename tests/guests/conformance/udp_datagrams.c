@@ -189,6 +189,35 @@ static void send_invalid_remotes(ip_family f) {
   udp_end_close(&client);
 }
 
+// "If at least one datagram has been sent successfully, this function never returns an error":
+// [good, bad] sends one; [bad, good] fails with the first datagram's error.
+static void partial_send_counts(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, NULL, &client)) return;
+  sock_addr port_zero = addr_loopback(f, 0);
+  out_datagram good_bad[2] = {{"good", 4, &server.addr}, {"bad", 3, &port_zero}};
+  uint64_t sent = 99;
+  EXPECT_OK(udp_send_batch(client.out, good_bad, 2, &sent));
+  EXPECT_TRUE(sent == 1, "send([good, bad]) returned %llu", (unsigned long long)sent);
+  out_datagram bad_good[2] = {{"bad", 3, &port_zero}, {"good", 4, &server.addr}};
+  EXPECT_NET(udp_send_batch(client.out, bad_good, 2, &sent), ERR_INVALID_ARGUMENT);
+  expect_datagram(server.in, "good", &client.addr);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
+// An empty list needs no permit: send([]) is ok(0) even without check-send (as the reference
+// host answers; the WIT: "If the input list is empty, the function returns ok(0)").
+static void empty_send_without_check_send(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  uint64_t sent = 99;
+  EXPECT_OK(udp_send(client.out, NULL, 0, &sent));
+  EXPECT_TRUE(sent == 0, "send([]) returned %llu", (unsigned long long)sent);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_datagrams.check_send_and_order", check_send_and_order);
@@ -202,5 +231,7 @@ int main(void) {
                     connected_receives_only_from_peer);
   RUN_BOTH_FAMILIES("udp_datagrams.send_invalid_remotes", send_invalid_remotes);
   RUN_BOTH_FAMILIES("udp_datagrams.send_empty_list_zero", send_empty_list_zero);
+  RUN_BOTH_FAMILIES("udp_datagrams.partial_send_counts", partial_send_counts);
+  RUN_BOTH_FAMILIES("udp_datagrams.empty_send_without_check_send", empty_send_without_check_send);
   return check_finish();
 }

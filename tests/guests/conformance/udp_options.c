@@ -1,4 +1,4 @@
-// CONFORMANCE.md "UDP" options: defaults, zero refused, exact read-back.
+// CONFORMANCE.md "UDP" options: defaults, zero refused, extremes clamped, exact read-back.
 #include "wasi_guest/fixtures.h"
 
 static void defaults_positive(ip_family f) {
@@ -24,6 +24,19 @@ static void zero_invalid(ip_family f) {
   udp_drop(s);
 }
 
+// The smallest and largest values are accepted (buffer sizes clamped by the host, not refused).
+static void extremes_clamped(ip_family f) {
+  udp_socket s;
+  EXPECT_OK(udp_create(f, &s));
+  EXPECT_OK(udp_set_unicast_hop_limit(s, 1));
+  EXPECT_OK(udp_set_unicast_hop_limit(s, UINT8_MAX));
+  EXPECT_OK(udp_set_receive_buffer_size(s, 1));
+  EXPECT_OK(udp_set_receive_buffer_size(s, UINT64_MAX));
+  EXPECT_OK(udp_set_send_buffer_size(s, 1));
+  EXPECT_OK(udp_set_send_buffer_size(s, UINT64_MAX));
+  udp_drop(s);
+}
+
 static void read_back_exact(ip_family f) {
   udp_socket s;
   EXPECT_OK(udp_create(f, &s));
@@ -45,6 +58,7 @@ int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_options.defaults_positive", defaults_positive);
   RUN_BOTH_FAMILIES("udp_options.zero_invalid", zero_invalid);
+  RUN_BOTH_FAMILIES("udp_options.extremes_clamped", extremes_clamped);
   RUN_BOTH_FAMILIES("udp_options.read_back_exact", read_back_exact);
   return check_finish();
 }

@@ -23,6 +23,45 @@ static void remote_follows_last_call(ip_family f) {
   udp_drop(s);
 }
 
+static void expect_remote(udp_socket s, const sock_addr* expected) {
+  sock_addr remote;
+  if (!expected) {
+    EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
+    return;
+  }
+  EXPECT_OK(udp_remote_address(s, &remote));
+  EXPECT_TRUE(addr_equal(&remote, expected), "remote-address port %u, expected %u", remote.port,
+              expected->port);
+}
+
+// On a wildcard-bound socket: stream(none) twice, the same remote twice, another remote, none,
+// and a remote again; remote-address follows every call (nothing listens on those ports).
+static void connect_disconnect_reconnect(ip_family f) {
+  udp_socket s;
+  sock_addr remote1 = addr_loopback(f, 4321), remote2 = addr_loopback(f, 4320);
+  EXPECT_OK(udp_create(f, &s));
+  EXPECT_OK(udp_bind(s, test_network(), addr_unspecified(f, 0)));
+  const sock_addr* sequence[] = {NULL, NULL, &remote1, &remote1, &remote2, NULL, &remote1};
+  for (size_t i = 0; i < sizeof sequence / sizeof sequence[0]; i++) {
+    EXPECT_OK(udp_stream(s, sequence[i], NULL, NULL));
+    expect_remote(s, sequence[i]);
+    if (check_failed()) return;
+  }
+  udp_drop(s);
+}
+
+// stream(none) after stream(some) keeps a wildcard-bound socket bound.
+static void disconnect_keeps_wildcard_binding(ip_family f) {
+  udp_socket s;
+  sock_addr remote = addr_loopback(f, 4321);
+  EXPECT_OK(udp_create(f, &s));
+  EXPECT_OK(udp_bind(s, test_network(), addr_unspecified(f, 0)));
+  EXPECT_OK(udp_stream(s, &remote, NULL, NULL));
+  EXPECT_OK(udp_stream(s, NULL, NULL, NULL));
+  EXPECT_OK(udp_local_address(s, NULL));
+  udp_drop(s);
+}
+
 static void stream_some_unbound(ip_family f) {
   udp_socket s;
   EXPECT_OK(udp_create(f, &s));
@@ -54,6 +93,18 @@ static void stream_ipv4_mapped(ip_family f) {
              ERR_INVALID_ARGUMENT);
 }
 
+// Every option getter and setter succeeds with the values the floor names, in every state.
+static void expect_options_work(udp_socket s) {
+  uint8_t hops;
+  uint64_t size;
+  EXPECT_OK(udp_unicast_hop_limit(s, &hops));
+  EXPECT_OK(udp_set_unicast_hop_limit(s, 255));
+  EXPECT_OK(udp_receive_buffer_size(s, &size));
+  EXPECT_OK(udp_set_receive_buffer_size(s, 16000));
+  EXPECT_OK(udp_send_buffer_size(s, &size));
+  EXPECT_OK(udp_set_send_buffer_size(s, 16000));
+}
+
 static void unbound_state(ip_family f) {
   udp_socket s;
   EXPECT_OK(udp_create(f, &s));
@@ -62,6 +113,7 @@ static void unbound_state(ip_family f) {
   EXPECT_NET(udp_local_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_TRUE(udp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  expect_options_work(s);
   udp_drop(s);
 }
 
@@ -73,6 +125,8 @@ static void bound_state(ip_family f) {
   EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
   EXPECT_NET(udp_remote_address(s, NULL), ERR_INVALID_STATE);
   EXPECT_OK(udp_local_address(s, NULL));
+  EXPECT_TRUE(udp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  expect_options_work(s);
   EXPECT_OK(udp_stream(s, NULL, NULL, NULL));
   udp_drop(s);
 }
@@ -86,6 +140,8 @@ static void connected_state(ip_family f) {
   EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
   EXPECT_OK(udp_local_address(s, NULL));
   EXPECT_OK(udp_remote_address(s, NULL));
+  EXPECT_TRUE(udp_address_family(s) == f, "address-family is not %s", ip_family_name(f));
+  expect_options_work(s);
   udp_drop(peer);
   udp_drop(s);
 }
@@ -93,6 +149,9 @@ static void connected_state(ip_family f) {
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_stream.remote_follows_last_call", remote_follows_last_call);
+  RUN_BOTH_FAMILIES("udp_stream.connect_disconnect_reconnect", connect_disconnect_reconnect);
+  RUN_BOTH_FAMILIES("udp_stream.disconnect_keeps_wildcard_binding",
+                    disconnect_keeps_wildcard_binding);
   RUN_BOTH_FAMILIES("udp_stream.some_on_unbound_invalid_state", stream_some_unbound);
   RUN_BOTH_FAMILIES("udp_stream.unspecified_remote_invalid", stream_unspecified_remote);
   RUN_BOTH_FAMILIES("udp_stream.port_zero_invalid", stream_port_zero);

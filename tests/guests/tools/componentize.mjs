@@ -6,22 +6,29 @@
 //   component new + preview1 command adapter (bundled with jco, imports wasi:*@0.2.12)
 //
 // Usage: componentize.mjs --node-modules DIR --wit DIR --world NAME --cc CLANG
-//                         [--cflag FLAG]... [-I DIR]... --out OUT.wasm SOURCE.c...
+//                         [--cflag FLAG]... [-I DIR]... [--wasi-version 0.2.x]
+//                         --out OUT.wasm SOURCE.c...
 //
 // jco's wasm-tools run on preview2-shim, which starts without preopened directories, so the WIT
 // is staged in a temporary directory and preopened explicitly (the `jco embed` CLI cannot do this).
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from "node:fs";
+import {
+  cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const WASI_VERSION = "0.2.12";
-const WIT_DEPS = ["wasi-io", "wasi-clocks", "wasi-sockets"];
+// The WIT version guests are built against unless --wasi-version names another 0.2.x release that
+// jco carries (lib/wit/builtin/<version>). The preview1 adapter always imports 0.2.12.
+const DEFAULT_WASI_VERSION = "0.2.12";
+const WIT_DEPS = [
+  "wasi-io", "wasi-clocks", "wasi-sockets", "wasi-cli", "wasi-filesystem", "wasi-random",
+];
 
 function parseArgs(argv) {
-  const opts = { cflags: [], includes: [], sources: [] };
+  const opts = { cflags: [], includes: [], sources: [], wasiVersion: DEFAULT_WASI_VERSION };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -35,6 +42,7 @@ function parseArgs(argv) {
     else if (arg === "--cflag") opts.cflags.push(value());
     else if (arg === "-I") opts.includes.push(resolve(value()));
     else if (arg === "--out") opts.out = resolve(value());
+    else if (arg === "--wasi-version") opts.wasiVersion = value();
     else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
     else opts.sources.push(resolve(arg));
   }
@@ -48,18 +56,30 @@ function parseArgs(argv) {
 function compileCore(opts, coreFile) {
   const args = [
     "--target=wasm32-wasi", "-O2", "-std=c17", "-Wall", "-Wextra", "-Werror",
-    ...opts.includes.map((dir) => `-I${dir}`), ...opts.cflags, "-o", coreFile, ...opts.sources,
+    `-DWASI_GUEST_VERSION="${opts.wasiVersion}"`, ...opts.includes.map((dir) => `-I${dir}`),
+    ...opts.cflags, "-o", coreFile, ...opts.sources,
   ];
   const result = spawnSync(opts.cc, args, { stdio: "inherit" });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${opts.cc} failed with status ${result.status}`);
 }
 
-// Our world file plus the 0.2.12 packages it imports, laid out as wit-parser expects (deps/).
+// Our world file (its imports moved to the requested version) plus the packages it imports, laid out
+// as wit-parser expects (deps/).
 function stageWit(opts, stagingDir) {
-  const builtin = join(opts.nodeModules, "@bytecodealliance/jco/lib/wit/builtin", WASI_VERSION);
+  const builtin = join(opts.nodeModules, "@bytecodealliance/jco/lib/wit/builtin", opts.wasiVersion);
   cpSync(opts.wit, stagingDir, { recursive: true });
-  for (const pkg of WIT_DEPS) {
+  // Imports of a package that release lacks (jco's 0.2.10 has no wasi-cli) are left out.
+  const present = WIT_DEPS.filter((pkg) => existsSync(join(builtin, pkg, "package.wit")));
+  for (const file of readdirSync(stagingDir).filter((name) => name.endsWith(".wit"))) {
+    const lines = readFileSync(join(stagingDir, file), "utf8").split("\n").filter((line) => {
+      const imported = /^\s*import wasi:([a-z-]+)\//.exec(line);
+      return !imported || present.includes(`wasi-${imported[1]}`);
+    });
+    const text = lines.join("\n").replaceAll(`@${DEFAULT_WASI_VERSION};`, `@${opts.wasiVersion};`);
+    writeFileSync(join(stagingDir, file), text);
+  }
+  for (const pkg of present) {
     mkdirSync(join(stagingDir, "deps", pkg), { recursive: true });
     cpSync(join(builtin, pkg, "package.wit"), join(stagingDir, "deps", pkg, "package.wit"));
   }

@@ -130,12 +130,19 @@ async function runOnBroker(opts) {
   }
 }
 
+// Deviations whose reason starts with this marker end the whole shim process (an uncaught host
+// exception): the guest is told not to run them (WASI_GUEST_NOT_RUN) and reports them skipped.
+const ENDS_PROCESS = "[ends the process]";
+
 function runOnShim(opts) {
   const cache = opts.cache ?? join(dirname(opts.results), "shim-cache");
+  const notRun = [...knownDeviations(opts.deviations)]
+    .filter(([, why]) => why.startsWith(ENDS_PROCESS))
+    .map(([name]) => name);
   return run(process.execPath, [
     join(toolsDir, "run_on_shim.mjs"), "--node-modules", opts.nodeModules, "--cache", cache, opts.guest,
     ...opts.guestArgs,
-  ]);
+  ], { env: { ...process.env, WASI_GUEST_NOT_RUN: notRun.join(",") } });
 }
 
 async function main() {

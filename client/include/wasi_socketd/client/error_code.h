@@ -34,7 +34,8 @@ enum class ErrorCode : std::uint8_t {
   kSessionLost,
 };
 
-// The WIT name ("invalid-argument") or "session-lost".
+// The WIT name ("invalid-argument") or "session-lost"; "unknown" for a value outside the enum.
+// The view is NUL-terminated and valid for the life of the process.
 std::string_view to_string(ErrorCode code);
 
 }  // namespace wasi_socketd::client

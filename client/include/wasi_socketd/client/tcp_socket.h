@@ -1,8 +1,8 @@
 // TcpSocket: a broker TCP socket (wasi:sockets/tcp + tcp-create-socket), one call per WIT function.
 //
-// Move-only RAII handle: destroying it drops the socket in the broker (passing the write offset, so
-// bytes already written are still delivered). Not thread-safe per object; different sockets may be
-// used from different threads. Byte streams of a connected socket: see TcpStreams.
+// Move-only RAII handle (SocketHandle): destroying it drops the socket in the broker, passing the
+// write offset, so bytes already written are still delivered. Not thread-safe per object; different
+// sockets may be used from different threads. Byte streams of a connected socket: see TcpStreams.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include "wasi_socketd/client/address.h"
 #include "wasi_socketd/client/result.h"
 #include "wasi_socketd/client/session.h"
+#include "wasi_socketd/client/socket_handle.h"
 
 namespace wasi_socketd::client {
 
@@ -36,17 +37,14 @@ struct TcpConnection {
 
 struct TcpAccepted;
 
-class TcpSocket {
+class TcpSocket : private SocketHandle {
  public:
   static Result<TcpSocket> create(std::shared_ptr<Session> session, AddressFamily family);
   TcpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family);
-  TcpSocket(TcpSocket&& other) noexcept;
-  TcpSocket& operator=(TcpSocket&& other) noexcept;
-  ~TcpSocket();
 
-  std::uint64_t id() const { return id_; }
-  AddressFamily family() const { return family_; }
-  Session& session() const { return *session_; }
+  using SocketHandle::family;
+  using SocketHandle::id;
+  using SocketHandle::session;
 
   Status start_bind(std::uint64_t network_id, const IpSocketAddress& local);
   Status finish_bind();
@@ -69,12 +67,7 @@ class TcpSocket {
   bool accept_ready() const;
 
   // Drops the socket now (the destructor does it otherwise). Idempotent.
-  Status drop();
-
- private:
-  std::shared_ptr<Session> session_;
-  std::uint64_t id_ = 0;
-  AddressFamily family_ = AddressFamily::kIpv4;
+  using SocketHandle::drop;
 };
 
 struct TcpAccepted {

@@ -2,7 +2,7 @@
 //
 // The datagram streams are identified by the generation stream() returned: a later stream() call
 // makes the older generation fail with invalid-state in the broker. Move-only RAII handle
-// (destroying it drops the socket). Not thread-safe per object.
+// (SocketHandle: destroying it drops the socket). Not thread-safe per object.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "wasi_socketd/client/address.h"
 #include "wasi_socketd/client/result.h"
 #include "wasi_socketd/client/session.h"
+#include "wasi_socketd/client/socket_handle.h"
 
 namespace wasi_socketd::client {
 
@@ -29,15 +30,12 @@ struct OutgoingDatagram {
   std::optional<IpSocketAddress> remote_address;
 };
 
-class UdpSocket {
+class UdpSocket : private SocketHandle {
  public:
   static Result<UdpSocket> create(std::shared_ptr<Session> session, AddressFamily family);
-  UdpSocket(UdpSocket&& other) noexcept;
-  UdpSocket& operator=(UdpSocket&& other) noexcept;
-  ~UdpSocket();
 
-  std::uint64_t id() const { return id_; }
-  AddressFamily family() const { return family_; }
+  using SocketHandle::family;
+  using SocketHandle::id;
 
   Status start_bind(std::uint64_t network_id, const IpSocketAddress& local);
   Status finish_bind();
@@ -56,14 +54,10 @@ class UdpSocket {
   // Mirror readiness: receive would return a datagram or an error.
   bool receive_ready() const;
 
-  Status drop();  // idempotent; the destructor does it otherwise
+  using SocketHandle::drop;  // idempotent; the destructor does it otherwise
 
  private:
   UdpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family);
-
-  std::shared_ptr<Session> session_;
-  std::uint64_t id_ = 0;
-  AddressFamily family_ = AddressFamily::kIpv4;
 };
 
 }  // namespace wasi_socketd::client

@@ -9,6 +9,12 @@
 
 #define WASI_IMPORT(module, name) __attribute__((import_module(module), import_name(name)))
 
+// The 0.2.x version of the WIT packages the guest imports (componentize.mjs --wasi-version sets
+// it; a host must link guests built against any 0.2.x).
+#ifndef WASI_GUEST_VERSION
+#define WASI_GUEST_VERSION "0.2.12"
+#endif
+
 // A return area big and aligned enough for every result the wrappers read (largest: 44 bytes).
 typedef struct {
   _Alignas(8) uint8_t bytes[64];

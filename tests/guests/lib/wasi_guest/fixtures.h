@@ -147,4 +147,29 @@ static inline net_status udp_receive_one(incoming_datagram_stream in, datagram* 
   return st;
 }
 
+// A UDP socket bound to loopback with the streams of stream(remote); either stream pointer may
+// be NULL (that stream is dropped at once).
+static inline bool udp_connected_loopback(ip_family f, const sock_addr* remote, udp_socket* s,
+                                          incoming_datagram_stream* in,
+                                          outgoing_datagram_stream* out) {
+  sock_addr local;
+  if (!udp_loopback_socket(f, s, &local)) return false;
+  SETUP_OK(udp_stream(*s, remote, in, out));
+  return true;
+}
+
+// Sends `count` datagrams in one send once the stream's pollable is ready (would-block when
+// check-send then permits fewer); *sent receives what send returned.
+static inline net_status udp_send_batch(outgoing_datagram_stream out, const out_datagram* list,
+                                        uint32_t count, uint64_t* sent) {
+  pollable p = udp_outgoing_subscribe(out);
+  pollable_block(p);
+  pollable_drop(p);
+  uint64_t permit = 0;
+  net_status st = udp_check_send(out, &permit);
+  if (st != NET_OK) return st;
+  if (permit < count) return ERR_WOULD_BLOCK;
+  return udp_send(out, list, count, sent);
+}
+
 #endif

@@ -1,5 +1,6 @@
-// wasi:io/poll, wasi:io/streams and wasi:io/error @0.2.12 as sockets use them, plus
-// wasi:clocks/monotonic-clock (clock pollables meet socket pollables in one poll).
+// wasi:io/poll, wasi:io/streams and wasi:io/error as sockets use them, plus
+// wasi:clocks/monotonic-clock (clock pollables meet socket pollables in one poll). The package
+// version is WASI_GUEST_VERSION (abi.h).
 #ifndef WASI_GUEST_IO_H
 #define WASI_GUEST_IO_H
 
@@ -9,10 +10,10 @@
 
 #include "abi.h"
 
-#define POLL_MODULE "wasi:io/poll@0.2.12"
-#define STREAMS_MODULE "wasi:io/streams@0.2.12"
-#define ERROR_MODULE "wasi:io/error@0.2.12"
-#define CLOCK_MODULE "wasi:clocks/monotonic-clock@0.2.12"
+#define POLL_MODULE "wasi:io/poll@" WASI_GUEST_VERSION
+#define STREAMS_MODULE "wasi:io/streams@" WASI_GUEST_VERSION
+#define ERROR_MODULE "wasi:io/error@" WASI_GUEST_VERSION
+#define CLOCK_MODULE "wasi:clocks/monotonic-clock@" WASI_GUEST_VERSION
 
 typedef uint32_t pollable;
 typedef uint32_t input_stream;
@@ -93,6 +94,27 @@ static inline stream_status input_blocking_read(input_stream s, uint64_t len, by
   wasi_input_blocking_read_raw(s, (int64_t)len, ret.bytes);
   return read_result(&ret, out);
 }
+WASI_IMPORT(STREAMS_MODULE, "[method]input-stream.skip")
+extern void wasi_input_skip_raw(uint32_t, int64_t, void*);
+WASI_IMPORT(STREAMS_MODULE, "[method]input-stream.blocking-skip")
+extern void wasi_input_blocking_skip_raw(uint32_t, int64_t, void*);
+
+// result<u64, stream-error>: tag @0, the u64 or the stream-error @8.
+static inline stream_status u64_stream_result(const abi_ret_area* ret, uint64_t* out) {
+  if (abi_load_u8(ret->bytes, 0) != 0) return stream_error_at(ret->bytes, 8);
+  *out = abi_load_u64(ret->bytes, 8);
+  return STREAM_OK;
+}
+static inline stream_status input_skip(input_stream s, uint64_t len, uint64_t* skipped) {
+  abi_ret_area ret;
+  wasi_input_skip_raw(s, (int64_t)len, ret.bytes);
+  return u64_stream_result(&ret, skipped);
+}
+static inline stream_status input_blocking_skip(input_stream s, uint64_t len, uint64_t* skipped) {
+  abi_ret_area ret;
+  wasi_input_blocking_skip_raw(s, (int64_t)len, ret.bytes);
+  return u64_stream_result(&ret, skipped);
+}
 static inline pollable input_subscribe(input_stream s) { return wasi_input_subscribe_raw(s); }
 static inline void input_drop(input_stream s) { wasi_input_drop_raw(s); }
 
@@ -141,6 +163,38 @@ static inline stream_status output_blocking_flush(output_stream s) {
   abi_ret_area ret;
   wasi_output_blocking_flush_raw(s, ret.bytes);
   return unit_stream_result(&ret);
+}
+WASI_IMPORT(STREAMS_MODULE, "[method]output-stream.write-zeroes")
+extern void wasi_output_write_zeroes_raw(uint32_t, int64_t, void*);
+WASI_IMPORT(STREAMS_MODULE, "[method]output-stream.blocking-write-zeroes-and-flush")
+extern void wasi_output_blocking_write_zeroes_and_flush_raw(uint32_t, int64_t, void*);
+WASI_IMPORT(STREAMS_MODULE, "[method]output-stream.splice")
+extern void wasi_output_splice_raw(uint32_t, uint32_t, int64_t, void*);
+WASI_IMPORT(STREAMS_MODULE, "[method]output-stream.blocking-splice")
+extern void wasi_output_blocking_splice_raw(uint32_t, uint32_t, int64_t, void*);
+
+static inline stream_status output_write_zeroes(output_stream s, uint64_t len) {
+  abi_ret_area ret;
+  wasi_output_write_zeroes_raw(s, (int64_t)len, ret.bytes);
+  return unit_stream_result(&ret);
+}
+static inline stream_status output_blocking_write_zeroes_and_flush(output_stream s, uint64_t len) {
+  abi_ret_area ret;
+  wasi_output_blocking_write_zeroes_and_flush_raw(s, (int64_t)len, ret.bytes);
+  return unit_stream_result(&ret);
+}
+// splice(src, len) -> result<u64, stream-error>: *moved receives the byte count.
+static inline stream_status output_splice(output_stream s, input_stream src, uint64_t len,
+                                          uint64_t* moved) {
+  abi_ret_area ret;
+  wasi_output_splice_raw(s, src, (int64_t)len, ret.bytes);
+  return u64_stream_result(&ret, moved);
+}
+static inline stream_status output_blocking_splice(output_stream s, input_stream src, uint64_t len,
+                                                   uint64_t* moved) {
+  abi_ret_area ret;
+  wasi_output_blocking_splice_raw(s, src, (int64_t)len, ret.bytes);
+  return u64_stream_result(&ret, moved);
 }
 static inline pollable output_subscribe(output_stream s) { return wasi_output_subscribe_raw(s); }
 static inline void output_drop(output_stream s) { wasi_output_drop_raw(s); }

@@ -1,4 +1,4 @@
-// wasi:sockets/ip-name-lookup@0.2.12: resolve-addresses and its address stream.
+// wasi:sockets/ip-name-lookup: resolve-addresses and its address stream.
 #ifndef WASI_GUEST_IP_NAME_LOOKUP_H
 #define WASI_GUEST_IP_NAME_LOOKUP_H
 
@@ -7,7 +7,7 @@
 #include "io.h"
 #include "network.h"
 
-#define LOOKUP_MODULE "wasi:sockets/ip-name-lookup@0.2.12"
+#define LOOKUP_MODULE "wasi:sockets/ip-name-lookup@" WASI_GUEST_VERSION
 
 typedef uint32_t resolve_address_stream;
 

@@ -1,4 +1,4 @@
-// wasi:sockets/network@0.2.12 and instance-network: error codes, addresses, the network handle.
+// wasi:sockets/network and instance-network: error codes, addresses, the network handle.
 // net_status is the result of every fallible socket call: NET_OK or one of the WIT error codes.
 #ifndef WASI_GUEST_NETWORK_H
 #define WASI_GUEST_NETWORK_H
@@ -8,7 +8,7 @@
 
 #include "abi.h"
 
-#define NETWORK_MODULE "wasi:sockets/network@0.2.12"
+#define NETWORK_MODULE "wasi:sockets/network@" WASI_GUEST_VERSION
 
 // Values are the WIT enum's case indices; NET_OK is ours.
 typedef enum {
@@ -145,6 +145,12 @@ static inline sock_addr addr_load(const void* base, uint32_t at) {
   }
   return a;
 }
+// A `result<ip-socket-address, error-code>` return area: the address goes to *out (if not NULL).
+static inline net_status address_result(const abi_ret_area* ret, sock_addr* out) {
+  net_status st = net_status_at(ret->bytes, 4);
+  if (st == NET_OK && out) *out = addr_load(ret->bytes, 4);
+  return st;
+}
 static inline void addr_store(void* base, uint32_t at, const sock_addr* a) {
   memset((uint8_t*)base + at, 0, ADDR_MEM_SIZE);
   abi_store_u8(base, at, (uint8_t)a->family);
@@ -168,7 +174,7 @@ static inline void addr_store(void* base, uint32_t at, const sock_addr* a) {
 
 typedef uint32_t network;
 
-WASI_IMPORT("wasi:sockets/instance-network@0.2.12", "instance-network")
+WASI_IMPORT("wasi:sockets/instance-network@" WASI_GUEST_VERSION, "instance-network")
 extern uint32_t wasi_instance_network_raw(void);
 WASI_IMPORT(NETWORK_MODULE, "[resource-drop]network")
 extern void wasi_network_drop_raw(uint32_t self);

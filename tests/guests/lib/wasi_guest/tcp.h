@@ -1,4 +1,4 @@
-// wasi:sockets/tcp@0.2.12 and tcp-create-socket: typed wrappers over the canonical-ABI imports,
+// wasi:sockets/tcp and tcp-create-socket: typed wrappers over the canonical-ABI imports,
 // plus blocking helpers (start + wait on the socket's pollable + finish) for test set-up.
 #ifndef WASI_GUEST_TCP_H
 #define WASI_GUEST_TCP_H
@@ -6,13 +6,13 @@
 #include "io.h"
 #include "network.h"
 
-#define TCP_MODULE "wasi:sockets/tcp@0.2.12"
+#define TCP_MODULE "wasi:sockets/tcp@" WASI_GUEST_VERSION
 #define TCP_METHOD(name) WASI_IMPORT(TCP_MODULE, "[method]tcp-socket." name)
 
 typedef uint32_t tcp_socket;
 typedef enum { SHUTDOWN_RECEIVE = 0, SHUTDOWN_SEND = 1, SHUTDOWN_BOTH = 2 } shutdown_type;
 
-WASI_IMPORT("wasi:sockets/tcp-create-socket@0.2.12", "create-tcp-socket")
+WASI_IMPORT("wasi:sockets/tcp-create-socket@" WASI_GUEST_VERSION, "create-tcp-socket")
 extern void wasi_create_tcp_socket_raw(int32_t, void*);
 TCP_METHOD("start-bind")
 extern void wasi_tcp_start_bind_raw(uint32_t, uint32_t, ADDR_PARAMS, void*);
@@ -71,13 +71,11 @@ static inline net_status tcp_start_connect(tcp_socket s, network n, sock_addr a)
   addr_flat f = addr_flatten(&a);
   ABI_UNIT_CALL(wasi_tcp_start_connect_raw, s, n, ADDR_ARGS(f));
 }
-// The stream out-parameters may be NULL: the streams are then dropped at once.
-static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, output_stream* out) {
-  abi_ret_area ret;
-  wasi_tcp_finish_connect_raw(s, ret.bytes);
-  net_status st = net_status_at(ret.bytes, 4);
-  if (st != NET_OK) return st;
-  uint32_t i = abi_load_u32(ret.bytes, 4), o = abi_load_u32(ret.bytes, 8);
+// A connection's two streams, stored at `offset` of a result: handed to the caller, or dropped at
+// once where the caller passed NULL.
+static inline void tcp_take_streams(const abi_ret_area* ret, uint32_t offset, input_stream* in,
+                                    output_stream* out) {
+  uint32_t i = abi_load_u32(ret->bytes, offset), o = abi_load_u32(ret->bytes, offset + 4);
   if (in)
     *in = i;
   else
@@ -86,7 +84,14 @@ static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, outp
     *out = o;
   else
     output_drop(o);
-  return NET_OK;
+}
+// The stream out-parameters may be NULL: the streams are then dropped at once.
+static inline net_status tcp_finish_connect(tcp_socket s, input_stream* in, output_stream* out) {
+  abi_ret_area ret;
+  wasi_tcp_finish_connect_raw(s, ret.bytes);
+  net_status st = net_status_at(ret.bytes, 4);
+  if (st == NET_OK) tcp_take_streams(&ret, 4, in, out);
+  return st;
 }
 static inline net_status tcp_start_listen(tcp_socket s) {
   ABI_UNIT_CALL(wasi_tcp_start_listen_raw, s);
@@ -101,31 +106,18 @@ static inline net_status tcp_accept(tcp_socket s, tcp_socket* client, input_stre
   net_status st = net_status_at(ret.bytes, 4);
   if (st != NET_OK) return st;
   *client = abi_load_u32(ret.bytes, 4);
-  uint32_t i = abi_load_u32(ret.bytes, 8), o = abi_load_u32(ret.bytes, 12);
-  if (in)
-    *in = i;
-  else
-    input_drop(i);
-  if (out)
-    *out = o;
-  else
-    output_drop(o);
+  tcp_take_streams(&ret, 8, in, out);
   return NET_OK;
-}
-static inline net_status tcp_address_result(const abi_ret_area* ret, sock_addr* out) {
-  net_status st = net_status_at(ret->bytes, 4);
-  if (st == NET_OK && out) *out = addr_load(ret->bytes, 4);
-  return st;
 }
 static inline net_status tcp_local_address(tcp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_tcp_local_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline net_status tcp_remote_address(tcp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_tcp_remote_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline bool tcp_is_listening(tcp_socket s) { return wasi_tcp_is_listening_raw(s) != 0; }
 static inline ip_family tcp_address_family(tcp_socket s) {

@@ -1,19 +1,18 @@
-// wasi:sockets/udp@0.2.12 and udp-create-socket: typed wrappers over the canonical-ABI imports.
+// wasi:sockets/udp and udp-create-socket: typed wrappers over the canonical-ABI imports.
 #ifndef WASI_GUEST_UDP_H
 #define WASI_GUEST_UDP_H
 
 #include "io.h"
 #include "network.h"
-#include "tcp.h" /* tcp_address_result */
 
-#define UDP_MODULE "wasi:sockets/udp@0.2.12"
+#define UDP_MODULE "wasi:sockets/udp@" WASI_GUEST_VERSION
 #define UDP_METHOD(name) WASI_IMPORT(UDP_MODULE, "[method]udp-socket." name)
 
 typedef uint32_t udp_socket;
 typedef uint32_t incoming_datagram_stream;
 typedef uint32_t outgoing_datagram_stream;
 
-WASI_IMPORT("wasi:sockets/udp-create-socket@0.2.12", "create-udp-socket")
+WASI_IMPORT("wasi:sockets/udp-create-socket@" WASI_GUEST_VERSION, "create-udp-socket")
 extern void wasi_create_udp_socket_raw(int32_t, void*);
 UDP_METHOD("start-bind")
 extern void wasi_udp_start_bind_raw(uint32_t, uint32_t, ADDR_PARAMS, void*);
@@ -94,12 +93,12 @@ static inline net_status udp_stream(udp_socket s, const sock_addr* remote,
 static inline net_status udp_local_address(udp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_udp_local_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline net_status udp_remote_address(udp_socket s, sock_addr* out) {
   abi_ret_area ret;
   wasi_udp_remote_address_raw(s, ret.bytes);
-  return tcp_address_result(&ret, out);
+  return address_result(&ret, out);
 }
 static inline ip_family udp_address_family(udp_socket s) {
   return (ip_family)wasi_udp_address_family_raw(s);

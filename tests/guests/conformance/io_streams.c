@@ -1,0 +1,144 @@
+// wasi:io/streams as TCP sockets use them, beyond read and write: skip, write-zeroes, splice,
+// flush, and the pollables of closed streams (WIT streams.wit).
+#include "wasi_guest/fixtures.h"
+
+// Reads exactly `len` bytes (blocking-read may return fewer per call) into buf.
+static stream_status read_exactly(input_stream in, uint8_t* buf, uint32_t len) {
+  uint32_t got = 0;
+  while (got < len) {
+    bytes b = {0};
+    stream_status st = input_blocking_read(in, len - got, &b);
+    if (st != STREAM_OK) return st;
+    memcpy(buf + got, b.data, b.len);
+    got += b.len;
+    bytes_free(&b);
+  }
+  return STREAM_OK;
+}
+
+// skip(n) consumes at most n bytes and returns how many; reading continues after them.
+static void skip_then_read(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_STREAM(write_all(p.client_out, "0123456789", 10), STREAM_OK);
+  uint64_t skipped = 0;
+  EXPECT_STREAM(input_blocking_skip(p.server_in, 4, &skipped), STREAM_OK);
+  EXPECT_TRUE(skipped > 0 && skipped <= 4, "blocking-skip(4) skipped %llu",
+              (unsigned long long)skipped);
+  uint64_t more = 0;
+  if (skipped < 4) EXPECT_STREAM(input_skip(p.server_in, 4 - skipped, &more), STREAM_OK);
+  uint8_t rest[16] = {0};
+  uint32_t rest_len = (uint32_t)(10 - skipped - more);
+  EXPECT_STREAM(read_exactly(p.server_in, rest, rest_len), STREAM_OK);
+  static const char digits[] = "0123456789";
+  EXPECT_TRUE(memcmp(rest, digits + (10 - rest_len), rest_len) == 0,
+              "read after skip returned other bytes");
+  tcp_pair_drop(&p);
+}
+
+// After the peer's FIN and the data, skip and blocking-skip say closed.
+static void skip_at_end_closed(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_SEND));
+  uint64_t skipped = 0;
+  EXPECT_STREAM(input_blocking_skip(p.server_in, 10, &skipped), STREAM_CLOSED);
+  EXPECT_STREAM(input_skip(p.server_in, 10, &skipped), STREAM_CLOSED);
+  tcp_pair_drop(&p);
+}
+
+// write-zeroes within the permit and blocking-write-zeroes-and-flush both deliver zero bytes.
+static void zeroes_arrive(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  pollable out = output_subscribe(p.client_out);
+  pollable_block(out);
+  pollable_drop(out);
+  uint64_t permit = 0;
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  EXPECT_TRUE(permit >= 100, "check-write permits %llu", (unsigned long long)permit);
+  EXPECT_STREAM(output_write_zeroes(p.client_out, 100), STREAM_OK);
+  EXPECT_STREAM(output_blocking_flush(p.client_out), STREAM_OK);
+  EXPECT_STREAM(output_blocking_write_zeroes_and_flush(p.client_out, 10), STREAM_OK);
+  EXPECT_STREAM(output_blocking_write_and_flush(p.client_out, "!", 1), STREAM_OK);
+  uint8_t buf[111];
+  memset(buf, 0xff, sizeof buf);
+  EXPECT_STREAM(read_exactly(p.server_in, buf, sizeof buf), STREAM_OK);
+  for (uint32_t i = 0; i < 110; i++) EXPECT_TRUE(buf[i] == 0, "byte %u is %u", i, buf[i]);
+  EXPECT_TRUE(buf[110] == '!', "the byte after the zeroes is %u", buf[110]);
+  tcp_pair_drop(&p);
+}
+
+// splice and blocking-splice move bytes from one connection's input to another's output; once
+// the source has ended, splice says closed.
+static void splice_between_connections(ip_family f) {
+  tcp_pair a, b;
+  if (!tcp_loopback_pair(f, &a) || !tcp_loopback_pair(f, &b)) return;
+  EXPECT_STREAM(write_all(a.client_out, "spliced!", 8), STREAM_OK);
+  uint64_t moved = 0, total = 0;
+  EXPECT_STREAM(output_blocking_splice(b.client_out, a.server_in, 8, &moved), STREAM_OK);
+  EXPECT_TRUE(moved > 0 && moved <= 8, "blocking-splice moved %llu", (unsigned long long)moved);
+  total = moved;
+  pollable in = input_subscribe(a.server_in);
+  while (total < 8 && ready_within(in, WAIT_LIMIT_NS)) {
+    EXPECT_STREAM(output_splice(b.client_out, a.server_in, 8 - total, &moved), STREAM_OK);
+    total += moved;
+  }
+  pollable_drop(in);
+  EXPECT_TRUE(total == 8, "splice moved %llu of 8 bytes", (unsigned long long)total);
+  EXPECT_STREAM(output_blocking_flush(b.client_out), STREAM_OK);
+  uint8_t buf[8];
+  EXPECT_STREAM(read_exactly(b.server_in, buf, sizeof buf), STREAM_OK);
+  EXPECT_TRUE(memcmp(buf, "spliced!", 8) == 0, "the spliced bytes differ");
+  EXPECT_OK(tcp_shutdown(a.client, SHUTDOWN_SEND));
+  EXPECT_STREAM(output_blocking_splice(b.client_out, a.server_in, 8, &moved), STREAM_CLOSED);
+  tcp_pair_drop(&b);
+  tcp_pair_drop(&a);
+}
+
+// flush: the written bytes go out; the pollable becomes ready once the flush completed and
+// check-write then permits more.
+static void flush_then_ready(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  uint64_t permit = 0;
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  EXPECT_STREAM(output_write(p.client_out, "flushed", 7), STREAM_OK);
+  EXPECT_STREAM(output_flush(p.client_out), STREAM_OK);
+  pollable out = output_subscribe(p.client_out);
+  EXPECT_TRUE(ready_within(out, WAIT_LIMIT_NS), "output pollable not ready after flush");
+  pollable_drop(out);
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  EXPECT_TRUE(permit > 0, "check-write permits 0 after the flush completed");
+  uint8_t buf[7];
+  EXPECT_STREAM(read_exactly(p.server_in, buf, sizeof buf), STREAM_OK);
+  EXPECT_TRUE(memcmp(buf, "flushed", 7) == 0, "the flushed bytes differ");
+  tcp_pair_drop(&p);
+}
+
+// "If the stream is closed, this pollable is always ready immediately" (output), and an input
+// stream's pollable is ready once the stream is closed.
+static void closed_streams_pollables_ready(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(tcp_shutdown(p.client, SHUTDOWN_BOTH));
+  pollable out = output_subscribe(p.client_out), in = input_subscribe(p.client_in);
+  EXPECT_TRUE(pollable_ready(out), "output pollable not ready after shutdown(send)");
+  EXPECT_TRUE(pollable_ready(in), "input pollable not ready after shutdown(receive)");
+  pollable_drop(in);
+  pollable_drop(out);
+  bytes b = {0};
+  EXPECT_STREAM(input_read(p.client_in, 1, &b), STREAM_CLOSED);
+  tcp_pair_drop(&p);
+}
+
+int main(void) {
+  check_init();
+  RUN_BOTH_FAMILIES("io_streams.skip_then_read", skip_then_read);
+  RUN_BOTH_FAMILIES("io_streams.skip_at_end_closed", skip_at_end_closed);
+  RUN_BOTH_FAMILIES("io_streams.zeroes_arrive", zeroes_arrive);
+  RUN_BOTH_FAMILIES("io_streams.splice_between_connections", splice_between_connections);
+  RUN_BOTH_FAMILIES("io_streams.flush_then_ready", flush_then_ready);
+  RUN_BOTH_FAMILIES("io_streams.closed_streams_pollables_ready", closed_streams_pollables_ready);
+  return check_finish();
+}
