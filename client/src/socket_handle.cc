@@ -27,6 +27,11 @@ SocketHandle& SocketHandle::operator=(SocketHandle&& other) noexcept {
 
 SocketHandle::~SocketHandle() { (void)drop(); }
 
+void SocketHandle::record_readiness(ReadinessKind kind, const v1::Readiness& readiness) const {
+  session_->with_mirror(
+      [&](Mirror& m) { m.update_readiness(id_, kind, readiness.ready(), readiness.version()); });
+}
+
 Status SocketHandle::drop() {
   if (id_ == 0 || !session_) return ok_status();
   return drop_(session_, std::exchange(id_, 0));

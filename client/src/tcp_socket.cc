@@ -69,12 +69,8 @@ Status TcpSocket::start_connect(std::uint64_t network_id, const IpSocketAddress&
 
 Result<TcpConnection> TcpSocket::finish_connect() {
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::FinishConnect, request_for(id()));
-  if (response && response->has_connect()) {
-    session().with_mirror([&](Mirror& m) {
-      m.update_readiness(id(), ReadinessKind::kConnect, response->connect().ready(),
-                         response->connect().version());
-    });
-  }
+  if (response && response->has_connect())
+    record_readiness(ReadinessKind::kConnect, response->connect());
   if (Status status = detail::status_of(response); !status) return status.error();
   open_streams(session(), id(), response->streams());
   return TcpConnection{detail::from_proto(response->local_address()),
@@ -93,12 +89,8 @@ Status TcpSocket::finish_listen() {
 
 Result<TcpAccepted> TcpSocket::accept() {
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::Accept, request_for(id()));
-  if (response && response->has_accept()) {
-    session().with_mirror([&](Mirror& m) {
-      m.update_readiness(id(), ReadinessKind::kAccept, response->accept().ready(),
-                         response->accept().version());
-    });
-  }
+  if (response && response->has_accept())
+    record_readiness(ReadinessKind::kAccept, response->accept());
   if (Status status = detail::status_of(response); !status) return status.error();
   open_streams(session(), response->socket_id(), response->streams());
   return TcpAccepted{TcpSocket(shared_session(), response->socket_id(), family()),

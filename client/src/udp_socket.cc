@@ -50,10 +50,7 @@ Result<std::uint64_t> UdpSocket::stream(const std::optional<IpSocketAddress>& re
   if (remote) detail::to_proto(*remote, request.mutable_remote_address());
   auto response = session().call(session().udp(), &v1::Udp::Stub::Stream, request);
   if (Status status = detail::status_of(response); !status) return status.error();
-  session().with_mirror([&](Mirror& m) {
-    m.update_readiness(id(), ReadinessKind::kReceive, response->receive().ready(),
-                       response->receive().version());
-  });
+  record_readiness(ReadinessKind::kReceive, response->receive());
   return response->stream_generation();
 }
 
@@ -90,12 +87,8 @@ Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t generatio
   request.set_stream_generation(generation);
   request.set_max_results(max_results);
   auto response = session().call(session().udp(), &v1::Udp::Stub::Receive, request);
-  if (response && response->has_receive()) {
-    session().with_mirror([&](Mirror& m) {
-      m.update_readiness(id(), ReadinessKind::kReceive, response->receive().ready(),
-                         response->receive().version());
-    });
-  }
+  if (response && response->has_receive())
+    record_readiness(ReadinessKind::kReceive, response->receive());
   if (Status status = detail::status_of(response); !status) return status.error();
   std::vector<IncomingDatagram> datagrams;
   datagrams.reserve(response->datagrams_size());

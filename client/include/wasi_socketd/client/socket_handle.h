@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "wasi_socketd/client/address.h"
+#include "wasi_socketd/client/mirror.h"
 #include "wasi_socketd/client/result.h"
 #include "wasi_socketd/client/session.h"
 
@@ -33,6 +34,11 @@ class SocketHandle {
 
   // Drops the socket now (the destructor does it otherwise). Idempotent.
   Status drop();
+
+ protected:
+  // Records in the mirror the readiness a call's response carried for this socket, so waiting on
+  // it sees the call's effect at once.
+  void record_readiness(ReadinessKind kind, const v1::Readiness& readiness) const;
 
  private:
   std::shared_ptr<Session> session_;
