@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "tcp_fixture.h"
 
@@ -17,6 +18,11 @@ using client::TcpSocket;
 class TcpValidationTest : public TcpSocketTest {
  protected:
   bool v4() const { return family() == client::AddressFamily::kIpv4; }
+  // Broadcast, multicast and IPv4-mapped: no TCP socket may bind or connect to them.
+  std::vector<std::string> not_unicast() const {
+    return v4() ? std::vector<std::string>{"255.255.255.255", "224.254.0.0"}
+                : std::vector<std::string>{"ff00::", "::ffff:127.0.0.1"};
+  }
 };
 
 TEST_P(TcpValidationTest, BindToSpecificFreePortYieldsExactlyThatAddress) {
@@ -32,10 +38,7 @@ TEST_P(TcpValidationTest, BindToSpecificFreePortYieldsExactlyThatAddress) {
 }
 
 TEST_P(TcpValidationTest, BindToBroadcastMulticastOrMappedIsInvalidArgument) {
-  const std::vector<std::string> bad =
-      v4() ? std::vector<std::string>{"255.255.255.255", "224.254.0.0"}
-           : std::vector<std::string>{"ff00::", "::ffff:127.0.0.1"};
-  for (const auto& ip : bad) {
+  for (const auto& ip : not_unicast()) {
     TcpSocket s = make();
     EXPECT_EQ(s.start_bind(session_->network_id(), parse_address(ip, 0)).error(),
               ErrorCode::kInvalidArgument)
@@ -44,10 +47,7 @@ TEST_P(TcpValidationTest, BindToBroadcastMulticastOrMappedIsInvalidArgument) {
 }
 
 TEST_P(TcpValidationTest, ConnectToBroadcastMulticastOrMappedIsInvalidArgument) {
-  const std::vector<std::string> bad =
-      v4() ? std::vector<std::string>{"255.255.255.255", "224.254.0.0"}
-           : std::vector<std::string>{"ff00::", "::ffff:127.0.0.1"};
-  for (const auto& ip : bad) {
+  for (const auto& ip : not_unicast()) {
     TcpSocket s = make();
     EXPECT_EQ(s.start_connect(session_->network_id(), parse_address(ip, 80)).error(),
               ErrorCode::kInvalidArgument)

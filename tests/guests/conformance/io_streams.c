@@ -132,6 +132,29 @@ static void closed_streams_pollables_ready(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// Lengths far beyond anything available (u64 max) are clamped to what there is: no trap, no
+// huge allocation.
+static void huge_lengths_clamped(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_STREAM(write_all(p.client_out, "0123456789", 10), STREAM_OK);
+  pollable in = input_subscribe(p.server_in);
+  EXPECT_TRUE(ready_within(in, WAIT_LIMIT_NS), "data never became readable");
+  pollable_drop(in);
+  bytes b = {0};
+  EXPECT_STREAM(input_read(p.server_in, UINT64_MAX, &b), STREAM_OK);
+  EXPECT_TRUE(b.len > 0 && b.len <= 10, "read(u64 max) returned %u bytes", b.len);
+  uint32_t got = b.len;
+  bytes_free(&b);
+  if (got < 10) {
+    uint64_t skipped = 0;
+    EXPECT_STREAM(input_blocking_skip(p.server_in, UINT64_MAX, &skipped), STREAM_OK);
+    EXPECT_TRUE(skipped > 0 && skipped <= 10 - got, "skip(u64 max) skipped %llu",
+                (unsigned long long)skipped);
+  }
+  tcp_pair_drop(&p);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("io_streams.skip_then_read", skip_then_read);
@@ -140,5 +163,6 @@ int main(void) {
   RUN_BOTH_FAMILIES("io_streams.splice_between_connections", splice_between_connections);
   RUN_BOTH_FAMILIES("io_streams.flush_then_ready", flush_then_ready);
   RUN_BOTH_FAMILIES("io_streams.closed_streams_pollables_ready", closed_streams_pollables_ready);
+  RUN_BOTH_FAMILIES("io_streams.huge_lengths_clamped", huge_lengths_clamped);
   return check_finish();
 }

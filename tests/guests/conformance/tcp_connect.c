@@ -73,6 +73,27 @@ static void implicit_bind(ip_family f) {
   tcp_drop(listener);
 }
 
+// The network is only borrowed by bind and connect: each instance-network call gives a handle that
+// works, and dropping one leaves the sockets bound through it working.
+static void network_handle_dropped(ip_family f) {
+  network own = instance_network();
+  tcp_socket listener, client, server;
+  EXPECT_OK(tcp_create(f, &listener));
+  EXPECT_OK(tcp_bind(listener, own, addr_loopback(f, 0)));
+  network_drop(own);
+  EXPECT_OK(tcp_listen(listener));
+  sock_addr addr;
+  EXPECT_OK(tcp_local_address(listener, &addr));
+  network other = instance_network();
+  EXPECT_OK(tcp_create(f, &client));
+  EXPECT_OK(tcp_connect(client, other, addr, NULL, NULL));
+  network_drop(other);
+  EXPECT_OK(tcp_accept_blocking(listener, &server, NULL, NULL));
+  tcp_drop(server);
+  tcp_drop(client);
+  tcp_drop(listener);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_connect.unspecified_remote_invalid", connect_unspecified);
@@ -84,5 +105,6 @@ int main(void) {
   RUN_FAMILY("tcp_connect.ipv4_mapped_invalid", connect_ipv4_mapped, FAMILY_IPV6);
   RUN_BOTH_FAMILIES("tcp_connect.bound_loopback_client", connect_from_bound_loopback);
   RUN_BOTH_FAMILIES("tcp_connect.implicit_bind", implicit_bind);
+  RUN_BOTH_FAMILIES("tcp_connect.network_handle_dropped", network_handle_dropped);
   return check_finish();
 }

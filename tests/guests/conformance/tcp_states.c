@@ -26,6 +26,10 @@ static void expect_options_work(tcp_socket s) {
   EXPECT_OK(tcp_send_buffer_size(s, &u64));
 }
 
+static net_status tcp_finish_connect_dropping_streams(tcp_socket s) {
+  return tcp_finish_connect(s, NULL, NULL);
+}
+
 static void expect_no_finish_in_progress(tcp_socket s) {
   EXPECT_NET(tcp_finish_bind(s), ERR_NOT_IN_PROGRESS);
   EXPECT_NET(tcp_finish_connect(s, NULL, NULL), ERR_NOT_IN_PROGRESS);
@@ -145,6 +149,27 @@ static void start_while_in_progress(ip_family f) {
   tcp_drop(s);
 }
 
+// Until finish-connect succeeds the socket is in connect-in-progress: other start-* calls are
+// concurrency-conflict, finish-bind/finish-listen not-in-progress, the backlog invalid-state.
+static void connect_in_progress(ip_family f) {
+  tcp_socket listener, s;
+  sock_addr addr;
+  if (!tcp_loopback_listener(f, &listener, &addr)) return;
+  EXPECT_OK(tcp_create(f, &s));
+  EXPECT_OK(tcp_start_connect(s, test_network(), addr));
+  EXPECT_NET(tcp_start_connect(s, test_network(), addr), ERR_CONCURRENCY_CONFLICT);
+  EXPECT_NET(tcp_start_bind(s, test_network(), addr_loopback(f, 0)), ERR_CONCURRENCY_CONFLICT);
+  EXPECT_NET(tcp_start_listen(s), ERR_CONCURRENCY_CONFLICT);
+  EXPECT_NET(tcp_finish_bind(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_NET(tcp_finish_listen(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_NET(tcp_set_listen_backlog_size(s, 32), ERR_INVALID_STATE);
+  EXPECT_TRUE(!tcp_is_listening(s), "is-listening while connecting");
+  EXPECT_OK(tcp_wait_finish(s, tcp_finish_connect_dropping_streams));
+  EXPECT_NET(tcp_finish_connect(s, NULL, NULL), ERR_NOT_IN_PROGRESS);
+  tcp_drop(s);
+  tcp_drop(listener);
+}
+
 // A connect whose SYN the kernel cannot answer (the listener's accept queue is full) stays in
 // progress; finish-connect must then say would-block and the socket's pollable is not ready.
 static void finish_connect_before_completion(ip_family f) {
@@ -262,6 +287,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("tcp_states.accept_nothing_pending_would_block", accept_nothing_pending);
   RUN_BOTH_FAMILIES("tcp_states.failed_connect_closes_socket", failed_connect_closes);
   RUN_BOTH_FAMILIES("tcp_states.one_pollable_for_lifetime", one_pollable_for_lifetime);
+  RUN_BOTH_FAMILIES("tcp_states.connect_in_progress", connect_in_progress);
   RUN_BOTH_FAMILIES("tcp_states.shutdown_idempotent_keeps_socket", shutdown_idempotent);
   return check_finish();
 }

@@ -206,6 +206,24 @@ static void partial_send_counts(ip_family f) {
   udp_end_close(&server);
 }
 
+// receive(u64 max) returns what has arrived, without trapping or reserving for u64 max results.
+static void receive_huge_max(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  EXPECT_OK(udp_send_one(client.out, "a", 1, NULL));
+  EXPECT_OK(udp_send_one(client.out, "b", 1, NULL));
+  pollable p = udp_incoming_subscribe(server.in);
+  EXPECT_TRUE(ready_within(p, WAIT_LIMIT_NS), "datagram never arrived");
+  pollable_drop(p);
+  datagram* list = NULL;
+  uint32_t count = 0;
+  EXPECT_OK(udp_receive(server.in, UINT64_MAX, &list, &count));
+  datagrams_free(list, count);
+  EXPECT_TRUE(count >= 1 && count <= 2, "receive(u64 max) returned %u datagrams", count);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
 // An empty list needs no permit: send([]) is ok(0) even without check-send (as the reference
 // host answers; the WIT: "If the input list is empty, the function returns ok(0)").
 static void empty_send_without_check_send(ip_family f) {
@@ -232,6 +250,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_datagrams.send_invalid_remotes", send_invalid_remotes);
   RUN_BOTH_FAMILIES("udp_datagrams.send_empty_list_zero", send_empty_list_zero);
   RUN_BOTH_FAMILIES("udp_datagrams.partial_send_counts", partial_send_counts);
+  RUN_BOTH_FAMILIES("udp_datagrams.receive_huge_max", receive_huge_max);
   RUN_BOTH_FAMILIES("udp_datagrams.empty_send_without_check_send", empty_send_without_check_send);
   return check_finish();
 }

@@ -117,6 +117,22 @@ static void unbound_state(ip_family f) {
   udp_drop(s);
 }
 
+// A second start-bind while the first has not finished: concurrency-conflict.
+static void bind_in_progress(ip_family f) {
+  udp_socket s;
+  EXPECT_OK(udp_create(f, &s));
+  EXPECT_OK(udp_start_bind(s, test_network(), addr_loopback(f, 0)));
+  EXPECT_NET(udp_start_bind(s, test_network(), addr_loopback(f, 0)), ERR_CONCURRENCY_CONFLICT);
+  pollable p = udp_subscribe(s);
+  net_status st;
+  while ((st = udp_finish_bind(s)) == ERR_WOULD_BLOCK) pollable_block(p);
+  pollable_drop(p);
+  EXPECT_OK(st);
+  EXPECT_NET(udp_finish_bind(s), ERR_NOT_IN_PROGRESS);
+  EXPECT_OK(udp_local_address(s, NULL));
+  udp_drop(s);
+}
+
 static void bound_state(ip_family f) {
   udp_socket s;
   sock_addr addr;
@@ -158,6 +174,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_stream.other_family_invalid", stream_other_family);
   RUN_FAMILY("udp_stream.ipv4_mapped_invalid", stream_ipv4_mapped, FAMILY_IPV6);
   RUN_BOTH_FAMILIES("udp_states.unbound", unbound_state);
+  RUN_BOTH_FAMILIES("udp_states.bind_in_progress", bind_in_progress);
   RUN_BOTH_FAMILIES("udp_states.bound", bound_state);
   RUN_BOTH_FAMILIES("udp_states.connected", connected_state);
   return check_finish();
