@@ -23,14 +23,34 @@ namespace wasi_socketd::sockets {
 // Mutual exclusion between a strand's handlers and work done for it by other threads.
 class StrandGate {
  public:
-  // Any thread that is not running a handler of this strand. The returned lock owns the gate
-  // (the caller is then "on the strand" until it releases it) or is empty when a handler runs.
-  // Never blocks.
-  std::unique_lock<std::mutex> try_enter() { return {mutex_, std::try_to_lock}; }
+  // Any thread. The returned lock owns the gate (the caller is then "on the strand" until it
+  // releases it), or is empty when a handler runs — on another thread, or on this one (gRPC may
+  // run a reaction inside a call made from a handler). Never blocks.
+  std::unique_lock<std::mutex> try_enter() {
+    if (held_here_ == this) return {};
+    return {mutex_, std::try_to_lock};
+  }
 
  private:
   template <class Inner>
   friend class GatedExecutor;
+
+  // Holds the gate for a batch of handlers and marks it held by this thread.
+  class HandlerScope {
+   public:
+    explicit HandlerScope(StrandGate& gate) : lock_(gate.mutex_), outer_(held_here_) {
+      held_here_ = &gate;
+    }
+    ~HandlerScope() { held_here_ = outer_; }
+    HandlerScope(const HandlerScope&) = delete;
+    HandlerScope& operator=(const HandlerScope&) = delete;
+
+   private:
+    std::lock_guard<std::mutex> lock_;
+    const StrandGate* outer_;
+  };
+
+  static inline thread_local const StrandGate* held_here_ = nullptr;
   std::mutex mutex_;
 };
 
@@ -48,7 +68,7 @@ class GatedExecutor {
   void execute(Function&& function) const {
     boost::asio::execution::execute(
         inner_, [gate = gate_, function = std::forward<Function>(function)]() mutable {
-          std::lock_guard lock(gate->mutex_);
+          StrandGate::HandlerScope scope(*gate);
           function();
         });
   }
