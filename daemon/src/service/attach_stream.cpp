@@ -26,13 +26,7 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
 
 template <class Work>
 void AttachStream::on_strand(Work work) {
-  // The lock must end before the session can: `work` may delete this, and with it session_.
-  const std::shared_ptr<Session> session = session_;
-  if (auto entered = sockets::gate_of(session->strand()).try_enter()) {
-    work();
-    return;
-  }
-  boost::asio::post(session->strand(), std::move(work));
+  boost::asio::post(session_->strand(), std::move(work));
 }
 
 void AttachStream::write(v1::ServerFrame frame) {

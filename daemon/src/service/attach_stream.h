@@ -2,8 +2,9 @@
 //
 // Lifetime: created by SessionService::Attach, owned by gRPC until OnDone, then deleted on the
 // session's strand after the session has let go of it. gRPC reactions (OnReadDone, ...) arrive on
-// gRPC threads and get onto the strand: directly under its gate when no handler runs, else by
-// posting there (sockets/strand.h); all state below is touched on the strand only.
+// gRPC threads and only post to the strand; all state below is touched on the strand only.
+// Posting, never the strand's gate: the gate would let a reaction (OnDone, which deletes this)
+// overtake one posted before it (ASan caught exactly that).
 // Reads are started one at a time after the previous frame was applied, so a client that floods
 // the stream is held back by HTTP/2 flow control, not buffered by the daemon.
 #pragma once
