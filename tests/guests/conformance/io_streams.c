@@ -155,6 +155,42 @@ static void huge_lengths_clamped(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// The peer is gone (closed with its streams): writing soon fails (closed or last-operation-failed)
+// and the output pollable is ready for it; check-write then fails too and reading ends. Nothing
+// hangs.
+static void peer_gone_write_fails(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  input_drop(p.server_in);
+  output_drop(p.server_out);
+  tcp_drop(p.server);
+  static uint8_t chunk[4096];
+  pollable out = output_subscribe(p.client_out);
+  stream_status st = STREAM_OK;
+  uint64_t deadline = clock_now_ns() + WAIT_LIMIT_NS;
+  while (st == STREAM_OK && clock_now_ns() < deadline) {
+    if (!ready_within(out, deadline - clock_now_ns())) break;
+    uint64_t permit = 0;
+    st = output_check_write(p.client_out, &permit);
+    if (st == STREAM_OK && permit > 0)
+      st = output_write(p.client_out, chunk,
+                        permit < sizeof chunk ? (uint32_t)permit : sizeof chunk);
+    if (st == STREAM_OK) st = output_flush(p.client_out);
+  }
+  pollable_drop(out);
+  EXPECT_TRUE(st != STREAM_OK, "writes to a closed peer kept succeeding for 5 s");
+  uint64_t permit = 0;
+  EXPECT_TRUE(output_check_write(p.client_out, &permit) != STREAM_OK,
+              "check-write succeeds after the stream failed");
+  bytes b = {0};
+  stream_status rd = input_blocking_read(p.client_in, 10, &b);
+  EXPECT_TRUE(rd != STREAM_OK, "blocking-read on a dead connection returned %u bytes", b.len);
+  input_drop(p.client_in);
+  output_drop(p.client_out);
+  tcp_drop(p.client);
+  tcp_drop(p.listener);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("io_streams.skip_then_read", skip_then_read);
@@ -164,5 +200,6 @@ int main(void) {
   RUN_BOTH_FAMILIES("io_streams.flush_then_ready", flush_then_ready);
   RUN_BOTH_FAMILIES("io_streams.closed_streams_pollables_ready", closed_streams_pollables_ready);
   RUN_BOTH_FAMILIES("io_streams.huge_lengths_clamped", huge_lengths_clamped);
+  RUN_BOTH_FAMILIES("io_streams.peer_gone_write_fails", peer_gone_write_fails);
   return check_finish();
 }
