@@ -1,5 +1,10 @@
-// How every unary handler runs: find the session of the call's connection, hop onto the
+// How every unary handler runs: find the session of the call's connection, get onto the
 // session's strand, do the work there, finish the call. Nothing blocks a gRPC thread.
+//
+// Getting onto the strand: when none of the session's handlers is running, the gRPC thread takes
+// the session's gate (sockets/strand.h) and does the work itself — no io thread is woken and the
+// reply leaves from the thread that read the request. Otherwise the work is posted to the strand.
+// Either way the work runs alone for its session, which is all the socket core relies on.
 //
 // Status codes: FAILED_PRECONDITION when the connection has no live session (it never reached the
 // socket layer); everything the socket layer says travels in the response's error field.
@@ -44,14 +49,18 @@ grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
     reactor->Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
     return reactor;
   }
-  boost::asio::post(
-      session->strand(), [session, call = UnaryCall(reactor), work = std::move(work)]() mutable {
-        if (session->ended()) {
-          call.finish({grpc::StatusCode::FAILED_PRECONDITION, "the session has ended"});
-          return;
-        }
-        work(*session, call);
-      });
+  auto run = [session, call = UnaryCall(reactor), work = std::move(work)]() mutable {
+    if (session->ended()) {
+      call.finish({grpc::StatusCode::FAILED_PRECONDITION, "the session has ended"});
+      return;
+    }
+    work(*session, call);
+  };
+  if (auto on_strand = sockets::gate_of(session->strand()).try_enter()) {
+    run();
+  } else {
+    boost::asio::post(session->strand(), std::move(run));
+  }
   return reactor;
 }
 

@@ -1,7 +1,8 @@
 // One client connection's state: its tenant, its resources and its Attach stream.
 //
 // Threading: a Session lives on its strand. tenant(), peer() and strand() may be called from any
-// thread; everything else only on the strand (post there first). Services hold it by shared_ptr
+// thread; everything else only on the strand: in a handler posted there, or holding the strand's
+// gate (sockets/strand.h; the unary services do so to answer on the gRPC thread). Services hold it by shared_ptr
 // for the length of a call; socket callbacks hold a weak_ptr and do nothing once it is ended.
 #pragma once
 
@@ -15,13 +16,14 @@
 #include "peer_credentials.h"
 #include "readiness_state.h"
 #include "resource_table.h"
+#include "sockets/strand.h"
 #include "tenant.h"
 #include "wasi_socketd/v1/session.pb.h"
 #include "wasi_socketd/v1/tcp.pb.h"
 
 namespace wasi_socketd::daemon {
 
-using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+using Strand = sockets::Strand;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:

@@ -32,7 +32,7 @@ void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     ::close(fd);
     return;
   }
-  auto session = std::make_shared<Session>(boost::asio::make_strand(io_), std::move(*tenant), peer);
+  auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer);
   const std::string key = connection_key(fd);
   if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number

@@ -1,4 +1,6 @@
 // C ABI: host lifetime, traps and resource-drop.
+#include <grpc/grpc.h>
+
 #include <cstdio>
 
 #include "abi_call.h"
@@ -9,9 +11,24 @@ using wasi_socketd::adapter::abi_call;
 using wasi_socketd::adapter::Host;
 namespace client = wasi_socketd::client;
 
+namespace {
+
+// gRPC's last grpc_shutdown() joins its executor thread, which (gRPC 1.51) may sit up to 10 s in
+// epoll_wait after the broker vanished: a guest's exit would wait for it. The adapter keeps one
+// library reference for the life of the process, so closing the last host never shuts gRPC down.
+void hold_grpc_for_the_process() {
+  [[maybe_unused]] static const bool held = [] {
+    grpc_init();
+    return true;
+  }();
+}
+
+}  // namespace
+
 extern "C" {
 
 wsd_host* wsd_host_open(const char* broker_path, char* err, size_t errlen) {
+  hold_grpc_for_the_process();
   client::SessionOptions options;
   if (broker_path != nullptr) options.socket_path = broker_path;
   std::string error;

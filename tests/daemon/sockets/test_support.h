@@ -32,7 +32,7 @@ namespace wasi_socketd::sockets::testing {
 
 class IoFixture {
  public:
-  Strand strand() { return boost::asio::make_strand(io_); }
+  Strand strand() { return make_strand(io_); }
   boost::asio::io_context& io() { return io_; }
 
   // Runs handlers until `done()` holds; false on timeout.

@@ -24,9 +24,7 @@ constexpr int kSessions = 4;
 class Session final : public TcpObserver {
  public:
   Session(boost::asio::io_context& io, std::atomic<int>& finished)
-      : strand_(boost::asio::make_strand(io)),
-        finished_(finished),
-        data_(pattern(kBytesPerSession)) {}
+      : strand_(make_strand(io)), finished_(finished), data_(pattern(kBytesPerSession)) {}
 
   void start() {
     boost::asio::post(strand_, [this] {

@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
+#include <memory>
+#include <vector>
+
 #include "runner_test_support.h"
 
 namespace wasi_socketd::adapter::test {
@@ -23,6 +27,41 @@ TEST(BrokerDeath, BlockedGuestTrapsWithAClearErrorWhenTheBrokerDies) {
   ASSERT_TRUE(result.exited);
   EXPECT_EQ(result.exit_code, 134);
   EXPECT_NE(result.err.find("connection to broker lost"), std::string::npos) << result.err;
+}
+
+std::size_t open_fds(pid_t pid) {
+  const std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fd");
+  return static_cast<std::size_t>(std::distance(begin(fds), end(fds)));
+}
+
+// Every guest's exit follows the broker's death at once, also while its data is in flight: nothing
+// in the runner may wait out a timeout (gRPC's shutdown once held exits up to 10 s).
+TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
+  constexpr int kGuests = 3;
+  constexpr auto kPromptExit = 5s;
+  TempDir dir;
+  const std::string socket = dir.file("broker.sock");
+  auto daemon = start_daemon(socket);
+  const std::size_t idle_fds = open_fds(daemon->pid());
+  std::vector<std::unique_ptr<ChildProcess>> guests;
+  for (int i = 0; i < kGuests; ++i) {
+    guests.push_back(std::make_unique<ChildProcess>(
+        runner_command({"--broker", socket, guest_path("tcp_bulk"), "1000000"})));
+  }
+  // Each guest transfers through a listener and two connected sockets, plus its session.
+  ASSERT_TRUE(
+      eventually([&] { return open_fds(daemon->pid()) >= idle_fds + 4 * kGuests; }, kStartTimeout));
+
+  daemon->kill(SIGKILL);
+  const auto deadline = std::chrono::steady_clock::now() + kPromptExit;
+  for (auto& guest : guests) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const ProcessResult result = guest->wait(std::max(left, std::chrono::milliseconds(1)));
+    ASSERT_FALSE(result.timed_out) << "a guest outlived its broker by more than 5 s";
+    EXPECT_EQ(result.exit_code, 134);
+    EXPECT_NE(result.err.find("connection to broker lost"), std::string::npos) << result.err;
+  }
 }
 
 TEST(BrokerDeath, UnreachableBrokerIsAClearStartError) {
