@@ -3,6 +3,7 @@
 #include <idn2.h>
 
 #include <cctype>
+#include <cstdint>
 #include <optional>
 
 namespace wasi_socketd::sockets {
@@ -20,6 +21,75 @@ std::optional<boost::asio::ip::address> parse_ip_literal(std::string_view name) 
   auto address = boost::asio::ip::make_address(name, error);
   if (error) return std::nullopt;
   return address;
+}
+
+// One part of a URL-style IPv4 host: decimal, 0x-hex or 0-octal. nullopt if not a number.
+std::optional<std::uint64_t> parse_ipv4_number(std::string_view part) {
+  if (part.empty()) return std::nullopt;
+  int base = 10;
+  if (part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X')) {
+    base = 16;
+    part.remove_prefix(2);
+  } else if (part.size() >= 2 && part[0] == '0') {
+    base = 8;
+    part.remove_prefix(1);
+  }
+  std::uint64_t value = 0;
+  for (char c : part) {
+    int digit = 0;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (base == 16 && std::isxdigit(static_cast<unsigned char>(c)) != 0) {
+      digit = std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+    } else {
+      return std::nullopt;
+    }
+    if (digit >= base) return std::nullopt;
+    value = value * base + digit;
+    if (value > 0xffffffffULL) return std::nullopt;  // too large for any part
+  }
+  return value;
+}
+
+std::string_view without_final_dot(std::string_view name) {
+  if (name.size() > 1 && name.back() == '.') name.remove_suffix(1);
+  return name;
+}
+
+// The URL standard's rule, which the reference host follows (url::Host::parse): a host whose last
+// label is a number is an IPv4 address ("127.1", "0x7f.0.0.1", "3.3.3.3.") or invalid, never a
+// name.
+bool ends_in_a_number(std::string_view name) {
+  name = without_final_dot(name);
+  const auto last =
+      name.substr(name.rfind('.') == std::string_view::npos ? 0 : name.rfind('.') + 1);
+  if (last.empty()) return false;
+  const bool digits = last.find_first_not_of("0123456789") == std::string_view::npos;
+  return digits || parse_ipv4_number(last).has_value();
+}
+
+std::optional<boost::asio::ip::address_v4> parse_url_ipv4(std::string_view name) {
+  name = without_final_dot(name);
+  std::uint64_t parts[4];
+  std::size_t count = 0;
+  for (std::size_t start = 0; start <= name.size();) {
+    std::size_t end = name.find('.', start);
+    if (end == std::string_view::npos) end = name.size();
+    if (count == 4) return std::nullopt;
+    const auto number = parse_ipv4_number(name.substr(start, end - start));
+    if (!number) return std::nullopt;
+    parts[count++] = *number;
+    start = end + 1;
+  }
+  std::uint64_t address = 0;
+  for (std::size_t i = 0; i + 1 < count; ++i) {
+    if (parts[i] > 255) return std::nullopt;
+    address = (address << 8) | parts[i];
+  }
+  const unsigned last_bits = 8 * (5 - static_cast<unsigned>(count));
+  if (parts[count - 1] >= (std::uint64_t{1} << last_bits)) return std::nullopt;
+  address = (address << last_bits) | parts[count - 1];
+  return boost::asio::ip::address_v4(static_cast<std::uint32_t>(address));
 }
 
 bool is_label_char(char c) {
@@ -76,6 +146,10 @@ Result<LookupName> parse_lookup_name(std::string_view name) {
     if (!converted) return ErrorCode::invalid_argument;
     ascii = std::move(*converted);
     name = ascii;
+  }
+  if (ends_in_a_number(name)) {
+    if (auto v4 = parse_url_ipv4(name)) return LookupName(boost::asio::ip::address(*v4));
+    return ErrorCode::invalid_argument;
   }
   if (name.back() == '.') name.remove_suffix(1);  // a fully qualified name
   if (name.empty() || name.size() > kMaxLookupNameLength || !is_host_name(name)) {

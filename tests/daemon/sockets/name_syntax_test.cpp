@@ -21,6 +21,26 @@ TEST(LookupNameSyntax, IpLiteralsAreAddresses) {
   EXPECT_EQ(literal_of("2001:0db8:0:0:0:0:0:0"), "2001:db8::");
 }
 
+// As the URL standard parses hosts (and with it the reference host): a host whose last label is a
+// number is an IPv4 address in any of its historical spellings, or invalid.
+TEST(LookupNameSyntax, HostsEndingInANumberAreIpv4Addresses) {
+  EXPECT_EQ(literal_of("3.3.3.3."), "3.3.3.3");
+  EXPECT_EQ(literal_of("127.1"), "127.0.0.1");
+  EXPECT_EQ(literal_of("0x7f.0.0.1"), "127.0.0.1");
+  EXPECT_EQ(literal_of("0177.0.0.01"), "127.0.0.1");
+  EXPECT_EQ(literal_of("2130706433"), "127.0.0.1");
+  EXPECT_EQ(literal_of("10.0x10203"), "10.1.2.3");
+  EXPECT_EQ(literal_of("255.255.255.255"), "255.255.255.255");
+  for (const char* name :
+       {"1.2.3.4.5", "256.0.0.1", "1.2.3.256", "4294967296", "a.123", "08.1", "1..2"}) {
+    EXPECT_EQ(literal_of(name), "error") << name;
+  }
+  EXPECT_EQ(literal_of("0x"), "0.0.0.0");
+  EXPECT_EQ(literal_of("0x.0xg"), "name");  // "0xg" is no number
+  EXPECT_EQ(literal_of("a.123b"), "name");
+  EXPECT_EQ(literal_of("123.example"), "name");
+}
+
 TEST(LookupNameSyntax, HostNamesAreNormalised) {
   auto parsed = parse_lookup_name("LocalHost.");
   ASSERT_TRUE(parsed);

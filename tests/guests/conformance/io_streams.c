@@ -2,18 +2,27 @@
 // flush, and the pollables of closed streams (WIT streams.wit).
 #include "wasi_guest/fixtures.h"
 
-// Reads exactly `len` bytes (blocking-read may return fewer per call) into buf.
+// Reads exactly `len` bytes into buf within WAIT_LIMIT_NS (a lost byte must fail the case, not
+// hang it); STREAM_FAILED on timeout.
 static stream_status read_exactly(input_stream in, uint8_t* buf, uint32_t len) {
   uint32_t got = 0;
-  while (got < len) {
+  uint64_t deadline = clock_now_ns() + WAIT_LIMIT_NS;
+  pollable p = input_subscribe(in);
+  stream_status st = STREAM_OK;
+  while (got < len && st == STREAM_OK) {
+    uint64_t now = clock_now_ns();
+    if (now >= deadline || !ready_within(p, deadline - now)) {
+      st = STREAM_FAILED;
+      break;
+    }
     bytes b = {0};
-    stream_status st = input_blocking_read(in, len - got, &b);
-    if (st != STREAM_OK) return st;
-    memcpy(buf + got, b.data, b.len);
+    st = input_read(in, len - got, &b);
+    if (st == STREAM_OK) memcpy(buf + got, b.data, b.len);
     got += b.len;
     bytes_free(&b);
   }
-  return STREAM_OK;
+  pollable_drop(p);
+  return st;
 }
 
 // skip(n) consumes at most n bytes and returns how many; reading continues after them.
@@ -155,6 +164,67 @@ static void huge_lengths_clamped(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// The peer is gone (closed with its streams): writing soon fails (closed or last-operation-failed)
+// and the output pollable is ready for it; check-write then fails too and reading ends. Nothing
+// hangs.
+static void peer_gone_write_fails(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  input_drop(p.server_in);
+  output_drop(p.server_out);
+  tcp_drop(p.server);
+  static uint8_t chunk[4096];
+  pollable out = output_subscribe(p.client_out);
+  stream_status st = STREAM_OK;
+  uint64_t deadline = clock_now_ns() + WAIT_LIMIT_NS;
+  while (st == STREAM_OK && clock_now_ns() < deadline) {
+    if (!ready_within(out, deadline - clock_now_ns())) break;
+    uint64_t permit = 0;
+    st = output_check_write(p.client_out, &permit);
+    if (st == STREAM_OK && permit > 0)
+      st = output_write(p.client_out, chunk,
+                        permit < sizeof chunk ? (uint32_t)permit : sizeof chunk);
+    if (st == STREAM_OK) st = output_flush(p.client_out);
+  }
+  pollable_drop(out);
+  EXPECT_TRUE(st != STREAM_OK, "writes to a closed peer kept succeeding for 5 s");
+  uint64_t permit = 0;
+  EXPECT_TRUE(output_check_write(p.client_out, &permit) != STREAM_OK,
+              "check-write succeeds after the stream failed");
+  pollable in = input_subscribe(p.client_in);
+  bool in_ready = ready_within(in, WAIT_LIMIT_NS);
+  pollable_drop(in);
+  EXPECT_TRUE(in_ready, "the input of a dead connection never became ready");
+  bytes b = {0};
+  stream_status rd = input_read(p.client_in, 10, &b);
+  bytes_free(&b);
+  EXPECT_TRUE(rd != STREAM_OK, "reading a dead connection returned data");
+  input_drop(p.client_in);
+  output_drop(p.client_out);
+  tcp_drop(p.client);
+  tcp_drop(p.listener);
+}
+
+// After shutdown(receive) the input stays closed, even when the peer keeps sending afterwards
+// (POSIX would hand later data to recv after SHUT_RD on Linux).
+static void input_stays_closed_after_shutdown_receive(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(tcp_shutdown(p.server, SHUTDOWN_RECEIVE));
+  bytes b = {0};
+  EXPECT_STREAM(input_read(p.server_in, 10, &b), STREAM_CLOSED);
+  stream_status st = write_all(p.client_out, "late data", 9);
+  EXPECT_TRUE(st == STREAM_OK || st == STREAM_FAILED, "the peer's write ended %s",
+              stream_status_name(st));
+  pollable in = input_subscribe(p.server_in);
+  ready_within(in, 200 * NS_PER_MS);  // give the late data time to arrive
+  EXPECT_TRUE(pollable_ready(in), "a closed input's pollable is not ready");
+  pollable_drop(in);
+  EXPECT_STREAM(input_read(p.server_in, 10, &b), STREAM_CLOSED);
+  EXPECT_STREAM(input_blocking_read(p.server_in, 10, &b), STREAM_CLOSED);
+  tcp_pair_drop(&p);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("io_streams.skip_then_read", skip_then_read);
@@ -164,5 +234,8 @@ int main(void) {
   RUN_BOTH_FAMILIES("io_streams.flush_then_ready", flush_then_ready);
   RUN_BOTH_FAMILIES("io_streams.closed_streams_pollables_ready", closed_streams_pollables_ready);
   RUN_BOTH_FAMILIES("io_streams.huge_lengths_clamped", huge_lengths_clamped);
+  RUN_BOTH_FAMILIES("io_streams.peer_gone_write_fails", peer_gone_write_fails);
+  RUN_BOTH_FAMILIES("io_streams.input_stays_closed_after_shutdown_receive",
+                    input_stays_closed_after_shutdown_receive);
   return check_finish();
 }

@@ -86,6 +86,11 @@ static void retry_after_failed_bind(ip_family f) {
   tcp_drop(s);
 }
 
+static void families_independent(ip_family f) {
+  (void)f;
+  expect_families_independent(TCP);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("tcp_bind.loopback_ephemeral", bind_loopback_ephemeral);
@@ -102,5 +107,6 @@ int main(void) {
   RUN_FAMILY("tcp_bind.multicast_invalid", bind_ipv4_multicast, FAMILY_IPV4);
   RUN_FAMILY("tcp_bind.multicast_invalid", bind_ipv6_multicast, FAMILY_IPV6);
   RUN_FAMILY("tcp_bind.ipv4_mapped_invalid", bind_ipv4_mapped, FAMILY_IPV6);
+  RUN_FAMILY("tcp_bind.ipv6_only_wildcard_leaves_ipv4_port", families_independent, FAMILY_IPV6);
   return check_finish();
 }

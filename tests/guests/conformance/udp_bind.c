@@ -40,6 +40,11 @@ static void bind_ipv4_mapped(ip_family f) {
              ERR_INVALID_ARGUMENT);
 }
 
+static void families_independent(ip_family f) {
+  (void)f;
+  expect_families_independent(UDP);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_bind.loopback_ephemeral", bind_loopback_ephemeral);
@@ -50,5 +55,6 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_bind.not_on_host_not_bindable", bind_not_on_host);
   RUN_BOTH_FAMILIES("udp_bind.other_family_invalid", bind_other_family);
   RUN_FAMILY("udp_bind.ipv4_mapped_invalid", bind_ipv4_mapped, FAMILY_IPV6);
+  RUN_FAMILY("udp_bind.ipv6_only_wildcard_leaves_ipv4_port", families_independent, FAMILY_IPV6);
   return check_finish();
 }

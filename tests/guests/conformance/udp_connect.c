@@ -144,11 +144,39 @@ static void wildcard_clients(ip_family f) {
   udp_drop(server);
 }
 
+// stream(none) after stream(some(A)) lifts the restriction: a datagram to B with an explicit
+// remote goes out and B receives it from this socket.
+static void disconnect_then_send_anywhere(ip_family f) {
+  udp_socket a, b, s;
+  sock_addr a_addr, b_addr, s_addr;
+  incoming_datagram_stream b_in;
+  outgoing_datagram_stream out;
+  if (!udp_loopback_socket(f, &a, &a_addr) || !udp_loopback_socket(f, &b, &b_addr) ||
+      !udp_loopback_socket(f, &s, &s_addr))
+    return;
+  EXPECT_OK(udp_stream(b, NULL, &b_in, NULL));
+  EXPECT_OK(udp_stream(s, &a_addr, NULL, NULL));
+  EXPECT_OK(udp_stream(s, NULL, NULL, &out));
+  EXPECT_OK(udp_send_one(out, "to b", 4, &b_addr));
+  datagram d;
+  EXPECT_OK(udp_receive_one(b_in, &d));
+  bool ok =
+      d.data.len == 4 && memcmp(d.data.data, "to b", 4) == 0 && addr_equal(&d.remote, &s_addr);
+  bytes_free(&d.data);
+  EXPECT_TRUE(ok, "B received something else, or from port %u", d.remote.port);
+  udp_outgoing_drop(out);
+  udp_incoming_drop(b_in);
+  udp_drop(s);
+  udp_drop(b);
+  udp_drop(a);
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_connect.receive_many_in_one_call", receive_many_in_one_call);
   RUN_BOTH_FAMILIES("udp_connect.connect_filters_queued_datagrams",
                     connect_filters_queued_datagrams);
+  RUN_BOTH_FAMILIES("udp_connect.disconnect_then_send_anywhere", disconnect_then_send_anywhere);
   RUN_BOTH_FAMILIES("udp_sample_app.wildcard_clients", wildcard_clients);
   return check_finish();
 }

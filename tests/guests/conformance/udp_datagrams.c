@@ -81,6 +81,25 @@ static void datagram_too_large(ip_family f) {
   udp_end_close(&server);
 }
 
+// The largest datagram IPv4 carries (65507 bytes; 65000 over IPv6) arrives whole and intact.
+static void largest_datagram_intact(ip_family f) {
+  udp_end server, client;
+  if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, &server.addr, &client)) return;
+  uint32_t size = f == FAMILY_IPV4 ? 65507 : 65000;
+  uint8_t* big = malloc(size);
+  for (uint32_t i = 0; i < size; i++) big[i] = (uint8_t)(i * 31u + 7u);
+  EXPECT_OK(udp_send_one(client.out, big, size, NULL));
+  datagram d;
+  EXPECT_OK(udp_receive_one(server.in, &d));
+  uint32_t got = d.data.len;
+  bool intact = got == size && memcmp(d.data.data, big, size) == 0;
+  bytes_free(&d.data);
+  free(big);
+  EXPECT_TRUE(intact, "the %u-byte datagram arrived as %u bytes or altered", size, got);
+  udp_end_close(&client);
+  udp_end_close(&server);
+}
+
 static void remote_differs_from_peer(ip_family f) {
   udp_end server, other, client;
   if (!udp_end_open(f, NULL, &server) || !udp_end_open(f, NULL, &other) ||
@@ -241,6 +260,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_datagrams.check_send_and_order", check_send_and_order);
   RUN_BOTH_FAMILIES("udp_sample_app.connected_and_unconnected_clients", sample_application);
   RUN_BOTH_FAMILIES("udp_datagrams.too_large", datagram_too_large);
+  RUN_BOTH_FAMILIES("udp_datagrams.largest_datagram_intact", largest_datagram_intact);
   RUN_BOTH_FAMILIES("udp_datagrams.remote_differs_from_peer_invalid", remote_differs_from_peer);
   RUN_BOTH_FAMILIES("udp_datagrams.no_remote_unconnected_invalid", no_remote_unconnected);
   RUN_BOTH_FAMILIES("udp_datagrams.receive_zero_empty", receive_zero_empty);

@@ -162,6 +162,22 @@ static void connected_state(ip_family f) {
   udp_drop(s);
 }
 
+// Dropped sockets give their slot back at once: 1500 bind/stream/drop rounds one after another
+// (more than a session's socket limit) all succeed, as the reference host's 256-round checks need.
+static void many_sockets_in_turn(ip_family f) {
+  for (int i = 0; i < 1500; i++) {
+    udp_socket s;
+    sock_addr addr, remote = addr_loopback(f, 4320);
+    if (!udp_loopback_socket(f, &s, &addr)) FAIL_NOW("round %d: set-up failed", i);
+    incoming_datagram_stream in;
+    outgoing_datagram_stream out;
+    EXPECT_OK(udp_stream(s, &remote, &in, &out));
+    udp_incoming_drop(in);
+    udp_outgoing_drop(out);
+    udp_drop(s);
+  }
+}
+
 int main(void) {
   check_init();
   RUN_BOTH_FAMILIES("udp_stream.remote_follows_last_call", remote_follows_last_call);
@@ -173,6 +189,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("udp_stream.port_zero_invalid", stream_port_zero);
   RUN_BOTH_FAMILIES("udp_stream.other_family_invalid", stream_other_family);
   RUN_FAMILY("udp_stream.ipv4_mapped_invalid", stream_ipv4_mapped, FAMILY_IPV6);
+  RUN_BOTH_FAMILIES("udp_stream.many_sockets_in_turn", many_sockets_in_turn);
   RUN_BOTH_FAMILIES("udp_states.unbound", unbound_state);
   RUN_BOTH_FAMILIES("udp_states.bind_in_progress", bind_in_progress);
   RUN_BOTH_FAMILIES("udp_states.bound", bound_state);

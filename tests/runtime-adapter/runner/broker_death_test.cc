@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -27,11 +26,6 @@ TEST(BrokerDeath, BlockedGuestTrapsWithAClearErrorWhenTheBrokerDies) {
   ASSERT_TRUE(result.exited);
   EXPECT_EQ(result.exit_code, 134);
   EXPECT_NE(result.err.find("connection to broker lost"), std::string::npos) << result.err;
-}
-
-std::size_t open_fds(pid_t pid) {
-  const std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fd");
-  return static_cast<std::size_t>(std::distance(begin(fds), end(fds)));
 }
 
 // Every guest's exit follows the broker's death at once, also while its data is in flight: nothing

@@ -34,6 +34,11 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::size_t open_fds(pid_t pid) {
+  const std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fd");
+  return static_cast<std::size_t>(std::distance(begin(fds), end(fds)));
+}
+
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
   auto daemon = std::make_unique<ChildProcess>(
       std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"});

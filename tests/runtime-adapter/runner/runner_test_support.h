@@ -34,6 +34,9 @@ class TempDir {
   std::string path_;
 };
 
+// How many file descriptors `pid` has open (/proc/PID/fd).
+std::size_t open_fds(pid_t pid);
+
 // Starts `wasi-socketd --listen SOCKET` (default policy) and waits until the socket exists.
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path);
 

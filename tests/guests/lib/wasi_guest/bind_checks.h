@@ -67,4 +67,21 @@ static inline void expect_specific_port_bindable(const socket_kind* kind, ip_fam
   kind->drop(s);
 }
 
+// IPv6 sockets are IPv6-only (the WIT refuses IPv4-mapped addresses): a wildcard IPv6 socket
+// does not hold the IPv4 side of its port, so an IPv4 socket binds 0.0.0.0 on that port (and
+// the other way round).
+static inline void expect_families_independent(const socket_kind* kind) {
+  for (int first = 0; first < 2; first++) {
+    ip_family f = first == 0 ? FAMILY_IPV6 : FAMILY_IPV4;
+    uint32_t s, other;
+    sock_addr addr;
+    EXPECT_OK(bind_fresh(kind, f, addr_unspecified(f, 0), &s));
+    EXPECT_OK(kind->local_address(s, &addr));
+    EXPECT_OK(
+        bind_fresh(kind, other_family(f), addr_unspecified(other_family(f), addr.port), &other));
+    kind->drop(other);
+    kind->drop(s);
+  }
+}
+
 #endif
