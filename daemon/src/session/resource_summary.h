@@ -3,8 +3,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "sockets/socket_address.h"
+#include "sockets/tcp_socket.h"
+#include "sockets/udp_socket.h"
 
 namespace wasi_socketd::daemon {
 
@@ -17,5 +20,20 @@ struct ResourceSummary {
 
 // "1.2.3.4:80" / "[::1]:443".
 std::string format_address(const sockets::SocketAddress& address);
+
+// The WIT names of the core's socket states.
+std::string_view state_name(sockets::TcpSocket::State state);
+std::string_view state_name(sockets::UdpSocket::State state);
+
+// A socket of the core as the admin interface shows it. Strand only (reads the socket's state).
+template <class Socket>
+ResourceSummary summarize(const char* protocol, const Socket& socket) {
+  ResourceSummary summary;
+  summary.protocol = protocol;
+  summary.state = state_name(socket.state());
+  if (auto local = socket.local_address()) summary.local_address = format_address(*local);
+  if (auto remote = socket.remote_address()) summary.remote_address = format_address(*remote);
+  return summary;
+}
 
 }  // namespace wasi_socketd::daemon

@@ -80,40 +80,7 @@ void TcpResource::accept_readiness(bool ready) {
   session_.set_readiness(id_, v1::READINESS_KIND_ACCEPT, ready);
 }
 
-ResourceSummary TcpResource::summary() const {
-  using State = sockets::TcpSocket::State;
-  ResourceSummary summary;
-  summary.protocol = "tcp";
-  switch (socket_->state()) {
-    case State::unbound:
-      summary.state = "unbound";
-      break;
-    case State::bind_in_progress:
-      summary.state = "bind-in-progress";
-      break;
-    case State::bound:
-      summary.state = "bound";
-      break;
-    case State::listen_in_progress:
-      summary.state = "listen-in-progress";
-      break;
-    case State::listening:
-      summary.state = "listening";
-      break;
-    case State::connect_in_progress:
-      summary.state = "connect-in-progress";
-      break;
-    case State::connected:
-      summary.state = "connected";
-      break;
-    case State::closed:
-      summary.state = "closed";
-      break;
-  }
-  if (auto local = socket_->local_address()) summary.local_address = format_address(*local);
-  if (auto remote = socket_->remote_address()) summary.remote_address = format_address(*remote);
-  return summary;
-}
+ResourceSummary TcpResource::summary() const { return summarize("tcp", *socket_); }
 
 void TcpResource::data_received(std::span<const std::byte> bytes) {
   if (session_.tenant().metrics) {

@@ -25,24 +25,6 @@ void UdpResource::receive_readiness(bool ready) {
   session_.set_readiness(id_, v1::READINESS_KIND_RECEIVE, ready);
 }
 
-ResourceSummary UdpResource::summary() const {
-  using State = sockets::UdpSocket::State;
-  ResourceSummary summary;
-  summary.protocol = "udp";
-  switch (socket_->state()) {
-    case State::unbound:
-      summary.state = "unbound";
-      break;
-    case State::bind_in_progress:
-      summary.state = "bind-in-progress";
-      break;
-    case State::bound:
-      summary.state = "bound";
-      break;
-  }
-  if (auto local = socket_->local_address()) summary.local_address = format_address(*local);
-  if (auto remote = socket_->remote_address()) summary.remote_address = format_address(*remote);
-  return summary;
-}
+ResourceSummary UdpResource::summary() const { return summarize("udp", *socket_); }
 
 }  // namespace wasi_socketd::daemon
