@@ -51,25 +51,18 @@ std::optional<std::uint64_t> parse_ipv4_number(std::string_view part) {
   return value;
 }
 
-std::string_view without_final_dot(std::string_view name) {
-  if (name.size() > 1 && name.back() == '.') name.remove_suffix(1);
-  return name;
-}
-
 // The URL standard's rule, which the reference host follows (url::Host::parse): a host whose last
 // label is a number is an IPv4 address ("127.1", "0x7f.0.0.1", "3.3.3.3.") or invalid, never a
-// name.
+// name. `name` comes without the final dot of a fully qualified name.
 bool ends_in_a_number(std::string_view name) {
-  name = without_final_dot(name);
-  const auto last =
-      name.substr(name.rfind('.') == std::string_view::npos ? 0 : name.rfind('.') + 1);
+  const std::size_t dot = name.rfind('.');
+  const auto last = dot == std::string_view::npos ? name : name.substr(dot + 1);
   if (last.empty()) return false;
   const bool digits = last.find_first_not_of("0123456789") == std::string_view::npos;
   return digits || parse_ipv4_number(last).has_value();
 }
 
 std::optional<boost::asio::ip::address_v4> parse_url_ipv4(std::string_view name) {
-  name = without_final_dot(name);
   std::uint64_t parts[4];
   std::size_t count = 0;
   for (std::size_t start = 0; start <= name.size();) {
@@ -147,11 +140,11 @@ Result<LookupName> parse_lookup_name(std::string_view name) {
     ascii = std::move(*converted);
     name = ascii;
   }
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // a fully qualified name
   if (ends_in_a_number(name)) {
     if (auto v4 = parse_url_ipv4(name)) return LookupName(boost::asio::ip::address(*v4));
     return ErrorCode::invalid_argument;
   }
-  if (name.back() == '.') name.remove_suffix(1);  // a fully qualified name
   if (name.empty() || name.size() > kMaxLookupNameLength || !is_host_name(name)) {
     return ErrorCode::invalid_argument;
   }
