@@ -22,10 +22,17 @@ foreach(program wasi-socketd wasi-socketctl)
 endforeach()
 
 # ---- libwasi-socketd-dev: static libraries, headers, protos, find_package and pkg-config ----
-set(WASI_SOCKETD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wasi_socketd)
+# Architecture-specific files go to Debian's multiarch directory (lib/x86_64-linux-gnu), which
+# CMake and pkg-config search, also under another prefix.
+if(CMAKE_LIBRARY_ARCHITECTURE)
+  set(WASI_SOCKETD_DEV_LIBDIR lib/${CMAKE_LIBRARY_ARCHITECTURE})
+else()
+  set(WASI_SOCKETD_DEV_LIBDIR ${CMAKE_INSTALL_LIBDIR})
+endif()
+set(WASI_SOCKETD_CMAKE_DIR ${WASI_SOCKETD_DEV_LIBDIR}/cmake/wasi_socketd)
 foreach(library wasi_socketd_proto wasi_socketd_client wasi_socketd_adapter_core)
   if(TARGET ${library})
-    install(TARGETS ${library} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
+    install(TARGETS ${library} ARCHIVE DESTINATION ${WASI_SOCKETD_DEV_LIBDIR} COMPONENT dev)
   endif()
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/client/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
@@ -44,24 +51,25 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/proto/wasi_socketd/v1/
 configure_package_config_file(${PROJECT_SOURCE_DIR}/deploy/wasi_socketdConfig.cmake.in
   ${PROJECT_BINARY_DIR}/install/wasi_socketdConfig.cmake
   INSTALL_DESTINATION ${WASI_SOCKETD_CMAKE_DIR}
-  PATH_VARS CMAKE_INSTALL_INCLUDEDIR CMAKE_INSTALL_LIBDIR)
+  PATH_VARS CMAKE_INSTALL_INCLUDEDIR WASI_SOCKETD_DEV_LIBDIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/install/wasi_socketdConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/install/wasi_socketdConfig.cmake
               ${PROJECT_BINARY_DIR}/install/wasi_socketdConfigVersion.cmake
         DESTINATION ${WASI_SOCKETD_CMAKE_DIR} COMPONENT dev)
-file(RELATIVE_PATH WASI_SOCKETD_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+file(RELATIVE_PATH WASI_SOCKETD_PC_TO_PREFIX "/prefix/${WASI_SOCKETD_DEV_LIBDIR}/pkgconfig" "/prefix")
 configure_file(${PROJECT_SOURCE_DIR}/deploy/wasi-socketd.pc.in
                ${PROJECT_BINARY_DIR}/install/wasi-socketd.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/install/wasi-socketd.pc
-        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+        DESTINATION ${WASI_SOCKETD_DEV_LIBDIR}/pkgconfig COMPONENT dev)
 
 # ---- wasi-socket-run: N-API addon, JS host layer, vendored npm packages, the launcher ----
 find_program(NPM_EXECUTABLE npm)
 if(TARGET wasi_socketd_adapter_addon AND NPM_EXECUTABLE)
   set(adapter_dir ${WASI_SOCKETD_LIBEXEC_DIR}/runtime-adapter)
-  install(TARGETS wasi_socketd_adapter_addon LIBRARY DESTINATION ${WASI_SOCKETD_LIBEXEC_DIR}
-          COMPONENT runner)
+  # Beside the JS layer: a .node file directly in /usr/lib/wasi-socketd would make CPack add
+  # ldconfig calls, and the addon is no library for the dynamic linker.
+  install(TARGETS wasi_socketd_adapter_addon LIBRARY DESTINATION ${adapter_dir} COMPONENT runner)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime-adapter/js/ DESTINATION ${adapter_dir}/js
           COMPONENT runner FILES_MATCHING PATTERN "*.js")
   # package.json makes the JS layer ES modules; its version is the project's.
@@ -82,7 +90,7 @@ if(TARGET wasi_socketd_adapter_addon AND NPM_EXECUTABLE)
     COMMENT "vendoring wasi-socket-run's npm runtime dependencies from package-lock.json")
   add_custom_target(vendor_node_modules ALL DEPENDS ${vendor_dir}/node_modules/.vendored)
   install(DIRECTORY ${vendor_dir}/node_modules DESTINATION ${adapter_dir} COMPONENT runner
-          PATTERN .vendored EXCLUDE)
+          USE_SOURCE_PERMISSIONS PATTERN .vendored EXCLUDE)
   configure_file(${PROJECT_SOURCE_DIR}/deploy/wasi-socket-run.installed.in
                  ${PROJECT_BINARY_DIR}/install/wasi-socket-run @ONLY)
   install(PROGRAMS ${PROJECT_BINARY_DIR}/install/wasi-socket-run DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -138,27 +146,34 @@ endforeach()
 # ---- man pages, derived from --help/--version so they never drift from the programs ----
 find_program(HELP2MAN help2man)
 if(HELP2MAN)
-  set(man_pages)
-  foreach(entry "wasi-socketd|WASI sockets broker daemon"
-                "wasi-socketctl|inspect and control a running wasi-socketd")
+  set(man_pages_daemon)
+  set(man_pages_runner)
+  foreach(entry "wasi-socketd|8|daemon|WASI sockets broker daemon"
+                "wasi-socketctl|8|daemon|inspect and control a running wasi-socketd"
+                "wasi-socket-run|1|runner|run a WASI 0.2 component with brokered sockets")
     string(REPLACE "|" ";" entry "${entry}")
     list(GET entry 0 program)
-    list(GET entry 1 summary)
-    if(NOT TARGET ${program})
+    list(GET entry 1 section)
+    list(GET entry 2 component)
+    list(GET entry 3 summary)
+    if(NOT TARGET ${program} OR (component STREQUAL runner AND NOT WASI_SOCKETD_RUNNER_PACKAGE))
       continue()
     endif()
-    set(page ${PROJECT_BINARY_DIR}/man/${program}.8)
+    set(page ${PROJECT_BINARY_DIR}/man/${program}.${section})
+    # wasi-socket-run has no --version: the project's version is given instead.
     add_custom_command(OUTPUT ${page}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
-      COMMAND ${HELP2MAN} --no-info --section=8 --name=${summary} --output=${page}
-              $<TARGET_FILE:${program}>
+      COMMAND ${HELP2MAN} --no-info --section=${section} --name=${summary}
+              --version-string=${PROJECT_VERSION} --output=${page}
+              ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${program}
       COMMAND gzip -9nf ${page}
       DEPENDS ${program}
-      COMMENT "man page ${program}(8)")
-    list(APPEND man_pages ${page}.gz)
+      COMMENT "man page ${program}(${section})")
+    list(APPEND man_pages_${component} ${page}.gz)
+    install(FILES ${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section}
+            COMPONENT ${component})
   endforeach()
-  add_custom_target(man_pages ALL DEPENDS ${man_pages})
-  install(FILES ${man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT daemon)
+  add_custom_target(man_pages ALL DEPENDS ${man_pages_daemon} ${man_pages_runner})
 else()
   message(STATUS "help2man not found: no man pages (deploy/setup.sh installs it)")
 endif()

@@ -148,7 +148,8 @@ while read -r path; do
   if [ -e "$path" ] && ! grep -qx "$path" <<<"$conffiles"; then fail "left after removal: $path"; fi
 done <"$scratch/shipped-files"
 for conffile in $conffiles; do [ -f "$conffile" ] || fail "conffile $conffile removed too early"; done
-for dir in /usr/lib/wasi-socketd /usr/include/wasi_socketd /usr/lib/cmake/wasi_socketd \
+for dir in /usr/lib/wasi-socketd /usr/include/wasi_socketd \
+           "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/cmake/wasi_socketd" \
            /usr/share/wasi-socketd /usr/share/doc/wasi-socketd /usr/share/doc/wasi-socket-run \
            /usr/share/doc/libwasi-socketd-dev; do
   [ ! -e "$dir" ] || fail "left after removal: $dir/ ($(find "$dir" | head -5 | tr '\n' ' '))"

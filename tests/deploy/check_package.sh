@@ -73,13 +73,14 @@ cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/
 gzip -t "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" || failed=1
 
 # ---- libwasi-socketd-dev ----
+multiarch=./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 expect_files "$dev" ./usr/include/wasi_socketd/limits.h ./usr/include/wasi_socketd/v1/tcp.pb.h \
   ./usr/include/wasi_socketd/client/session.h ./usr/include/wasi_socketd/adapter.h \
-  ./usr/lib/libwasi_socketd_proto.a ./usr/lib/libwasi_socketd_client.a \
-  ./usr/lib/libwasi_socketd_adapter_core.a \
-  ./usr/lib/cmake/wasi_socketd/wasi_socketdConfig.cmake \
-  ./usr/lib/cmake/wasi_socketd/wasi_socketdConfigVersion.cmake \
-  ./usr/lib/pkgconfig/wasi-socketd.pc \
+  "$multiarch/libwasi_socketd_proto.a" "$multiarch/libwasi_socketd_client.a" \
+  "$multiarch/libwasi_socketd_adapter_core.a" \
+  "$multiarch/cmake/wasi_socketd/wasi_socketdConfig.cmake" \
+  "$multiarch/cmake/wasi_socketd/wasi_socketdConfigVersion.cmake" \
+  "$multiarch/pkgconfig/wasi-socketd.pc" \
   ./usr/share/wasi-socketd/proto/wasi_socketd/v1/tcp.proto \
   ./usr/share/doc/libwasi-socketd-dev/copyright ./usr/share/doc/libwasi-socketd-dev/changelog.gz
 expect_field "$dev" Package libwasi-socketd-dev
@@ -93,7 +94,8 @@ if [ "$with_runner" = ON ]; then
   debs+=("$runner")
   echo "package: $(basename "$runner")"
   lib=./usr/lib/wasi-socketd
-  expect_files "$runner" ./usr/bin/wasi-socket-run "$lib/wasi_socketd_adapter.node" \
+  expect_files "$runner" ./usr/bin/wasi-socket-run "$lib/runtime-adapter/wasi_socketd_adapter.node" \
+    ./usr/share/man/man1/wasi-socket-run.1.gz \
     "$lib/runtime-adapter/js/wasi-socket-run.js" "$lib/runtime-adapter/package.json" \
     "$lib/runtime-adapter/node_modules/@bytecodealliance/preview2-shim/package.json" \
     "$lib/runtime-adapter/node_modules/@bytecodealliance/jco/package.json" \
