@@ -37,6 +37,9 @@ fail() { echo "FAIL: $*"; failed=1; }
 
 echo "== install"
 dpkg -i "${debs[@]}" >"$scratch/dpkg-install.log" 2>&1 || { cat "$scratch/dpkg-install.log"; exit 1; }
+# postinst: the system user and the tmpfiles.d directories.
+getent passwd wasi-socketd >/dev/null || fail "postinst created no wasi-socketd user"
+[ -d /run/wasi-socketd ] && [ -d /var/log/wasi-socketd ] || fail "postinst created no runtime/log directories"
 
 run=$scratch/run home=$scratch/home tmp=$scratch/tmp
 mkdir -p "$run" "$home" "$tmp"
@@ -160,7 +163,9 @@ done
 echo "== purge: the conffiles go too"
 dpkg --purge wasi-socketd >/dev/null 2>&1 || fail "purge failed"
 for conffile in $conffiles; do [ ! -e "$conffile" ] || fail "left after purge: $conffile"; done
-[ ! -e /etc/wasi-socketd ] || fail "left after purge: /etc/wasi-socketd"
+for dir in /etc/wasi-socketd /run/wasi-socketd /var/log/wasi-socketd; do
+  [ ! -e "$dir" ] || fail "left after purge: $dir"
+done
 
 [ "$failed" = 0 ] && echo "installed packages: ok"
 exit "$failed"
