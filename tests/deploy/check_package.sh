@@ -10,8 +10,9 @@ trap 'rm -rf "$out"' EXIT
 failed=0
 fail() { echo "$*"; failed=1; }
 
+arch=$(dpkg --print-architecture)
 deb_of() {
-  local deb="$packages/${1}_${version}_$(dpkg --print-architecture).deb"
+  local deb="$packages/${1}_${version}_$arch.deb"
   [ -f "$deb" ] || { echo "no package $deb" >&2; ls "$packages" >&2; exit 1; }
   echo "$deb"
 }
