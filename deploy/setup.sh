@@ -8,7 +8,8 @@ apt_packages=(
   cmake ninja-build g++ pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libboost-system-dev libgtest-dev libgmock-dev libidn2-dev
-  libtomlplusplus-dev libsystemd-dev libspdlog-dev libfmt-dev libcli11-dev help2man dpkg-dev fakeroot
+  libtomlplusplus-dev libsystemd-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  help2man dpkg-dev fakeroot lintian
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
   nodejs npm wrk iproute2 systemd
 )

@@ -1,3 +1,5 @@
+import { parseArgs } from "node:util";
+
 // Command line of wasi-socket-run. Options end at the component path; everything after it is the
 // guest's.
 export const USAGE = `Usage: wasi-socket-run [OPTIONS] COMPONENT.wasm [ARGS...]
@@ -29,34 +31,58 @@ Exit status: the guest's own (wasi:cli/exit, or 0/1 for run's ok/err); 134 when 
 
 export class UsageError extends Error {}
 
+// Read by node:util.parseArgs. Option names double as the keys of `options` below (camelCased).
+const OPTIONS = {
+  "broker": { type: "string" },
+  "no-broker": { type: "boolean" },
+  "dir": { type: "string" },
+  "daemon": { type: "string" },
+  "cache-dir": { type: "string" },
+  "help": { type: "boolean", short: "h" },
+};
+
 export function parseOptions(argv) {
   const options = { broker: undefined, noBroker: false, dirs: [], daemon: undefined,
                     cacheDir: undefined, help: false, component: undefined, args: [] };
-  let i = 0;
-  const value = (name) => {
-    if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
-    return argv[++i];
-  };
-  for (; i < argv.length; ++i) {
-    const arg = argv[i];
-    if (arg === "-h" || arg === "--help") options.help = true;
-    else if (arg === "--broker") options.broker = value(arg);
-    else if (arg === "--no-broker") options.noBroker = true;
-    else if (arg === "--dir") options.dirs.push(parseDir(value(arg)));
-    else if (arg === "--daemon") options.daemon = value(arg);
-    else if (arg === "--cache-dir") options.cacheDir = value(arg);
-    else if (arg === "--") { ++i; break; }
-    else if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option ${arg}`);
-    else break;
+  // parseArgs tokenizes the whole line (--opt VALUE, --opt=VALUE, -h, --); options end at the
+  // first positional (the component) or after "--", and what follows is the guest's, so the tokens
+  // are read up to there rather than through parseArgs' strict mode, which would judge guest
+  // arguments too and refuse option values that start with a dash.
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false,
+                                 allowPositionals: true, tokens: true });
+  let end = argv.length;
+  for (const token of tokens) {
+    if (token.kind === "positional") { end = token.index; break; }
+    if (token.kind === "option-terminator") { end = token.index + 1; break; }
+    apply(options, token);
   }
   if (options.help) return options;
-  if (i >= argv.length) throw new UsageError("missing COMPONENT.wasm");
+  if (end >= argv.length) throw new UsageError("missing COMPONENT.wasm");
   if (options.broker !== undefined && options.noBroker) {
     throw new UsageError("--broker and --no-broker exclude each other");
   }
-  options.component = argv[i];
-  options.args = argv.slice(i + 1);
+  options.component = argv[end];
+  options.args = argv.slice(end + 1);
   return options;
+}
+
+function apply(options, token) {
+  const spec = Object.hasOwn(OPTIONS, token.name) ? OPTIONS[token.name] : undefined;
+  if (spec === undefined) throw new UsageError(`unknown option ${token.rawName}`);
+  if (spec.type === "string" && token.value === undefined) {
+    throw new UsageError(`${token.rawName} needs a value`);
+  }
+  if (spec.type === "boolean" && token.value !== undefined) {
+    throw new UsageError(`${token.rawName} takes no value`);
+  }
+  switch (token.name) {
+    case "help": options.help = true; break;
+    case "broker": options.broker = token.value; break;
+    case "no-broker": options.noBroker = true; break;
+    case "dir": options.dirs.push(parseDir(token.value)); break;
+    case "daemon": options.daemon = token.value; break;
+    case "cache-dir": options.cacheDir = token.value; break;
+  }
 }
 
 function parseDir(spec) {

@@ -1,71 +1,123 @@
 #!/usr/bin/env bash
-# Builds the .deb from an existing build tree into a temporary directory with cpack, then checks
-# what Debian will see: file list (dpkg-deb -c), control fields and maintainer scripts (-f, -e),
-# and that the unpacked programs run.
-# Usage: check_package.sh SOURCE_DIR BUILD_DIR VERSION WITH_ADAPTER(ON|OFF)
+# Checks the .debs the way Debian will see them, without installing: each package's file list
+# (dpkg-deb -c), control fields and maintainer scripts (-f, -e), that the unpacked programs run,
+# and that lintian reports no error.
+# Usage: check_package.sh SOURCE_DIR PACKAGE_DIR VERSION WITH_RUNNER(ON|OFF)
 set -euo pipefail
-src=$1 build=$2 version=$3 with_adapter=$4
+src=$1 packages=$2 version=$3 with_runner=$4
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-
-if ! cpack -G DEB --config "$build/CPackConfig.cmake" -B "$out" >"$out/cpack.log" 2>&1; then
-  cat "$out/cpack.log"; exit 1
-fi
-deb=$(ls "$out"/wasi-socketd_*.deb)
-echo "package: $(basename "$deb")"
-listing=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 failed=0
-expect_file() {
-  grep -qx "$1" <<<"$listing" || { echo "missing from the package: $1"; failed=1; }
+fail() { echo "$*"; failed=1; }
+
+arch=$(dpkg --print-architecture)
+deb_of() {
+  local deb="$packages/${1}_${version}_$arch.deb"
+  [ -f "$deb" ] || { echo "no package $deb" >&2; ls "$packages" >&2; exit 1; }
+  echo "$deb"
 }
-for path in ./usr/bin/wasi-socketd ./usr/bin/wasi-socketctl \
-            ./lib/systemd/system/wasi-socketd.service ./lib/systemd/system/wasi-socketd.socket \
-            ./usr/lib/sysusers.d/wasi-socketd.conf ./usr/lib/tmpfiles.d/wasi-socketd.conf \
-            ./etc/default/wasi-socketd ./etc/wasi-socketd/policy.toml \
-            ./usr/share/man/man8/wasi-socketd.8.gz ./usr/share/man/man8/wasi-socketctl.8.gz \
-            ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/OPERATIONS.md \
-            ./usr/share/doc/wasi-socketd/examples/container-host/README.md \
-            ./usr/share/doc/wasi-socketd/examples/kubernetes/daemonset.yaml \
-            ./usr/include/wasi_socketd/limits.h ./usr/include/wasi_socketd/v1/tcp.pb.h \
-            ./usr/share/wasi-socketd/proto/wasi_socketd/v1/tcp.proto; do
-  expect_file "$path"
-done
-if [ "$with_adapter" = ON ]; then
-  expect_file ./usr/bin/wasi-socket-run
-  expect_file ./usr/lib/wasi-socketd/wasi_socketd_adapter.node
-  expect_file ./usr/lib/wasi-socketd/runtime-adapter/js/wasi-socket-run.js
-  expect_file ./usr/lib/wasi-socketd/runtime-adapter/package-lock.json
-fi
-# Nothing from the build or source tree leaks in, and the admin API stays private to the daemon.
-if grep -E '/(build|tests|node_modules)/|admin/v1' <<<"$listing"; then
-  echo "unexpected files in the package"; failed=1
-fi
+expect_files() {  # DEB PATH...
+  local deb=$1 listing; shift
+  listing=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
+  for path in "$@"; do
+    grep -qx "$path" <<<"$listing" || fail "missing from $(basename "$deb"): $path"
+  done
+  # Nothing from the build or source tree leaks in, and the admin API stays private to the daemon.
+  if grep -E '/(build|tests)/|admin/v1|\.vendored$' <<<"$listing"; then
+    fail "unexpected files in $(basename "$deb")"
+  fi
+}
+expect_field() {  # DEB FIELD VALUE
+  [ "$(dpkg-deb -f "$1" "$2")" = "$3" ] || fail "$(basename "$1"): $2 is '$(dpkg-deb -f "$1" "$2")', not '$3'"
+}
 
-[ "$(dpkg-deb -f "$deb" Package)" = wasi-socketd ] || { echo "wrong Package"; failed=1; }
-[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || { echo "wrong Version"; failed=1; }
-depends=$(dpkg-deb -f "$deb" Depends)
+daemon=$(deb_of wasi-socketd)
+dev=$(deb_of libwasi-socketd-dev)
+debs=("$daemon" "$dev")
+echo "packages: $(basename "$daemon") $(basename "$dev")"
+
+# ---- wasi-socketd ----
+expect_files "$daemon" ./usr/bin/wasi-socketd ./usr/bin/wasi-socketctl \
+  ./lib/systemd/system/wasi-socketd.service ./lib/systemd/system/wasi-socketd.socket \
+  ./usr/lib/sysusers.d/wasi-socketd.conf ./usr/lib/tmpfiles.d/wasi-socketd.conf \
+  ./etc/default/wasi-socketd ./etc/wasi-socketd/policy.toml \
+  ./usr/share/man/man8/wasi-socketd.8.gz ./usr/share/man/man8/wasi-socketctl.8.gz \
+  ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/OPERATIONS.md \
+  ./usr/share/doc/wasi-socketd/copyright ./usr/share/doc/wasi-socketd/changelog.gz \
+  ./usr/share/doc/wasi-socketd/examples/container-host/README.md \
+  ./usr/share/doc/wasi-socketd/examples/kubernetes/daemonset.yaml
+if dpkg-deb -c "$daemon" | grep -E 'include/|\.a$|wasi-socket-run|node_modules'; then
+  fail "wasi-socketd carries files of the other packages"
+fi
+expect_field "$daemon" Package wasi-socketd
+expect_field "$daemon" Version "$version"
+depends=$(dpkg-deb -f "$daemon" Depends)
 for dependency in systemd libgrpc++ libprotobuf libsystemd0; do
-  grep -q "$dependency" <<<"$depends" || { echo "Depends lacks $dependency: $depends"; failed=1; }
+  grep -q "$dependency" <<<"$depends" || fail "wasi-socketd Depends lacks $dependency: $depends"
 done
-
-dpkg-deb -e "$deb" "$out/control"
+dpkg-deb -e "$daemon" "$out/control"
 for script in postinst prerm postrm; do
-  [ -x "$out/control/$script" ] || { echo "$script missing or not executable"; failed=1; }
+  [ -x "$out/control/$script" ] || fail "$script missing or not executable"
 done
 for conffile in /etc/default/wasi-socketd /etc/wasi-socketd/policy.toml; do
-  grep -qx "$conffile" "$out/control/conffiles" || { echo "$conffile is not a conffile"; failed=1; }
+  grep -qx "$conffile" "$out/control/conffiles" || fail "$conffile is not a conffile"
 done
-
-dpkg-deb -x "$deb" "$out/root"
+dpkg-deb -x "$daemon" "$out/root"
 # The shipped configuration is one the shipped daemon accepts.
 "$out/root/usr/bin/wasi-socketd" --check-policy "$out/root/etc/wasi-socketd/policy.toml" >/dev/null \
-  || { echo "the shipped policy is rejected"; failed=1; }
+  || fail "the shipped policy is rejected"
 cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/wasi-socketd.service" \
-  || { echo "installed unit differs from deploy/systemd"; failed=1; }
+  || fail "installed unit differs from deploy/systemd"
 "$out/root/usr/bin/wasi-socketctl" --version | grep -qx "$version" \
-  || { echo "unpacked wasi-socketctl does not run"; failed=1; }
-"$out/root/usr/bin/wasi-socketd" --help >/dev/null || { echo "unpacked wasi-socketd does not run"; failed=1; }
+  || fail "unpacked wasi-socketctl does not run"
+"$out/root/usr/bin/wasi-socketd" --help >/dev/null || fail "unpacked wasi-socketd does not run"
 gzip -t "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" || failed=1
+
+# ---- libwasi-socketd-dev ----
+multiarch=./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+expect_files "$dev" ./usr/include/wasi_socketd/limits.h ./usr/include/wasi_socketd/v1/tcp.pb.h \
+  ./usr/include/wasi_socketd/client/session.h ./usr/include/wasi_socketd/adapter.h \
+  "$multiarch/libwasi_socketd_proto.a" "$multiarch/libwasi_socketd_client.a" \
+  "$multiarch/libwasi_socketd_adapter_core.a" \
+  "$multiarch/cmake/wasi_socketd/wasi_socketdConfig.cmake" \
+  "$multiarch/cmake/wasi_socketd/wasi_socketdConfigVersion.cmake" \
+  "$multiarch/pkgconfig/wasi-socketd.pc" \
+  ./usr/share/wasi-socketd/proto/wasi_socketd/v1/tcp.proto \
+  ./usr/share/doc/libwasi-socketd-dev/copyright ./usr/share/doc/libwasi-socketd-dev/changelog.gz
+expect_field "$dev" Package libwasi-socketd-dev
+expect_field "$dev" Version "$version"
+expect_field "$dev" Section libdevel
+grep -q libgrpc++-dev <<<"$(dpkg-deb -f "$dev" Depends)" || fail "libwasi-socketd-dev needs libgrpc++-dev"
+
+# ---- wasi-socket-run ----
+if [ "$with_runner" = ON ]; then
+  runner=$(deb_of wasi-socket-run)
+  debs+=("$runner")
+  echo "package: $(basename "$runner")"
+  lib=./usr/lib/wasi-socketd
+  expect_files "$runner" ./usr/bin/wasi-socket-run "$lib/runtime-adapter/wasi_socketd_adapter.node" \
+    ./usr/share/man/man1/wasi-socket-run.1.gz \
+    "$lib/runtime-adapter/js/wasi-socket-run.js" "$lib/runtime-adapter/package.json" \
+    "$lib/runtime-adapter/node_modules/@bytecodealliance/preview2-shim/package.json" \
+    "$lib/runtime-adapter/node_modules/@bytecodealliance/jco/package.json" \
+    ./usr/share/doc/wasi-socket-run/copyright ./usr/share/doc/wasi-socket-run/changelog.gz
+  expect_field "$runner" Package wasi-socket-run
+  expect_field "$runner" Version "$version"
+  depends=$(dpkg-deb -f "$runner" Depends)
+  grep -q 'nodejs (>= 20)' <<<"$depends" || fail "wasi-socket-run Depends lacks nodejs (>= 20): $depends"
+  grep -q "wasi-socketd (= $version)" <<<"$depends" || fail "wasi-socket-run Depends lacks wasi-socketd"
+  dpkg-deb -x "$runner" "$out/runner"
+  grep -q "\"version\" *: *\"$version\"" "$out/runner/usr/lib/wasi-socketd/runtime-adapter/package.json" \
+    || fail "the runner's package.json does not carry the project version"
+fi
+
+# ---- lintian: no errors (warnings are printed for the record) ----
+for deb in "${debs[@]}"; do
+  echo "lintian $(basename "$deb"):"
+  if ! nice -n 10 lintian --fail-on error --tag-display-limit 0 "$deb"; then
+    fail "lintian reports errors for $(basename "$deb")"
+  fi
+done
 
 [ "$failed" = 0 ] && echo "package contents: ok"
 exit "$failed"

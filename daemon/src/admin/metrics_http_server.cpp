@@ -1,10 +1,15 @@
 #include "admin/metrics_http_server.h"
 
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "admin/prometheus_text.h"
@@ -13,67 +18,97 @@ namespace wasi_socketd::daemon {
 namespace {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using asio::ip::tcp;
 
-constexpr std::size_t kMaxRequestBytes = 8192;
+constexpr std::uint32_t kMaxRequestBytes = 8192;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
 
-std::string response(const std::string& status, const char* content_type, const std::string& body) {
-  return "HTTP/1.1 " + status + "\r\nContent-Type: " + content_type +
-         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-         body;
+using Request = http::request<http::empty_body>;
+using Response = http::response<http::string_body>;
+
+// Always HTTP/1.1 on the status line; Connection: close unless the client keeps the connection.
+Response make_response(http::status status, bool keep_alive, const char* content_type,
+                       std::string body) {
+  Response response{status, 11};
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(keep_alive);
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
 }
 
-// One scrape: read the request head, answer, close. Keeps itself alive through its handlers.
-class Exchange : public std::enable_shared_from_this<Exchange> {
- public:
-  Exchange(tcp::socket socket, const std::function<std::string()>& render)
-      : socket_(std::move(socket)),
-        timer_(socket_.get_executor()),
-        request_(kMaxRequestBytes),
-        render_(render) {}
+Response answer(const Request& request, const std::function<std::string()>& render) {
+  const bool keep_alive = request.keep_alive();
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    return make_response(http::status::method_not_allowed, keep_alive, "text/plain", "GET only\n");
+  }
+  if (request.target() != "/metrics") {
+    return make_response(http::status::not_found, keep_alive, "text/plain", "try /metrics\n");
+  }
+  auto response = make_response(http::status::ok, keep_alive, prometheus::kContentType, render());
+  if (request.method() == http::verb::head) {
+    response.body().clear();  // Content-Length stays that of the GET answer
+  }
+  return response;
+}
 
-  void run() {
-    timer_.expires_after(kRequestTimeout);
-    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-      if (!error) self->socket_.close();
-    });
-    asio::async_read_until(socket_, request_, "\r\n\r\n",
-                           [self = shared_from_this()](const boost::system::error_code& error,
-                                                       std::size_t) { self->answer(error); });
+// One scraper connection: requests in turn while the client keeps the connection alive, each with
+// its own deadline and size limit. Keeps itself alive through its handlers.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, const std::function<std::string()>& render)
+      : stream_(std::move(socket)), render_(render) {}
+
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(kMaxRequestBytes);
+    parser_->body_limit(0);  // a scrape has no body
+    stream_.expires_after(kRequestTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       self->on_request(error);
+                     });
   }
 
  private:
-  void answer(const boost::system::error_code& error) {
-    if (error) return finish();  // too large, timed out or closed: drop without an answer
-    std::istream head(&request_);
-    std::string method, target;
-    head >> method >> target;
-    if (method != "GET" && method != "HEAD") {
-      reply_ = response("405 Method Not Allowed", "text/plain", "GET only\n");
-    } else if (target != "/metrics") {
-      reply_ = response("404 Not Found", "text/plain", "try /metrics\n");
-    } else {
-      reply_ = response("200 OK", prometheus::kContentType, render_());
-      if (method == "HEAD") reply_.resize(reply_.find("\r\n\r\n") + 4);
+  void on_request(beast::error_code error) {
+    if (!error) return send(answer(parser_->get(), render_));
+    if (is_malformed(error)) {
+      return send(make_response(http::status::bad_request, false, "text/plain", "bad request\n"));
     }
-    asio::async_write(socket_, asio::buffer(reply_),
-                      [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
-                        self->finish();
+    close();  // closed, timed out or over the header limit: drop without an answer
+  }
+
+  // The parser rejected the bytes (bad method, target, version, field, framing, or a body where
+  // none belongs), as opposed to the peer closing or the request growing too large.
+  static bool is_malformed(beast::error_code error) {
+    return error.category() == http::make_error_code(http::error::bad_method).category() &&
+           error != http::error::end_of_stream && error != http::error::partial_message &&
+           error != http::error::header_limit;
+  }
+
+  void send(Response response) {
+    response_ = std::move(response);
+    stream_.expires_after(kRequestTimeout);
+    http::async_write(stream_, response_,
+                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        if (error || !self->response_.keep_alive()) return self->close();
+                        self->read_request();
                       });
   }
 
-  void finish() {
-    timer_.cancel();
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
   }
 
-  tcp::socket socket_;
-  asio::steady_timer timer_;
-  asio::streambuf request_;
-  std::string reply_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{kMaxRequestBytes};
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  Response response_;
   const std::function<std::string()>& render_;
 };
 
@@ -133,7 +168,7 @@ std::string MetricsHttpServer::local_address() const {
 
 void MetricsHttpServer::accept_next() {
   acceptor_->async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
-    if (!error) std::make_shared<Exchange>(std::move(socket), render_)->run();
+    if (!error) std::make_shared<Connection>(std::move(socket), render_)->read_request();
     if (acceptor_->is_open()) accept_next();
   });
 }

@@ -1,8 +1,10 @@
 // Optional HTTP listener for Prometheus scrapers: GET /metrics on a loopback address only.
 //
-// HTTP/1.0-style: one request per connection, then close; requests larger than 8 KiB or slower
-// than 5 s are dropped. Runs on its own thread and io_context, so a slow scraper never touches the
-// broker's event loop. start()/stop() from one thread; the destructor stops.
+// HTTP/1.1 on Boost.Beast: keep-alive connections serve requests in turn; a malformed request gets
+// "400 Bad Request" and the connection closes; request heads larger than 8 KiB, or not complete
+// within 5 s, are dropped without an answer. Runs on its own thread and io_context, so a slow
+// scraper never touches the broker's event loop. start()/stop() from one thread; the destructor
+// stops.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

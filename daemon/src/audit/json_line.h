@@ -9,8 +9,9 @@
 
 namespace wasi_socketd::audit {
 
-// Escapes `text` as the inside of a JSON string (quotes, backslashes, control characters;
-// bytes >= 0x80 pass through unchanged, invalid UTF-8 becomes U+FFFD so every line stays JSON).
+// Escapes `text` as the inside of a JSON string the way nlohmann-json does (quotes, backslashes,
+// \n-style and \u00XX escapes for control characters; valid UTF-8 passes through unchanged, each
+// invalid sequence becomes U+FFFD written as UTF-8, so every line stays JSON).
 std::string json_escape(std::string_view text);
 
 // {"time":"2026-11-26T17:30:44.123Z","tenant":...,"outcome":"deny"}

@@ -1,31 +1,33 @@
 #include "systemd/journal_log.h"
 
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include <spdlog/pattern_formatter.h>
 
 namespace wasi_socketd::systemd {
 namespace {
 
-// syslog(3) priorities for spdlog's levels.
-int syslog_priority(spdlog::level::level_enum level) {
+// sd-daemon.h's "<N>" prefixes, which journald reads as the syslog priority of the line.
+std::string_view journal_prefix(spdlog::level::level_enum level) {
   switch (level) {
     case spdlog::level::trace:
     case spdlog::level::debug:
-      return 7;
+      return SD_DEBUG;
     case spdlog::level::info:
-      return 6;
+      return SD_INFO;
     case spdlog::level::warn:
-      return 4;
+      return SD_WARNING;
     case spdlog::level::err:
-      return 3;
+      return SD_ERR;
     case spdlog::level::critical:
-      return 2;
+      return SD_CRIT;
     default:
-      return 6;
+      return SD_INFO;
   }
 }
 
@@ -33,8 +35,8 @@ class PriorityPrefix final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& message, const std::tm&,
               spdlog::memory_buf_t& destination) override {
-    const char prefix[] = {'<', static_cast<char>('0' + syslog_priority(message.level)), '>'};
-    destination.append(prefix, prefix + sizeof prefix);
+    const auto prefix = journal_prefix(message.level);
+    destination.append(prefix.data(), prefix.data() + prefix.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<PriorityPrefix>();

@@ -42,6 +42,40 @@ TEST_F(MetricsHttpServerTest, OversizedRequestIsDroppedAndServerKeepsServing) {
   EXPECT_EQ(scrape(port_, "GET /metrics HTTP/1.0\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
 }
 
+TEST_F(MetricsHttpServerTest, KeepAliveConnectionServesRequestsInTurn) {
+  const auto reply = scrape(port_,
+                            "GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n"
+                            "HEAD /metrics HTTP/1.1\r\nHost: a\r\n\r\n"
+                            "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  std::size_t answers = 0;
+  for (auto at = reply.find("HTTP/1.1 200 OK\r\n"); at != std::string::npos;
+       at = reply.find("HTTP/1.1 200 OK\r\n", at + 1)) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 3u) << reply;
+  // The HEAD answer has the GET's length but no body: two bodies in all.
+  EXPECT_EQ(reply.find("x_total 1\n", reply.find("x_total 1\n") + 1) + 10, reply.size()) << reply;
+  EXPECT_NE(reply.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST_F(MetricsHttpServerTest, HttpOneZeroWithoutKeepAliveGetsOneAnswerThenClose) {
+  const auto reply = scrape(port_, "GET /metrics HTTP/1.0\r\n\r\nGET /metrics HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << reply;
+  EXPECT_EQ(reply.find("HTTP/1.1", 1), std::string::npos) << reply;
+  EXPECT_NE(reply.find("Connection: close\r\n"), std::string::npos);
+}
+
+TEST_F(MetricsHttpServerTest, MalformedRequestsGetBadRequestAndServerKeepsServing) {
+  EXPECT_EQ(scrape(port_, "GET /metrics HTTP/9\r\n\r\n").rfind("HTTP/1.1 400 Bad Request", 0), 0u);
+  EXPECT_EQ(scrape(port_, "G(T /metrics HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(
+      scrape(port_, "GET /metrics HTTP/1.1\r\nNo colon here\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(
+      scrape(port_, "GET /metrics HTTP/1.1\r\nContent-Length: x\r\n\r\n").rfind("HTTP/1.1 400", 0),
+      0u);
+  EXPECT_EQ(scrape(port_, "GET /metrics HTTP/1.0\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u);
+}
+
 TEST(MetricsHttpAddressTest, OnlyLoopbackAddressesAreAccepted) {
   EXPECT_EQ(parse_loopback_endpoint("127.0.0.1:9464").port(), 9464);
   EXPECT_TRUE(parse_loopback_endpoint("[::1]:9464").address().is_v6());

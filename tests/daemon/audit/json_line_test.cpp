@@ -2,16 +2,33 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace wasi_socketd::audit {
 namespace {
 
+// nlohmann-json's escaping: short escapes where JSON has them, \u00XX for other control bytes.
 TEST(JsonLine, EscapesQuotesBackslashesAndControlCharacters) {
-  EXPECT_EQ(json_escape("a\"b\\c\nd\x01"), "a\\\"b\\\\c\\u000ad\\u0001");
+  EXPECT_EQ(json_escape("a\"b\\c\nd\x01\x7f"), "a\\\"b\\\\c\\nd\\u0001\x7f");
 }
 
+// Valid UTF-8 passes through; each invalid sequence becomes U+FFFD, written as UTF-8.
 TEST(JsonLine, KeepsValidUtf8AndReplacesInvalidBytes) {
   EXPECT_EQ(json_escape("caf\xc3\xa9"), "caf\xc3\xa9");
-  EXPECT_EQ(json_escape("bad\xff\xc3"), "bad\\ufffd\\ufffd");
+  EXPECT_EQ(json_escape("bad\xff\xc3"), "bad\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+// Whatever bytes a tenant puts into a name, the line is one JSON object that a reader parses back.
+TEST(JsonLine, HostileNamesStillGiveOneParsableLine) {
+  AuditEvent event;
+  event.tenant = "t\"}\n{\"x";
+  event.operation = "name_lookup";
+  event.name = std::string("\xc0\xaf\xed\xa0\x80\0\r\n", 8);
+  const std::string line = to_json_line(event);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  const auto parsed = nlohmann::json::parse(line);
+  EXPECT_EQ(parsed.at("tenant"), event.tenant);
+  EXPECT_EQ(parsed.at("operation"), "name_lookup");
 }
 
 TEST(JsonLine, HasEveryFieldOfADecision) {

@@ -35,6 +35,28 @@ test("usage errors: unknown option, missing value, missing component, conflictin
   assert.throws(() => parseOptions(["--broker", "/s", "--no-broker", "c.wasm"]), UsageError);
 });
 
+// A validator for assert.throws: a UsageError with exactly this message.
+const usage = (message) => (error) => error instanceof UsageError && error.message === message;
+
+test("usage errors name the option, as before", () => {
+  assert.throws(() => parseOptions(["--frobnicate", "c.wasm"]), usage("unknown option --frobnicate"));
+  assert.throws(() => parseOptions(["-x", "c.wasm"]), usage("unknown option -x"));
+  assert.throws(() => parseOptions(["--dir"]), usage("--dir needs a value"));
+  assert.throws(() => parseOptions(["--no-broker"]), usage("missing COMPONENT.wasm"));
+  assert.throws(() => parseOptions(["--broker", "/s", "--no-broker", "c.wasm"]),
+                usage("--broker and --no-broker exclude each other"));
+});
+
+test("values may start with a dash, and --name=value works (parseArgs' syntax)", () => {
+  assert.equal(parseOptions(["--cache-dir", "-cache", "c.wasm"]).cacheDir, "-cache");
+  const o = parseOptions(["--broker=/s.sock", "--dir=/a::/b", "-", "x"]);
+  assert.equal(o.broker, "/s.sock");
+  assert.deepEqual(o.dirs, [{ host: "/a", guest: "/b" }]);
+  assert.equal(o.component, "-");
+  assert.deepEqual(o.args, ["x"]);
+  assert.throws(() => parseOptions(["--help=yes"]), usage("--help takes no value"));
+});
+
 test("--help needs no component", () => {
   assert.equal(parseOptions(["--help"]).help, true);
 });
