@@ -20,10 +20,12 @@ ctest --output-on-failure --timeout 600 -j2 -LE 'guests|runtime-adapter|bench|fu
 # sanitizer runtimes are preloaded (they must be first in the process) for the addon it loads.
 # Exit status 1, not abort(): an abort (134) would read as the trap some guests expect. Leak
 # checking is off here: node's own allocations at exit are not ours (the daemon's and the adapter
-# core's leaks are checked by the run above). The shim runs do not involve our code.
+# core's leaks are checked by the run above). The shim runs do not involve our code; the runner's
+# timing bounds (BrokerDeath) and its 16 MiB bulk run are left to the main suite.
 asan=$(g++ -print-file-name=libasan.so)
 ubsan=$(g++ -print-file-name=libubsan.so)
 LD_PRELOAD="$asan $ubsan" \
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=1 \
-  ctest --output-on-failure --timeout 600 -j2 -L guests -E '^guest[.]shim[.]|^guests[.]compare_hosts$' "$@"
+  ctest --output-on-failure --timeout 600 -j2 -L 'guests|runtime-adapter' \
+  -E '^guest[.]shim[.]|^guests[.]compare_hosts$|^BrokerDeath[.]|^BulkExample[.]' "$@"
