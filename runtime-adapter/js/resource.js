@@ -42,10 +42,16 @@ export class BrokerResource {
   }
 }
 
-// The C handle of a broker resource; a TypeError (trap) for anything else.
+// The C handle of a broker resource; a TypeError (trap) for anything else. A dropped resource has
+// no handle (0 is never valid in the C host): its use traps here, naming what happened, instead
+// of reaching the C host as "unknown resource handle 0".
 export function handleOf(resource) {
   if (!isBrokerResource(resource)) throw new TypeError("not a wasi-socketd resource");
-  return handleOfResource(resource);
+  const handle = handleOfResource(resource);
+  if (handle === 0) {
+    throw new Error(`wasi-socketd: ${resource.constructor.name} used after it was dropped`);
+  }
+  return handle;
 }
 
 export { isBrokerResource };

@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
   return start_unary(
       context, sessions_, [this, request, response](Session& session, const UnaryCall& call) {
         const std::string& name = request->name();
-        if (request->network_id() != session.network_id() || name.size() > kMaxNameLength ||
+        if (!session.has_network(request->network_id()) || name.size() > kMaxNameLength ||
             !sockets::parse_lookup_name(name)) {
           response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
           return call.finish();

@@ -8,19 +8,22 @@ grpc::ServerUnaryReactor* NetworkService::InstanceNetwork(grpc::CallbackServerCo
                                                           const v1::InstanceNetworkRequest*,
                                                           v1::InstanceNetworkResponse* response) {
   return run_unary(context, sessions_, [response](Session& session) {
-    response->set_network_id(session.network_id());
+    response->set_network_id(session.instance_network());
   });
 }
 
-// The capability belongs to the session, so dropping a handle of it only checks the id: the
-// adapter may hand out several handles of the one network.
+// A dropped network is unknown from then on, as a dropped handle is to the guest: binds,
+// connects and lookups naming it are invalid-argument. (The adapter shares one network among its
+// guest's handles and never drops it; this is the protocol's contract for every client.)
 grpc::ServerUnaryReactor* NetworkService::DropNetwork(grpc::CallbackServerContext* context,
                                                       const v1::DropNetworkRequest* request,
                                                       v1::Status* response) {
   return run_unary(context, sessions_, [request, response](Session& session) {
-    if (request->network_id() != session.network_id()) {
+    if (!session.has_network(request->network_id())) {
       response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+      return;
     }
+    session.drop_network();
   });
 }
 

@@ -7,7 +7,7 @@ namespace wasi_socketd::daemon {
 sockets::Result<sockets::SocketAddress> request_address(const Session& session,
                                                         std::uint64_t network_id, bool present,
                                                         const v1::IpSocketAddress& address) {
-  if (network_id != session.network_id() || !present) {
+  if (!session.has_network(network_id) || !present) {
     return sockets::ErrorCode::invalid_argument;
   }
   return from_proto(address);

@@ -18,6 +18,11 @@ Session::Session(Strand strand, Tenant tenant, PeerCredentials peer)
 
 Session::~Session() { resources_.close_all(); }
 
+std::uint64_t Session::instance_network() {
+  if (network_id_ == 0) network_id_ = resources_.next_id();
+  return network_id_;
+}
+
 v1::Readiness Session::to_proto(const ReadinessLevel& level) const {
   v1::Readiness readiness;
   readiness.set_ready(level.ready);

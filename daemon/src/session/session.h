@@ -39,7 +39,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // ---- strand only ----
   bool ended() const { return ended_; }
+  // The session's network capability: announced in SessionOpened, handed out again by
+  // InstanceNetwork. After drop_network() it is unknown (0) until InstanceNetwork makes a new one.
   std::uint64_t network_id() const { return network_id_; }
+  bool has_network(std::uint64_t id) const { return id != 0 && id == network_id_; }
+  std::uint64_t instance_network();
+  void drop_network() { network_id_ = 0; }
   ResourceTable& resources() { return resources_; }
   const ResourceTable& resources() const { return resources_; }
   // The Attach stream's backlog: bytes queued and how long the oldest item has waited.

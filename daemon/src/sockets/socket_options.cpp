@@ -35,9 +35,11 @@ Result<void> set_int(int fd, int level, int name, int value) {
   return {};
 }
 
-// Whole seconds the kernel keeps for a WIT duration: at least 1 (never rounded to 0).
+// Whole seconds the kernel keeps for a WIT duration: rounded up, at least 1, at most the kernel's
+// limit. Rounds without adding first: 2^64-1 ns must clamp to the limit, not wrap to 1 s.
 int clamp_to_seconds(std::uint64_t nanoseconds) {
-  const std::uint64_t seconds = (nanoseconds + kNanosPerSecond - 1) / kNanosPerSecond;
+  const std::uint64_t seconds =
+      nanoseconds / kNanosPerSecond + (nanoseconds % kNanosPerSecond != 0 ? 1 : 0);
   return static_cast<int>(std::clamp<std::uint64_t>(seconds, 1, kMaxKeepAliveSeconds));
 }
 

@@ -50,6 +50,31 @@ TEST_P(TcpOptionsTest, LargestValuesAreClampedNotRefused) {
   EXPECT_GT(*socket->receive_buffer_size(), 0u);
 }
 
+// Clamped to the kernel's largest, not wrapped: 2^64-1 ns once read back as 1 s.
+TEST_P(TcpOptionsTest, LargestValuesReadBackAsTheKernelsLargest) {
+  auto socket = make_socket();
+  constexpr auto u64_max = std::numeric_limits<std::uint64_t>::max();
+  constexpr std::uint64_t kLongestKeepAlive = 32767 * kSecond;  // Linux's MAX_TCP_KEEPIDLE/INTVL
+  for (std::uint64_t ns : {u64_max, u64_max - kSecond + 2, kLongestKeepAlive + 1}) {
+    ASSERT_TRUE(socket->set_keep_alive_idle_time(ns)) << ns;
+    EXPECT_EQ(*socket->keep_alive_idle_time(), kLongestKeepAlive) << ns;
+    ASSERT_TRUE(socket->set_keep_alive_interval(ns)) << ns;
+    EXPECT_EQ(*socket->keep_alive_interval(), kLongestKeepAlive) << ns;
+  }
+  for (std::uint32_t count : {128u, std::numeric_limits<std::uint32_t>::max()}) {
+    ASSERT_TRUE(socket->set_keep_alive_count(count)) << count;
+    EXPECT_EQ(*socket->keep_alive_count(), 127u) << count;  // Linux's MAX_TCP_KEEPCNT
+  }
+  ASSERT_TRUE(socket->set_hop_limit(255));
+  EXPECT_EQ(*socket->hop_limit(), 255u);
+  const std::uint64_t default_receive = *socket->receive_buffer_size();
+  ASSERT_TRUE(socket->set_receive_buffer_size(u64_max));
+  EXPECT_GE(*socket->receive_buffer_size(), default_receive);
+  const std::uint64_t default_send = *socket->send_buffer_size();
+  ASSERT_TRUE(socket->set_send_buffer_size(u64_max));
+  EXPECT_GE(*socket->send_buffer_size(), default_send);
+}
+
 TEST_P(TcpOptionsTest, SubSecondDurationsRoundUpToOneSecond) {
   auto socket = make_socket();
   ASSERT_TRUE(socket->set_keep_alive_idle_time(1));

@@ -48,6 +48,17 @@ static void largest_clamped(ip_family f) {
   EXPECT_OK(tcp_set_hop_limit(s, UINT8_MAX));
   EXPECT_OK(tcp_set_receive_buffer_size(s, UINT64_MAX));
   EXPECT_OK(tcp_set_send_buffer_size(s, UINT64_MAX));
+  // Clamped means the largest the platform keeps, not a wrapped value (2^64-1 ns once read 1 s).
+  uint64_t ns = 0;
+  uint32_t count = 0;
+  EXPECT_OK(tcp_keep_alive_idle_time(s, &ns));
+  EXPECT_TRUE(ns >= 3600 * NS_PER_S, "keep-alive-idle-time 2^64-1 ns reads %llu ns",
+              (unsigned long long)ns);
+  EXPECT_OK(tcp_keep_alive_interval(s, &ns));
+  EXPECT_TRUE(ns >= 3600 * NS_PER_S, "keep-alive-interval 2^64-1 ns reads %llu ns",
+              (unsigned long long)ns);
+  EXPECT_OK(tcp_keep_alive_count(s, &count));
+  EXPECT_TRUE(count >= 100, "keep-alive-count 2^32-1 reads %u", count);
   tcp_drop(s);
 }
 

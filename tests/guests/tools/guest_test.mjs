@@ -5,6 +5,7 @@
 //                  [--policy FILE | --preferred-policy FILE]
 //                  [--daemon BIN] [--runner BIN]                              (broker host)
 //                  [--node-modules DIR] [--cache DIR] [--deviations FILE]    (shim host)
+//                  [--timeout SECONDS]                                       (default 60)
 //                  [-- GUEST_ARGS...]
 //
 // broker: starts a private `wasi-socketd --listen SOCKET [--policy FILE]` and runs
@@ -21,16 +22,15 @@
 // "trap-or-ok" guests may do either (the WIT says "may trap").
 // The raw output goes to RESULTS/HOST/NAME.txt for compare_hosts.mjs.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startDaemon } from "./broker_daemon.mjs";
 import { parseReport } from "./report.mjs";
 import { judge, knownDeviations } from "./verdict.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
 const SKIP_STATUS = 77; // CTest SKIP_RETURN_CODE of the guest tests
-const DAEMON_START_TIMEOUT_MS = 10_000;
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
@@ -50,8 +50,10 @@ function parseArgs(argv) {
   return opts;
 }
 
+const timeoutMs = (opts) => (opts.timeout ? Number(opts.timeout) * 1000 : RUN_TIMEOUT_MS);
+
 // Runs a command to completion with a timeout; resolves with {status, signal, stdout, stderr}.
-function run(cmd, args, options = {}) {
+function run(cmd, args, options = {}, timeoutMs = RUN_TIMEOUT_MS) {
   return new Promise((resolvePromise) => {
     const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
     let stdout = "", stderr = "", timedOut = false;
@@ -60,7 +62,7 @@ function run(cmd, args, options = {}) {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
-    }, RUN_TIMEOUT_MS);
+    }, timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
       resolvePromise({ status: 127, signal: null, stdout, stderr: `${stderr}${err.message}\n`, timedOut });
@@ -70,15 +72,6 @@ function run(cmd, args, options = {}) {
       resolvePromise({ status, signal, stdout, stderr, timedOut });
     });
   });
-}
-
-async function waitForSocket(path, daemon) {
-  const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
-  while (!existsSync(path)) {
-    if (daemon.exitCode !== null) throw new Error(`wasi-socketd exited with status ${daemon.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`wasi-socketd did not create ${path}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function daemonKnowsPolicy(daemon) {
@@ -102,31 +95,16 @@ function policyFor(opts) {
 }
 
 async function runOnBroker(opts) {
-  for (const bin of [opts.daemon, opts.runner]) {
-    if (!bin || !existsSync(bin)) throw new Error(`${bin ?? "--daemon/--runner"} is not built`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), "wasi-socketd-guest-"));
-  const socket = join(dir, "broker.sock");
-  const policy = policyFor(opts);
-  const daemonArgs = ["--listen", socket, ...(policy ? ["--policy", resolve(policy)] : [])];
-  // The daemon gets SIGTERM from the kernel if this process dies first (killed by a CTest
-  // timeout or ^C), so no broker outlives its test.
-  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((path) => existsSync(path));
-  const [command, args] = setpriv
-    ? [setpriv, ["--pdeathsig", "TERM", "--", opts.daemon, ...daemonArgs]]
-    : [opts.daemon, daemonArgs];
-  const daemon = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-  let daemonLog = "";
-  daemon.stderr.on("data", (d) => (daemonLog += d));
+  if (!opts.runner || !existsSync(opts.runner)) throw new Error(`${opts.runner ?? "--runner"} is not built`);
+  const daemon = await startDaemon(opts.daemon, { policy: policyFor(opts) });
   try {
-    await waitForSocket(socket, daemon);
-    const result = await run(opts.runner, ["--broker", socket, opts.guest, ...opts.guestArgs]);
-    if (daemon.exitCode !== null) result.stderr += `\nwasi-socketd exited early (status ${daemon.exitCode})\n`;
-    result.stderr += daemonLog ? `\n--- wasi-socketd log ---\n${daemonLog}` : "";
+    const result = await run(opts.runner, ["--broker", daemon.socket, opts.guest, ...opts.guestArgs], {},
+                             timeoutMs(opts));
+    if (daemon.exited()) result.stderr += `\nwasi-socketd exited early (status ${daemon.child.exitCode})\n`;
+    result.stderr += daemon.log ? `\n--- wasi-socketd log ---\n${daemon.log}` : "";
     return result;
   } finally {
-    daemon.kill("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    daemon.stop();
   }
 }
 
@@ -142,7 +120,7 @@ function runOnShim(opts) {
   return run(process.execPath, [
     join(toolsDir, "run_on_shim.mjs"), "--node-modules", opts.nodeModules, "--cache", cache, opts.guest,
     ...opts.guestArgs,
-  ], { env: { ...process.env, WASI_GUEST_NOT_RUN: notRun.join(",") } });
+  ], { env: { ...process.env, WASI_GUEST_NOT_RUN: notRun.join(",") } }, timeoutMs(opts));
 }
 
 async function main() {
@@ -161,7 +139,7 @@ async function main() {
       console.log(`known shim deviation ${c.name}: ${deviations.get(c.name)}`);
     }
   }
-  if (result.timedOut) result.stderr += `\ntimed out after ${RUN_TIMEOUT_MS / 1000} s\n`;
+  if (result.timedOut) result.stderr += `\ntimed out after ${timeoutMs(opts) / 1000} s\n`;
   const problems = judge(opts.expect, result, report, deviations);
   if (problems.length > 0) {
     console.log(`guest ${opts.name} on ${opts.host}: ${problems.length} problem(s)`);

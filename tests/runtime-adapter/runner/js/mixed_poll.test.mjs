@@ -100,6 +100,15 @@ test("poll([]) traps: an Error, not an error-code", () => {
   assert.throws(() => poll([]), (err) => err instanceof Error);
 });
 
+test("a dropped pollable used again traps naming the drop, not handle 0", () => {
+  const timer = clock.subscribeDuration(0n);
+  timer[Symbol.dispose]();
+  for (const use of [() => timer.ready(), () => poll([timer])]) {
+    assert.throws(use, (err) => err instanceof Error && /Pollable used after it was dropped/.test(err.message));
+  }
+  timer[Symbol.dispose]();  // a second drop stays a no-op
+});
+
 test("the Pollable class admits broker and shim pollables, nothing else", () => {
   const ours = clock.subscribeDuration(0n);
   assert.ok(ours instanceof Pollable);
