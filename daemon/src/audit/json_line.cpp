@@ -91,6 +91,7 @@ std::string to_json_line(const AuditEvent& event) {
   append_field(out, "operation", event.operation);
   if (!event.address.empty()) append_field(out, "address", event.address);
   if (!event.name.empty()) append_field(out, "name", event.name);
+  if (!event.target.empty()) append_field(out, "target", event.target);
   append_field(out, "rule", event.rule);
   append_field(out, "outcome", event.outcome == Outcome::allow ? "allow" : "deny");
   if (event.suppressed != 0)

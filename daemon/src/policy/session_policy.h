@@ -47,12 +47,16 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // sockets::SocketPolicy: the address rules (and resolved-name memory for connect/send).
   bool allows(sockets::Protocol protocol, sockets::Use use,
               const sockets::SocketAddress& address) const override;
+  // Audited as the bind it is, with the connect target the tenant asked for.
+  bool allows_implicit_bind(sockets::Protocol protocol, const sockets::SocketAddress& local,
+                            const sockets::SocketAddress& target) const override;
 
   // create-tcp-socket / create-udp-socket: access-denied when the switch is off,
   // new-socket-limit past the socket quota. Keep the lease as long as the socket lives.
   sockets::Result<TenantUsage::Lease> open_socket(sockets::Protocol protocol) const;
-  // ip-name-lookup at all (the switch): false → permanent-resolver-failure.
-  bool lookups_enabled() const;
+  // ip-name-lookup at all (the switch): false → permanent-resolver-failure. `name` is what the
+  // tenant asked for, for the audit line.
+  bool lookups_enabled(std::string_view name) const;
   // This name: false → permanent-resolver-failure.
   bool allows_lookup(std::string_view name) const;
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
@@ -73,13 +77,16 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // nullptr: the daemon's own namespace. Enter it around socket creation.
   const NetworkNamespace* network_namespace() const { return netns_.get(); }
 
+  // `target`: for an implicit bind, the connect destination it was for; else empty.
   void audit(std::string_view operation, std::string address, std::string name, std::string rule,
-             audit::Outcome outcome) const;
+             audit::Outcome outcome, std::string target = "") const;
 
  private:
   std::shared_ptr<const Tenant> tenant() const;
   bool decide(const Tenant* tenant, std::string_view operation, std::string address,
-              std::string name, const Decision& decision) const;
+              std::string name, const Decision& decision, std::string target = "") const;
+  bool check(sockets::Protocol protocol, sockets::Use use, const sockets::SocketAddress& address,
+             std::string target) const;
 
   const std::shared_ptr<Tenancy> tenancy_;
   const std::string tenant_name_;

@@ -12,8 +12,8 @@ sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
   return policy::TenantUsage::Lease{};
 }
 
-bool may_look_up(const Tenant& tenant) {
-  return tenant.tenancy ? tenant.tenancy->lookups_enabled() : tenant.name_lookup;
+bool may_look_up(const Tenant& tenant, const std::string& name) {
+  return tenant.tenancy ? tenant.tenancy->lookups_enabled(name) : tenant.name_lookup;
 }
 
 sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant) {

@@ -43,8 +43,8 @@ auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> declty
 }
 
 // resolve-addresses: the tenant's name-lookup switch (false → permanent-resolver-failure,
-// audited). Which names is may_resolve's question.
-bool may_look_up(const Tenant& tenant);
+// audited with the `name` asked for). Which names is may_resolve's question.
+bool may_look_up(const Tenant& tenant, const std::string& name);
 
 // After a permitted lookup: its addresses may become connectable (connect_resolved).
 void remember_resolved(const Tenant& tenant, const std::string& name,
