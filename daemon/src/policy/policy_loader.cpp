@@ -1,12 +1,11 @@
 #include "policy/policy_loader.h"
 
-#include <algorithm>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "policy/rule_parser.h"
+#include "policy/unquoted_range.h"
 
 namespace wasi_socketd::policy {
 namespace {
@@ -192,36 +191,6 @@ std::shared_ptr<const Policy> read_policy(const toml::table& root, const std::st
   return policy;
 }
 
-// toml++ reads an unquoted `8090-8080` as the start of a date and reports a date error; when
-// the failing line has such a bare N-M outside quotes, say what was meant and how to write it.
-struct Hint {
-  uint32_t column;  // 1-based, where the bare range starts
-  std::string message;
-};
-
-std::optional<Hint> unquoted_range_hint(std::string_view text, uint32_t line_number) {
-  std::size_t begin = 0;
-  for (uint32_t line = 1; line < line_number && begin != std::string_view::npos; ++line) {
-    begin = text.find('\n', begin);
-    if (begin != std::string_view::npos) ++begin;
-  }
-  if (begin == std::string_view::npos) return std::nullopt;
-  const std::string line(text.substr(begin, text.find('\n', begin) - begin));
-  static const std::regex bare_range(R"((^|[\[,=\s])(\d+-\d+)(?=\s*[\],#]|\s*$))");
-  for (auto match = std::sregex_iterator(line.begin(), line.end(), bare_range);
-       match != std::sregex_iterator(); ++match) {
-    const auto before = line.substr(0, static_cast<std::size_t>(match->position(2)));
-    if (std::count(before.begin(), before.end(), '"') % 2 != 0 ||
-        before.find('\'') != std::string::npos)
-      continue;
-    const std::string range = (*match)[2].str();
-    return Hint{static_cast<uint32_t>(match->position(2)) + 1,
-                "port range " + range + " must be quoted: write \"" + range +
-                    "\" (unquoted, TOML reads it as a date)"};
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 LoadResult parse_policy(std::string_view text, const std::string& source_name) {
@@ -230,8 +199,11 @@ LoadResult parse_policy(std::string_view text, const std::string& source_name) {
     return {read_policy(root, source_name), std::nullopt};
   } catch (const toml::parse_error& error) {
     const auto& where = error.source().begin;
-    if (auto hint = unquoted_range_hint(text, where.line)) {
-      return {nullptr, PolicyError{source_name, where.line, hint->column, hint->message}};
+    // An unquoted `8090-8080` reads as a date to TOML: say what was meant instead.
+    if (auto bare = find_unquoted_range(text, where.line)) {
+      return {nullptr, PolicyError{source_name, where.line, bare->column,
+                                   "port range " + bare->range + " must be quoted: write \"" +
+                                       bare->range + "\" (unquoted, TOML reads it as a date)"}};
     }
     return {nullptr,
             PolicyError{source_name, where.line, where.column, std::string(error.description())}};

@@ -77,6 +77,18 @@ TEST(PolicyErrorMessages, UnquotedRangeIsCaughtAndQuotingSuggested) {
             "TOML reads it as a date)");
 }
 
+TEST(PolicyErrorMessages, ADateErrorWithoutABareRangeKeepsTheParsersMessage) {
+  const std::string error = error_of("x = 1979-13-01\n");
+  EXPECT_EQ(error.rfind("p.toml:1:", 0), 0u) << error;
+  EXPECT_EQ(error.find("must be quoted"), std::string::npos) << error;
+}
+
+TEST(PolicyErrorMessages, AMegabyteLongBareRangeStillGetsTheHint) {
+  const std::string digits(1 << 20, '7');
+  const std::string error = error_of(connect_rule("ports = [" + digits + "-1]"));
+  EXPECT_NE(error.find("must be quoted"), std::string::npos) << error.substr(0, 200);
+}
+
 TEST(PolicyErrorMessages, UnknownKeyNamesTheTenantAndTheClosestKey) {
   EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.namelookup]\nenabled = false\n"),
             "p.toml:3:9: unknown key 'namelookup' in [[tenant]] \"web\": did you mean "
