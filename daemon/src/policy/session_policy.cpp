@@ -170,9 +170,10 @@ void SessionPolicy::remember_resolved(
   if (current && current->name_lookup.connect_resolved) resolved_.remember(name, addresses);
 }
 
-bool SessionPolicy::try_new_connection() const {
+bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {
   if (usage_->try_new_connection()) return true;
-  decide(nullptr, "tcp.connection_rate", "", "", {false, "quota.connections_per_second"});
+  decide(nullptr, "tcp.connection_rate", format_address(target), "",
+         {false, "quota.connections_per_second"});
   return false;
 }
 

@@ -62,8 +62,9 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
   void remember_resolved(const std::string& name,
                          const std::vector<boost::asio::ip::address>& addresses) const;
-  // One new outgoing TCP connection (start-connect); false → would-block.
-  bool try_new_connection() const;
+  // One new outgoing TCP connection (start-connect) to `target`; false → would-block, audited
+  // with the target.
+  bool try_new_connection(const sockets::SocketAddress& target) const;
   // accept: whether the connection rate allows one more (false → would-block, the connection
   // stays queued); count_accepted_connection() once one was taken.
   bool may_accept_connection() const;

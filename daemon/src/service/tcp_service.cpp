@@ -71,7 +71,7 @@ TcpService::Reactor* TcpService::StartConnect(Context* context,
           return response->set_error(to_proto(remote.error()));
         }
         // The tenant's connection rate and buffer quotas; the reservation lives with the socket.
-        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant());
+        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant(), *remote);
         if (!quota) {
           return response->set_error(to_proto(quota.error()));
         }

@@ -24,7 +24,8 @@ sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
 
 // start-connect: the tenant's connection rate and buffered-bytes quotas (a connected socket may
 // make the daemon buffer its write permit plus its read window). would-block.
-sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant);
+sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant,
+                                                             const sockets::SocketAddress& remote);
 // accept: the same quotas, but the rate is only asked here (a refusal leaves the connection in
 // the kernel's queue); count_accepted() once a connection was taken.
 sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant);

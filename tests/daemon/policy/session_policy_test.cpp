@@ -254,8 +254,13 @@ TEST_F(SessionPolicyTest, SocketQuotaSharedByTheTenantsSessions) {
 }
 
 TEST_F(SessionPolicyTest, ConnectionRateAndBufferQuotas) {
-  EXPECT_TRUE(session_->try_new_connection());
-  EXPECT_FALSE(session_->try_new_connection());
+  EXPECT_TRUE(session_->try_new_connection(at("10.1.2.3", 80)));
+  EXPECT_FALSE(session_->try_new_connection(at("10.1.2.3", 443)));
+  // The rate denial names the connection the tenant tried to make.
+  EXPECT_TRUE(has(audit_.last(),
+                  "\"operation\":\"tcp.connection_rate\",\"address\":\"10.1.2.3:443\",\"rule\":"
+                  "\"quota.connections_per_second\""))
+      << audit_.last();
   auto held = session_->try_buffer(800);
   EXPECT_TRUE(held);
   EXPECT_FALSE(session_->try_buffer(201));
