@@ -110,9 +110,10 @@ std::string format_status(const admin::v1::GetStatusResponse& status) {
 }
 
 std::string format_sessions(const admin::v1::ListSessionsResponse& sessions) {
-  std::vector<Row> rows{{"SESSION", "TENANT", "UID", "GID", "PID", "SOCKETS", "OPENED"}};
+  std::vector<Row> rows{
+      {"SESSION", "TENANT", "LISTENER", "UID", "GID", "PID", "SOCKETS", "OPENED"}};
   for (const auto& session : sessions.sessions()) {
-    rows.push_back({std::to_string(session.session()), session.tenant(),
+    rows.push_back({std::to_string(session.session()), session.tenant(), session.listener(),
                     std::to_string(session.uid()), std::to_string(session.gid()),
                     std::to_string(session.pid()), std::to_string(session.sockets()),
                     utc_time(session.opened_at_unix_seconds())});

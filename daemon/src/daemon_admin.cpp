@@ -51,6 +51,7 @@ void DaemonAdmin::start() {
   if (!facts_.metrics_http.empty()) {
     http_server_.start(facts_.metrics_http);
     metrics_http_bound_ = http_server_.local_address();
+    spdlog::info("metrics at http://{}/metrics", metrics_http_bound_);
   }
 }
 
@@ -142,6 +143,8 @@ admin::v1::ListSessionsResponse DaemonAdmin::sessions() {
     info->set_gid(session.peer.gid);
     info->set_pid(static_cast<std::uint32_t>(session.peer.pid));
     info->set_sockets(session.sockets.size());
+    info->set_opened_at_unix_seconds(session.peer.connected_at_unix_seconds);
+    info->set_listener(session.peer.listener);
   }
   return response;
 }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,10 @@ struct DaemonOptions {
   std::string admin_socket_path;  // the root-only admin socket; empty: next to the broker socket
   std::string metrics_http;       // "127.0.0.1:9464": serve /metrics there; empty: off
   mode_t socket_mode = 0660;      // permissions of the socket file
-  int io_threads = 2;             // threads running the io_context (sessions' strands)
-  int lookup_threads = 2;         // threads running getaddrinfo for name lookups
+  std::optional<uid_t> socket_owner;  // chown the socket file after bind; unset: the daemon's uid
+  std::optional<gid_t> socket_group;  // unset: the daemon's group
+  int io_threads = 2;                 // threads running the io_context (sessions' strands)
+  int lookup_threads = 2;             // threads running getaddrinfo for name lookups
   // Per-tenant listening sockets named by the policy, besides listen_path (which is "main").
   std::vector<policy::ListenerDefinition> tenant_listeners;
 };

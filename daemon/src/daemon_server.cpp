@@ -79,7 +79,8 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     add_listener(policy::kMainListener, std::move(acceptor), "");
   } else {
     add_listener(policy::kMainListener,
-                 UnixListener::open(io_, options.listen_path, options.socket_mode),
+                 UnixListener::open(io_, options.listen_path, options.socket_mode,
+                                    options.socket_owner, options.socket_group),
                  options.listen_path);
     facts.listeners.push_back(options.listen_path);
   }
@@ -118,6 +119,7 @@ void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor 
       std::move(acceptor), path, [this, name](int fd, const PeerCredentials& peer) {
         PeerCredentials stamped = peer;
         stamped.listener = name;
+        stamped.connected_at_unix_seconds = unix_now();
         connections_->adopt(fd, stamped);
       }));
   listeners_.back()->start();

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "daemon_server.h"
+#include "pid_file.h"
+#include "policy/accounts.h"
 #include "policy/policy_loader.h"
 #include "policy/policy_summary.h"
 #include "policy/tenancy.h"
@@ -39,6 +41,16 @@ mode_t parse_mode(const std::string& text) {
     throw CLI::ValidationError("--socket-mode", "expected an octal mode such as 0660");
   }
   return static_cast<mode_t>(mode);
+}
+
+// --socket-owner / --socket-group: a name or a number; throws CLI::ValidationError if unknown.
+template <typename Id>
+std::optional<Id> parse_account(const std::string& text, const std::string& flag,
+                                std::optional<Id> (*parse)(const std::string&)) {
+  if (text.empty()) return std::nullopt;
+  auto id = parse(text);
+  if (!id) throw CLI::ValidationError(flag, "no such " + flag.substr(9) + " '" + text + "'");
+  return id;
 }
 
 // --check-policy: validates FILE as the daemon would load it; 0 when it would be accepted.
@@ -85,8 +97,25 @@ int main(int argc, char** argv) {
   std::string socket_mode = "0660";
   app.add_option("--listen", options.listen_path, "Unix socket path to listen on")
       ->capture_default_str();
-  app.add_option("--socket-mode", socket_mode, "Permissions of the socket file (octal)")
+  std::string socket_owner;
+  std::string socket_group;
+  std::string pid_file;
+  app.add_option("--socket-mode", socket_mode,
+                 "Permissions of the --listen socket file (octal); 0660 lets its group connect")
+      ->type_name("MODE")
       ->capture_default_str();
+  app.add_option("--socket-owner", socket_owner,
+                 "Owner (user name or uid) of the --listen socket file (default: the daemon's "
+                 "user)")
+      ->type_name("USER");
+  app.add_option("--socket-group", socket_group,
+                 "Group (name or gid) of the --listen socket file, e.g. the group whose members "
+                 "may connect (default: the daemon's group)")
+      ->type_name("GROUP");
+  app.add_option("--pid-file", pid_file,
+                 "Write the daemon's pid to FILE (atomically) and remove it on exit, for "
+                 "kill -HUP $(cat FILE)")
+      ->type_name("FILE");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -126,6 +155,10 @@ int main(int argc, char** argv) {
   }
   try {
     options.socket_mode = parse_mode(socket_mode);
+    options.socket_owner =
+        parse_account(socket_owner, "--socket-owner", &wasi_socketd::policy::parse_user);
+    options.socket_group =
+        parse_account(socket_group, "--socket-group", &wasi_socketd::policy::parse_group);
     auto created = wasi_socketd::policy::Tenancy::create(policy_path, ::geteuid());
     if (!created.tenancy) {
       spdlog::critical("policy rejected: {}", created.error->to_string());
@@ -139,11 +172,15 @@ int main(int argc, char** argv) {
         options, wasi_socketd::daemon::policy_tenant_resolver(tenancy));
     // Denials are counted where the policy decides, before the audit log's rate limit. Decisions
     // run on session strands, which end before `server` does.
-    tenancy->on_denial([&server](const std::string& tenant, std::string_view operation) {
-      server.metrics().tenant(tenant)->denial(operation);
-    });
+    tenancy->on_denial(
+        [&server](const std::string& tenant, std::string_view operation, std::string_view rule) {
+          server.metrics().tenant(tenant)->denial(operation, rule);
+        });
     server.set_policy_control({[tenancy] { return reload_policy(*tenancy); },
                                [tenancy] { return describe_policy(*tenancy); }});
+    // After the server is up: a pid file appears only once the daemon serves.
+    std::optional<wasi_socketd::daemon::PidFile> pid;
+    if (!pid_file.empty()) pid.emplace(pid_file);
     server.run_until_stopped();
   } catch (const CLI::ValidationError& error) {
     return app.exit(error);

@@ -16,7 +16,9 @@ Options:
                      preopen host directory HOST as GUEST (default: same path); repeatable
   --daemon PATH      wasi-socketd binary for the private broker (default: next to this program)
   --cache-dir DIR    where transpiled components are cached
-                     (default: $XDG_CACHE_HOME/wasi-socketd/transpiled or ~/.cache/...)
+                     (default: $XDG_CACHE_HOME/wasi-socketd/transpiled, else a writable
+                     ~/.cache/wasi-socketd/transpiled, else a private 0700 directory
+                     wasi-socketd-UID/transpiled under $XDG_RUNTIME_DIR or /tmp)
   -h, --help         show this text
 
 Broker: with neither --broker nor --no-broker, the broker at the default path is used

@@ -2,10 +2,13 @@
 // jco entirely (loading jco alone costs about a second). Layout: CACHE/<sha256>/component.js, the
 // core modules next to it, and meta.json with the component's imports.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 
 // Part of the cache key: a different jco or different options must never reuse old output.
 const TRANSPILE_OPTIONS = {
@@ -22,9 +25,57 @@ function readJcoVersion() {
   return JSON.parse(readFileSync(join(dirname(main), "..", "package.json"), "utf8")).version;
 }
 
-export function defaultCacheRoot() {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "wasi-socketd", "transpiled");
+// The first usable of: $XDG_CACHE_HOME, ~/.cache (when the home exists and is writable), then a
+// private per-uid directory under $XDG_RUNTIME_DIR or /tmp. A missing or read-only home (a
+// service user) must not stop a run: the cache is only an optimisation.
+export function defaultCacheRoot(env = process.env) {
+  const bases = [];
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) bases.push(env.XDG_CACHE_HOME);
+  const home = env.HOME ?? homeOfUid();
+  if (home && isAbsolute(home)) bases.push(join(home, ".cache"));
+  for (const base of bases) {
+    const root = join(base, "wasi-socketd", "transpiled");
+    if (makeWritable(root)) return root;
+  }
+  const shared = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : "/tmp";
+  return join(privateDirectory(join(shared, `wasi-socketd-${process.getuid()}`)), "transpiled");
+}
+
+function homeOfUid() {
+  try {
+    return homedir();
+  } catch {
+    return undefined; // no passwd entry
+  }
+}
+
+function makeWritable(dir) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// `dir` in a directory others can write to (/tmp): created 0700, and an existing one is used
+// only if it is a real directory of ours that nobody else can write, so another user cannot
+// plant transpiled code for us to run.
+function privateDirectory(dir) {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if (err.code !== "EEXIST") throw new Error(`cannot create the cache directory ${dir}: ${err.message}`);
+  }
+  const info = lstatSync(dir);
+  const refuse = (why) => {
+    throw new Error(`refusing the cache directory ${dir}: ${why}; give --cache-dir`);
+  };
+  if (!info.isDirectory()) refuse("it is not a directory");
+  if (info.uid !== process.getuid()) refuse(`it is owned by uid ${info.uid}, not ${process.getuid()}`);
+  if ((info.mode & 0o022) !== 0) refuse(`it is group- or world-writable (mode ${(info.mode & 0o777).toString(8)})`);
+  return dir;
 }
 
 // Returns {dir, imports}: the directory holding component.js and its core modules, and the WIT

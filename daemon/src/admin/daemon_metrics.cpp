@@ -24,7 +24,12 @@ TenantMetrics::TenantMetrics(MetricsRegistry& registry, const std::string& tenan
       tcp_in_(bytes_family(registry).with({tenant, "tcp", "in"})),
       tcp_out_(bytes_family(registry).with({tenant, "tcp", "out"})),
       udp_in_(bytes_family(registry).with({tenant, "udp", "in"})),
-      udp_out_(bytes_family(registry).with({tenant, "udp", "out"})) {}
+      udp_out_(bytes_family(registry).with({tenant, "udp", "out"})),
+      retries_(registry
+                   .counter(metric::kRetries,
+                            "Operations that answered would-block (the guest polls and retries)",
+                            {"tenant"})
+                   .with({tenant})) {}
 
 void TenantMetrics::session_opened() {
   sessions_.add(1);
@@ -49,11 +54,15 @@ void TenantMetrics::udp_bytes(std::uint64_t in, std::uint64_t out) {
   if (out) udp_out_.add(out);
 }
 
-void TenantMetrics::denial(std::string_view operation) {
-  registry_.counter(metric::kDenials, "Operations the policy denied", {"tenant", "operation"})
-      .with({tenant_, std::string(operation)})
+void TenantMetrics::denial(std::string_view operation, std::string_view rule) {
+  registry_
+      .counter(metric::kDenials, "Operations the policy denied, by the deciding rule",
+               {"tenant", "operation", "rule"})
+      .with({tenant_, std::string(operation), std::string(rule)})
       .add();
 }
+
+void TenantMetrics::would_block() { retries_.add(); }
 
 void TenantMetrics::error(std::string_view code) {
   registry_

@@ -23,10 +23,14 @@ class TenantMetrics {
   // Payload bytes the daemon received from the network for the tenant ("in") and sent for it.
   void tcp_bytes(std::uint64_t in, std::uint64_t out);
   void udp_bytes(std::uint64_t in, std::uint64_t out);
-  // A policy decision said no: `operation` is "tcp-connect", "udp-send", "name-lookup", ...
-  void denial(std::string_view operation);
+  // A policy decision said no: `operation` is "tcp.connect", "udp.send", "name_lookup", ...;
+  // `rule` the deciding rule's label (from the policy file, or a fixed word such as
+  // "default-deny"), so the label set stays bounded by the policy.
+  void denial(std::string_view operation, std::string_view rule);
   // An operation failed with the WIT error-code `code` ("connection-refused", ...).
   void error(std::string_view code);
+  // An operation answered would-block: the guest polls and retries (not an error).
+  void would_block();
 
  private:
   MetricsRegistry& registry_;
@@ -37,6 +41,7 @@ class TenantMetrics {
   Counter& tcp_out_;
   Counter& udp_in_;
   Counter& udp_out_;
+  Counter& retries_;
 };
 
 class DaemonMetrics {
@@ -66,6 +71,7 @@ inline constexpr const char* kSockets = "wasi_socketd_sockets";
 inline constexpr const char* kBytes = "wasi_socketd_bytes_total";
 inline constexpr const char* kDenials = "wasi_socketd_denials_total";
 inline constexpr const char* kErrors = "wasi_socketd_errors_total";
+inline constexpr const char* kRetries = "wasi_socketd_retries_total";
 inline constexpr const char* kConnectionsRefused = "wasi_socketd_connections_refused_total";
 inline constexpr const char* kPolicyReloads = "wasi_socketd_policy_reloads_total";
 inline constexpr const char* kEventStreamQueuedBytes = "wasi_socketd_event_stream_queued_bytes";

@@ -20,6 +20,7 @@ struct AuditEvent {
   std::string address;    // "1.2.3.4:80", "[::1]:443"; empty when not applicable
   std::string name;       // host name for name lookups, listener name for session.open
   std::string rule;       // the rule that decided, e.g. "web.tcp.connect[0]" or "default-deny"
+  std::string target;     // an implicit bind's reason: the connect destination asked for
   Outcome outcome = Outcome::deny;
   uint64_t suppressed = 0;  // lines of this session dropped by the rate limit since the last one
 };

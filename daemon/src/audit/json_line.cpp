@@ -43,6 +43,7 @@ std::string to_json_line(const AuditEvent& event) {
   line["operation"] = event.operation;
   if (!event.address.empty()) line["address"] = event.address;
   if (!event.name.empty()) line["name"] = event.name;
+  if (!event.target.empty()) line["target"] = event.target;
   line["rule"] = event.rule;
   line["outcome"] = event.outcome == Outcome::allow ? "allow" : "deny";
   if (event.suppressed != 0) line["suppressed"] = event.suppressed;

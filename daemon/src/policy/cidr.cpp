@@ -1,5 +1,6 @@
 #include "policy/cidr.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace wasi_socketd::policy {
@@ -16,6 +17,13 @@ std::pair<Bytes16, unsigned> as_bits(const boost::asio::ip::address& address) {
     return {bytes, 32};
   }
   return {address.to_v6().to_bytes(), 128};
+}
+
+boost::asio::ip::address from_bits(const Bytes16& bytes, unsigned bit_width) {
+  if (bit_width == 32) {
+    return boost::asio::ip::address_v4({bytes[0], bytes[1], bytes[2], bytes[3]});
+  }
+  return boost::asio::ip::address_v6(bytes);
 }
 
 bool prefix_equal(const Bytes16& a, const Bytes16& b, unsigned prefix) {
@@ -38,20 +46,40 @@ boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address) {
   return address;
 }
 
-std::optional<Cidr> Cidr::parse(std::string_view text) {
+std::optional<Cidr> Cidr::parse(std::string_view text, std::string* fault) {
+  const auto explain = [&](std::string why) -> std::optional<Cidr> {
+    if (fault != nullptr) *fault = "'" + std::string(text) + "' " + std::move(why);
+    return std::nullopt;
+  };
   const auto slash = text.find('/');
+  const std::string address_text(text.substr(0, slash));
   boost::system::error_code error;
-  const auto network = boost::asio::ip::make_address(std::string(text.substr(0, slash)), error);
-  if (error) return std::nullopt;
+  const auto network = boost::asio::ip::make_address(address_text, error);
+  if (error) {
+    const bool short_v4 = !address_text.empty() &&
+                          address_text.find_first_not_of("0123456789.") == std::string::npos &&
+                          std::count(address_text.begin(), address_text.end(), '.') < 3;
+    if (short_v4) {
+      return explain("is not an address: '" + address_text +
+                     "' has fewer than four parts; write all four, such as '10.0.0.0/8'");
+    }
+    return explain("is not an address: '" + address_text +
+                   "' is neither IPv4 nor IPv6 (use a CIDR such as '10.0.0.0/8' or "
+                   "loopback/any/unspecified)");
+  }
   const unsigned width = network.is_v4() ? 32 : 128;
+  const std::string family = network.is_v4() ? "IPv4" : "IPv6";
   unsigned prefix = width;
   if (slash != std::string_view::npos) {
     const auto digits = text.substr(slash + 1);
     const auto [end, result] =
         std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
-    if (digits.empty() || result != std::errc() || end != digits.data() + digits.size() ||
-        prefix > width) {
-      return std::nullopt;
+    if (digits.empty() || result != std::errc() || end != digits.data() + digits.size()) {
+      return explain("has no prefix length after '/': write a number 0-" + std::to_string(width));
+    }
+    if (prefix > width) {
+      return explain("has prefix length " + std::to_string(prefix) + ", out of range: an " +
+                     family + " prefix is 0-" + std::to_string(width));
     }
   }
   const auto [bits, bit_width] = as_bits(network);
@@ -65,7 +93,11 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
       masked[i] = static_cast<unsigned char>(bits[i] & (0xFF << (8 - (prefix - bit))));
     }
   }
-  if (masked != bits) return std::nullopt;
+  if (masked != bits) {
+    const Cidr network_only(from_bits(masked, bit_width), prefix);
+    return explain("has host bits set: give the network address '" + network_only.to_string() +
+                   "', or '" + network.to_string() + "' alone for the one address");
+  }
   return Cidr(network, prefix);
 }
 

@@ -12,8 +12,9 @@ namespace wasi_socketd::policy {
 class Cidr {
  public:
   // "ADDR/PREFIX" or a bare address (a /32 or /128). Host bits must be zero
-  // ("10.0.0.1/8" is rejected: it is almost always a typo). nullopt on any error.
-  static std::optional<Cidr> parse(std::string_view text);
+  // ("10.0.0.1/8" is rejected: it is almost always a typo). nullopt on any error; then
+  // `fault`, when given, says what is wrong with `text` and how to write it instead.
+  static std::optional<Cidr> parse(std::string_view text, std::string* fault = nullptr);
 
   // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are matched as the IPv4 address they carry,
   // so a rule cannot be sidestepped by spelling an IPv4 peer the IPv6 way.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "policy/rule_parser.h"
+#include "policy/unquoted_range.h"
 
 namespace wasi_socketd::policy {
 namespace {
@@ -42,6 +43,7 @@ ListenerDefinition read_listener(const toml::table& table, const std::string& fi
   TomlTableReader reader(table, file, "[[listener]]");
   ListenerDefinition listener;
   listener.name = reader.required_string("name");
+  reader.set_context("[[listener]] \"" + listener.name + "\"");
   if (listener.name == kMainListener) {
     reader.fail(*table.get("name"), "listener name \"main\" is reserved for --listen");
   }
@@ -115,6 +117,7 @@ std::shared_ptr<Tenant> read_tenant(const toml::table& table, const std::string&
   TomlTableReader reader(table, file, "[[tenant]]");
   auto tenant = std::make_shared<Tenant>();
   tenant->name = reader.required_string("name");
+  reader.set_context("[[tenant]] \"" + tenant->name + "\"");
   tenant->log_grants = reader.boolean("log_grants").value_or(audit.log_grants);
   if (const auto* list = reader.array("uids")) {
     for (const toml::node& item : *list) tenant->uids.push_back(read_uid(item, reader));
@@ -196,6 +199,12 @@ LoadResult parse_policy(std::string_view text, const std::string& source_name) {
     return {read_policy(root, source_name), std::nullopt};
   } catch (const toml::parse_error& error) {
     const auto& where = error.source().begin;
+    // An unquoted `8090-8080` reads as a date to TOML: say what was meant instead.
+    if (auto bare = find_unquoted_range(text, where.line)) {
+      return {nullptr, PolicyError{source_name, where.line, bare->column,
+                                   "port range " + bare->range + " must be quoted: write \"" +
+                                       bare->range + "\" (unquoted, TOML reads it as a date)"}};
+    }
     return {nullptr,
             PolicyError{source_name, where.line, where.column, std::string(error.description())}};
   } catch (const PolicyErrorException& error) {

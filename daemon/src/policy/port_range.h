@@ -12,9 +12,10 @@ struct PortRange {
   uint16_t first = 0;
   uint16_t last = 65535;
 
-  // "N" or "N-M" with 0 <= N <= M <= 65535; nullopt otherwise.
-  static std::optional<PortRange> parse(std::string_view text);
-  static std::optional<PortRange> single(int64_t port);
+  // "N" or "N-M" with 0 <= N <= M <= 65535; nullopt otherwise, and then `fault`, when given,
+  // quotes the value, says what is wrong and how to write it.
+  static std::optional<PortRange> parse(std::string_view text, std::string* fault = nullptr);
+  static std::optional<PortRange> single(int64_t port, std::string* fault = nullptr);
 
   bool contains(uint16_t port) const { return port >= first && port <= last; }
   std::string to_string() const;

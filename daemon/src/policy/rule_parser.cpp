@@ -28,12 +28,9 @@ std::vector<Cidr> read_networks(const toml::array& list, const TomlTableReader& 
       networks.insert(networks.end(), words.begin(), words.end());
       continue;
     }
-    const auto cidr = Cidr::parse(text->get());
-    if (!cidr) {
-      reader.fail(
-          item, "'" + text->get() +
-                    "' is not an address, a CIDR with zero host bits, or loopback/any/unspecified");
-    }
+    std::string fault;
+    const auto cidr = Cidr::parse(text->get(), &fault);
+    if (!cidr) reader.fail(item, fault);
     networks.push_back(*cidr);
   }
   return networks;
@@ -43,12 +40,13 @@ std::vector<PortRange> read_ports(const toml::array& list, const TomlTableReader
   std::vector<PortRange> ports;
   for (const toml::node& item : list) {
     std::optional<PortRange> range;
+    std::string fault = "a port must be a number 0-65535 or a quoted range \"N-M\"";
     if (const auto* number = item.as_integer()) {
-      range = PortRange::single(number->get());
+      range = PortRange::single(number->get(), &fault);
     } else if (const auto* text = item.as_string()) {
-      range = PortRange::parse(text->get());
+      range = PortRange::parse(text->get(), &fault);
     }
-    if (!range) reader.fail(item, "a port must be 0-65535 or a range \"N-M\" with N <= M");
+    if (!range) reader.fail(item, fault);
     ports.push_back(*range);
   }
   return ports;

@@ -60,7 +60,7 @@ std::shared_ptr<const Tenant> SessionPolicy::tenant() const {
 }
 
 void SessionPolicy::audit(std::string_view operation, std::string address, std::string name,
-                          std::string rule, audit::Outcome outcome) const {
+                          std::string rule, audit::Outcome outcome, std::string target) const {
   if (!audit_budget_.try_take()) {
     audit_suppressed_.fetch_add(1);
     return;
@@ -74,32 +74,44 @@ void SessionPolicy::audit(std::string_view operation, std::string address, std::
   event.address = std::move(address);
   event.name = std::move(name);
   event.rule = std::move(rule);
+  event.target = std::move(target);
   event.outcome = outcome;
   event.suppressed = audit_suppressed_.exchange(0);
   tenancy_->audit()->record(event);
 }
 
 bool SessionPolicy::decide(const Tenant* tenant, std::string_view operation, std::string address,
-                           std::string name, const Decision& decision) const {
+                           std::string name, const Decision& decision, std::string target) const {
   if (!decision.allowed) {
-    tenancy_->denied(tenant_name_, operation);
+    tenancy_->denied(tenant_name_, operation, decision.rule);
   }
   if (!decision.allowed || (tenant != nullptr && tenant->log_grants)) {
     audit(operation, std::move(address), std::move(name), decision.rule,
-          decision.allowed ? audit::Outcome::allow : audit::Outcome::deny);
+          decision.allowed ? audit::Outcome::allow : audit::Outcome::deny, std::move(target));
   }
   return decision.allowed;
 }
 
 bool SessionPolicy::allows(sockets::Protocol protocol, sockets::Use use,
                            const sockets::SocketAddress& address) const {
+  return check(protocol, use, address, "");
+}
+
+bool SessionPolicy::allows_implicit_bind(sockets::Protocol protocol,
+                                         const sockets::SocketAddress& local,
+                                         const sockets::SocketAddress& target) const {
+  return check(protocol, sockets::Use::bind, local, format_address(target));
+}
+
+bool SessionPolicy::check(sockets::Protocol protocol, sockets::Use use,
+                          const sockets::SocketAddress& address, std::string target) const {
   const auto operation = operation_for(protocol, use);
   const auto current = tenant();
   const std::string_view operation_text =
       operation ? operation_name(*operation) : std::string_view("unknown");
   if (!current || !operation) {
     return decide(nullptr, operation_text, format_address(address), "",
-                  {false, current ? "unknown-operation" : "tenant-removed"});
+                  {false, current ? "unknown-operation" : "tenant-removed"}, std::move(target));
   }
   Decision decision = current->decide(*operation, address.ip, address.port);
   std::string resolved_from;
@@ -116,7 +128,8 @@ bool SessionPolicy::allows(sockets::Protocol protocol, sockets::Use use,
       resolved_from = *name;
     }
   }
-  return decide(current.get(), operation_text, format_address(address), resolved_from, decision);
+  return decide(current.get(), operation_text, format_address(address), resolved_from, decision,
+                std::move(target));
 }
 
 sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol protocol) const {
@@ -137,10 +150,10 @@ sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol
   return lease;
 }
 
-bool SessionPolicy::lookups_enabled() const {
+bool SessionPolicy::lookups_enabled(std::string_view name) const {
   const auto current = tenant();
   if (current && current->name_lookup.enabled) return true;
-  return decide(current.get(), "name_lookup", "", "",
+  return decide(current.get(), "name_lookup", "", std::string(name),
                 {false, current ? current->name + ".name_lookup.disabled" : "tenant-removed"});
 }
 
@@ -157,9 +170,10 @@ void SessionPolicy::remember_resolved(
   if (current && current->name_lookup.connect_resolved) resolved_.remember(name, addresses);
 }
 
-bool SessionPolicy::try_new_connection() const {
+bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {
   if (usage_->try_new_connection()) return true;
-  decide(nullptr, "tcp.connection_rate", "", "", {false, "quota.connections_per_second"});
+  decide(nullptr, "tcp.connection_rate", format_address(target), "",
+         {false, "quota.connections_per_second"});
   return false;
 }
 

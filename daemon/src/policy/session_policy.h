@@ -47,19 +47,24 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // sockets::SocketPolicy: the address rules (and resolved-name memory for connect/send).
   bool allows(sockets::Protocol protocol, sockets::Use use,
               const sockets::SocketAddress& address) const override;
+  // Audited as the bind it is, with the connect target the tenant asked for.
+  bool allows_implicit_bind(sockets::Protocol protocol, const sockets::SocketAddress& local,
+                            const sockets::SocketAddress& target) const override;
 
   // create-tcp-socket / create-udp-socket: access-denied when the switch is off,
   // new-socket-limit past the socket quota. Keep the lease as long as the socket lives.
   sockets::Result<TenantUsage::Lease> open_socket(sockets::Protocol protocol) const;
-  // ip-name-lookup at all (the switch): false → permanent-resolver-failure.
-  bool lookups_enabled() const;
+  // ip-name-lookup at all (the switch): false → permanent-resolver-failure. `name` is what the
+  // tenant asked for, for the audit line.
+  bool lookups_enabled(std::string_view name) const;
   // This name: false → permanent-resolver-failure.
   bool allows_lookup(std::string_view name) const;
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
   void remember_resolved(const std::string& name,
                          const std::vector<boost::asio::ip::address>& addresses) const;
-  // One new outgoing TCP connection (start-connect); false → would-block.
-  bool try_new_connection() const;
+  // One new outgoing TCP connection (start-connect) to `target`; false → would-block, audited
+  // with the target.
+  bool try_new_connection(const sockets::SocketAddress& target) const;
   // accept: whether the connection rate allows one more (false → would-block, the connection
   // stays queued); count_accepted_connection() once one was taken.
   bool may_accept_connection() const;
@@ -73,13 +78,16 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // nullptr: the daemon's own namespace. Enter it around socket creation.
   const NetworkNamespace* network_namespace() const { return netns_.get(); }
 
+  // `target`: for an implicit bind, the connect destination it was for; else empty.
   void audit(std::string_view operation, std::string address, std::string name, std::string rule,
-             audit::Outcome outcome) const;
+             audit::Outcome outcome, std::string target = "") const;
 
  private:
   std::shared_ptr<const Tenant> tenant() const;
   bool decide(const Tenant* tenant, std::string_view operation, std::string address,
-              std::string name, const Decision& decision) const;
+              std::string name, const Decision& decision, std::string target = "") const;
+  bool check(sockets::Protocol protocol, sockets::Use use, const sockets::SocketAddress& address,
+             std::string target) const;
 
   const std::shared_ptr<Tenancy> tenancy_;
   const std::string tenant_name_;

@@ -58,10 +58,12 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
 
   // Told of every denial (before the audit log's rate limit), e.g. to count it in metrics.
   // Set once before any session exists; called on the deciding session's strand.
-  using DenialObserver = std::function<void(const std::string& tenant, std::string_view operation)>;
+  // `rule` is the deciding rule's label (Decision::rule).
+  using DenialObserver = std::function<void(const std::string& tenant, std::string_view operation,
+                                            std::string_view rule)>;
   void on_denial(DenialObserver observer) { denial_observer_ = std::move(observer); }
-  void denied(const std::string& tenant, std::string_view operation) const {
-    if (denial_observer_) denial_observer_(tenant, operation);
+  void denied(const std::string& tenant, std::string_view operation, std::string_view rule) const {
+    if (denial_observer_) denial_observer_(tenant, operation, rule);
   }
 
  private:

@@ -1,10 +1,7 @@
 #include "policy/toml_table_reader.h"
 
-#include <grp.h>
-#include <pwd.h>
-
-#include <vector>
-
+#include "policy/accounts.h"
+#include "policy/key_suggestion.h"
 #include "policy/policy_error.h"
 
 namespace wasi_socketd::policy {
@@ -29,18 +26,6 @@ std::string_view type_name(toml::node_type type) {
   }
 }
 
-// getpwnam_r/getgrnam_r need a caller buffer; 64 KiB covers any sane entry.
-template <typename Entry, typename Lookup>
-std::optional<Entry> lookup_entry(const std::string& name, Lookup lookup) {
-  Entry entry{};
-  Entry* found = nullptr;
-  std::vector<char> buffer(64 * 1024);
-  if (lookup(name.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-    return std::nullopt;
-  }
-  return entry;
-}
-
 }  // namespace
 
 void fail_at(const toml::source_region& where, const std::string& file, std::string message) {
@@ -52,7 +37,7 @@ TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std
     : table_(table), file_(std::move(file)), context_(std::move(context)) {}
 
 void TomlTableReader::fail(const toml::node& where, std::string message) const {
-  fail_at(where.source(), file_, std::move(message));
+  fail_at(where.source(), file_, std::move(message) + " in " + context_);
 }
 
 const toml::node* TomlTableReader::node(std::string_view key) {
@@ -124,9 +109,10 @@ const toml::array* TomlTableReader::array(std::string_view key) {
 
 void TomlTableReader::reject_unknown_keys() const {
   for (const auto& [key, value] : table_) {
-    if (!read_.contains(key.str())) {
-      fail_at(key.source(), file_, "unknown key '" + std::string(key.str()) + "' in " + context_);
-    }
+    if (read_.contains(key.str())) continue;
+    std::string message = "unknown key '" + std::string(key.str()) + "' in " + context_;
+    if (auto known = closest_key(key.str(), read_)) message += ": did you mean '" + *known + "'?";
+    fail_at(key.source(), file_, std::move(message));
   }
 }
 
@@ -136,9 +122,9 @@ uid_t read_uid(const toml::node& node, const TomlTableReader& reader) {
     return static_cast<uid_t>(number->get());
   }
   if (const auto* name = node.as_string()) {
-    const auto entry = lookup_entry<passwd>(name->get(), getpwnam_r);
-    if (!entry) reader.fail(node, "unknown user '" + name->get() + "'");
-    return entry->pw_uid;
+    const auto uid = uid_of_user(name->get());
+    if (!uid) reader.fail(node, "unknown user '" + name->get() + "'");
+    return *uid;
   }
   reader.fail(node, "a user must be a uid number or a user name");
 }
@@ -149,9 +135,9 @@ gid_t read_gid(const toml::node& node, const TomlTableReader& reader) {
     return static_cast<gid_t>(number->get());
   }
   if (const auto* name = node.as_string()) {
-    const auto entry = lookup_entry<group>(name->get(), getgrnam_r);
-    if (!entry) reader.fail(node, "unknown group '" + name->get() + "'");
-    return entry->gr_gid;
+    const auto gid = gid_of_group(name->get());
+    if (!gid) reader.fail(node, "unknown group '" + name->get() + "'");
+    return *gid;
   }
   reader.fail(node, "a group must be a gid number or a group name");
 }

@@ -33,10 +33,14 @@ class TomlTableReader {
   // Any value, unchecked (the caller checks the type); nullptr when absent.
   const toml::node* node(std::string_view key);
 
-  // Fails on the first key that none of the calls above asked for.
+  // Fails on the first key that none of the calls above asked for, suggesting the closest
+  // known key when one is near.
   void reject_unknown_keys() const;
 
+  // "MESSAGE in CONTEXT", positioned at `where`.
   [[noreturn]] void fail(const toml::node& where, std::string message) const;
+  // Once a table's name is known, messages name it: "[[tenant]]" -> "[[tenant]] \"web\"".
+  void set_context(std::string context) { context_ = std::move(context); }
   const std::string& file() const { return file_; }
   const std::string& context() const { return context_; }
   const toml::table& raw() const { return table_; }

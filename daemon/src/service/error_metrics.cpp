@@ -23,6 +23,8 @@ void count_error(const Session& session, v1::ErrorCode error) {
   if (error == v1::ERROR_CODE_UNSPECIFIED || !session.tenant().metrics) {
     return;
   }
+  // would-block is how non-blocking I/O says "not yet": normal traffic, not a failure.
+  if (error == v1::ERROR_CODE_WOULD_BLOCK) return session.tenant().metrics->would_block();
   session.tenant().metrics->error(wit_name(error));
 }
 

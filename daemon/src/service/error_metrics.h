@@ -7,7 +7,7 @@
 
 namespace wasi_socketd::daemon {
 
-// No-op for ERROR_CODE_UNSPECIFIED (success).
+// No-op for ERROR_CODE_UNSPECIFIED (success); would-block goes to wasi_socketd_retries_total.
 void count_error(const Session& session, v1::ErrorCode error);
 
 }  // namespace wasi_socketd::daemon

@@ -22,7 +22,7 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
           response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
           return call.finish();
         }
-        if (!may_look_up(session.tenant())) {
+        if (!may_look_up(session.tenant(), name)) {
           response->set_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
           return call.finish();
         }

@@ -1,5 +1,6 @@
 #include "tcp_service.h"
 
+#include "admin/daemon_metrics.h"
 #include "proto_convert.h"
 #include "resource_call.h"
 #include "session/tcp_resource.h"
@@ -70,7 +71,7 @@ TcpService::Reactor* TcpService::StartConnect(Context* context,
           return response->set_error(to_proto(remote.error()));
         }
         // The tenant's connection rate and buffer quotas; the reservation lives with the socket.
-        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant());
+        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant(), *remote);
         if (!quota) {
           return response->set_error(to_proto(quota.error()));
         }
@@ -135,6 +136,8 @@ TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketReq
                        listener.socket().accept()) {
           auto tcp = std::make_unique<TcpResource>(session, *id, std::move(*accepted));
           count_accepted(session.tenant());
+          // An accepted connection is a new socket of the tenant, like create-tcp-socket's.
+          if (session.tenant().metrics) session.tenant().metrics->socket_created("tcp");
           tcp->hold(std::move(*socket_quota));
           tcp->hold(std::move(*connection_quota));
           response->set_socket_id(*id);

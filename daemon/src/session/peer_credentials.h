@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 namespace wasi_socketd::daemon {
@@ -13,6 +14,7 @@ struct PeerCredentials {
   gid_t gid = 0;
   pid_t pid = 0;
   std::string listener = "main";  // "main" (--listen) or a [[listener]] name of the policy
+  std::int64_t connected_at_unix_seconds = 0;  // when the daemon accepted the connection
 };
 
 }  // namespace wasi_socketd::daemon

@@ -12,14 +12,17 @@ sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
   return policy::TenantUsage::Lease{};
 }
 
-bool may_look_up(const Tenant& tenant) {
-  return tenant.tenancy ? tenant.tenancy->lookups_enabled() : tenant.name_lookup;
+bool may_look_up(const Tenant& tenant, const std::string& name) {
+  return tenant.tenancy ? tenant.tenancy->lookups_enabled(name) : tenant.name_lookup;
 }
 
-sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant) {
+sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant,
+                                                             const sockets::SocketAddress& remote) {
   if (!tenant.tenancy) return policy::TenantUsage::Lease{};
   policy::TenantUsage::Lease buffers = tenant.tenancy->try_buffer(kTcpWritePermit + kTcpReadWindow);
-  if (!buffers || !tenant.tenancy->try_new_connection()) return sockets::ErrorCode::would_block;
+  if (!buffers || !tenant.tenancy->try_new_connection(remote)) {
+    return sockets::ErrorCode::would_block;
+  }
   return buffers;
 }
 

@@ -24,7 +24,8 @@ sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
 
 // start-connect: the tenant's connection rate and buffered-bytes quotas (a connected socket may
 // make the daemon buffer its write permit plus its read window). would-block.
-sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant);
+sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant,
+                                                             const sockets::SocketAddress& remote);
 // accept: the same quotas, but the rate is only asked here (a refusal leaves the connection in
 // the kernel's queue); count_accepted() once a connection was taken.
 sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant);
@@ -43,8 +44,8 @@ auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> declty
 }
 
 // resolve-addresses: the tenant's name-lookup switch (false → permanent-resolver-failure,
-// audited). Which names is may_resolve's question.
-bool may_look_up(const Tenant& tenant);
+// audited with the `name` asked for). Which names is may_resolve's question.
+bool may_look_up(const Tenant& tenant, const std::string& name);
 
 // After a permitted lookup: its addresses may become connectable (connect_resolved).
 void remember_resolved(const Tenant& tenant, const std::string& name,

@@ -21,6 +21,13 @@ class SocketPolicy {
   // Denied bind/listen/connect/send -> access-denied, before the syscall. Denied accept: the
   // connection is reset and accept goes on with the next. Denied received datagram: dropped.
   virtual bool allows(Protocol protocol, Use use, const SocketAddress& address) const = 0;
+  // The implicit bind of a connect to `target` (the kernel picks the local address): asked as
+  // Use::bind of `local`; `target` only tells an audit what the bind was for.
+  virtual bool allows_implicit_bind(Protocol protocol, const SocketAddress& local,
+                                    const SocketAddress& target) const {
+    (void)target;
+    return allows(protocol, Use::bind, local);
+  }
 };
 
 // Allows everything. For tests and trusted embedders only.

@@ -105,7 +105,7 @@ Result<void> TcpSocket::start_connect(const SocketAddress& remote) {
   if (state_ != State::unbound && state_ != State::bound) return ErrorCode::invalid_state;
   if (auto valid = validate_connect_address(family_, remote); !valid) return valid;
   if (state_ == State::unbound &&
-      !policy_->allows(Protocol::tcp, Use::bind, unspecified_address(family_))) {
+      !policy_->allows_implicit_bind(Protocol::tcp, unspecified_address(family_), remote)) {
     return ErrorCode::access_denied;
   }
   if (!policy_->allows(Protocol::tcp, Use::connect, remote)) return ErrorCode::access_denied;

@@ -94,8 +94,10 @@ TEST(DaemonMetricsTest, TenantHandlesFeedTheNamedFamilies) {
   alpha->session_closed();
   alpha->tcp_bytes(100, 7);
   alpha->udp_bytes(0, 3);
-  alpha->denial("tcp-connect");
+  alpha->denial("tcp.connect", "alpha.tcp.connect[2]");
   alpha->error("connection-refused");
+  alpha->would_block();
+  alpha->would_block();
   alpha->socket_created("tcp");
   metrics.connection_refused("unknown-peer");
   metrics.policy_reload(false);
@@ -106,7 +108,9 @@ TEST(DaemonMetricsTest, TenantHandlesFeedTheNamedFamilies) {
         "wasi_socketd_bytes_total{tenant=\"alpha\",protocol=\"tcp\",direction=\"in\"} 100\n",
         "wasi_socketd_bytes_total{tenant=\"alpha\",protocol=\"tcp\",direction=\"out\"} 7\n",
         "wasi_socketd_bytes_total{tenant=\"alpha\",protocol=\"udp\",direction=\"out\"} 3\n",
-        "wasi_socketd_denials_total{tenant=\"alpha\",operation=\"tcp-connect\"} 1\n",
+        "wasi_socketd_denials_total{tenant=\"alpha\",operation=\"tcp.connect\","
+        "rule=\"alpha.tcp.connect[2]\"} 1\n",
+        "wasi_socketd_retries_total{tenant=\"alpha\"} 2\n",
         "wasi_socketd_errors_total{tenant=\"alpha\",code=\"connection-refused\"} 1\n",
         "wasi_socketd_sockets_created_total{tenant=\"alpha\",protocol=\"tcp\"} 1\n",
         "wasi_socketd_connections_refused_total{reason=\"unknown-peer\"} 1\n",

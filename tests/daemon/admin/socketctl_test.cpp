@@ -3,14 +3,23 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "http_get.h"
 #include "supervised_daemon.h"
+#include "test_client.h"
 #include "wasi_socketd/v1/session.grpc.pb.h"
 #include "wasi_socketd/v1/tcp.grpc.pb.h"
 
@@ -96,6 +105,57 @@ TEST_F(SocketctlTest, SessionsListsTheClientWithItsKernelCredentials) {
   EXPECT_TRUE(contains(result.output, "\"sockets\": \"1\"")) << result.output;
 }
 
+TEST_F(SocketctlTest, SessionsShowTheListenerAndWhenTheSessionOpened) {
+  const auto client = connect_client_with_socket();
+  const auto result = socketctl(daemon_.admin_socket_path(), "--json sessions");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "\"listener\": \"main\"")) << result.output;
+  std::smatch opened;
+  ASSERT_TRUE(std::regex_search(result.output, opened,
+                                std::regex("\"opened_at_unix_seconds\": \"([0-9]+)\"")))
+      << result.output;
+  EXPECT_LE(std::abs(std::stoll(opened[1]) - static_cast<long long>(std::time(nullptr))), 60)
+      << result.output;
+  const auto table = socketctl(daemon_.admin_socket_path(), "sessions");
+  EXPECT_TRUE(std::regex_search(table.output, std::regex("TENANT +LISTENER"))) << table.output;
+  EXPECT_FALSE(contains(table.output, "1970-01-01")) << table.output;
+}
+
+TEST_F(SocketctlTest, AcceptedSocketsCountAsCreatedAndWouldBlockIsNoError) {
+  TestClient client(daemon_.target());
+  ASSERT_TRUE(client.attach());
+  std::uint32_t port = 0;
+  const std::uint64_t listener = client.tcp_listener(v1::IP_ADDRESS_FAMILY_IPV4, &port);
+  v1::TcpSocketRequest accept;
+  accept.set_socket_id(listener);
+  // Nothing to accept yet: would-block, the normal answer of a non-blocking accept.
+  EXPECT_EQ(client.call(client.tcp(), &v1::Tcp::Stub::Accept, accept).error(),
+            v1::ERROR_CODE_WOULD_BLOCK);
+  const int peer = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  ASSERT_EQ(::connect(peer, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  v1::ErrorCode accepted = v1::ERROR_CODE_WOULD_BLOCK;
+  for (int i = 0; i < 500 && accepted == v1::ERROR_CODE_WOULD_BLOCK; ++i) {
+    accepted = client.call(client.tcp(), &v1::Tcp::Stub::Accept, accept).error();
+    if (accepted == v1::ERROR_CODE_WOULD_BLOCK) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(accepted, v1::ERROR_CODE_UNSPECIFIED);
+  ::close(peer);
+
+  const auto stats = socketctl(daemon_.admin_socket_path(), "stats");
+  EXPECT_TRUE(contains(
+      stats.output, "wasi_socketd_sockets_created_total{tenant=\"default\",protocol=\"tcp\"} 2\n"))
+      << "the listener and the accepted connection\n"
+      << stats.output;
+  EXPECT_FALSE(contains(stats.output, "code=\"would-block\"")) << stats.output;
+  EXPECT_TRUE(std::regex_search(
+      stats.output, std::regex("wasi_socketd_retries_total\\{tenant=\"default\"\\} [1-9]")))
+      << stats.output;
+}
+
 TEST_F(SocketctlTest, SocketsListsEachSocketAndFiltersByTenant) {
   const auto client = connect_client_with_socket();
   const auto all = socketctl(daemon_.admin_socket_path(), "sockets");
@@ -154,10 +214,10 @@ TEST_F(SocketctlTest, DenialsAndErrorsAreCountedPerTenant) {
   ASSERT_EQ(status.error(), v1::ERROR_CODE_ACCESS_DENIED);
 
   const auto stats = socketctl(daemon_.admin_socket_path(), "stats");
-  EXPECT_TRUE(std::regex_search(
-      stats.output,
-      std::regex(
-          "wasi_socketd_denials_total\\{tenant=\"default\",operation=\"[^\"]*connect\"\\} 1\n")))
+  EXPECT_TRUE(
+      std::regex_search(stats.output, std::regex("wasi_socketd_denials_total\\{tenant=\"default\","
+                                                 "operation=\"tcp.connect\",rule=\"default-"
+                                                 "deny\"\\} 1\n")))
       << stats.output;
   EXPECT_TRUE(contains(stats.output, "code=\"access-denied\"} 1\n")) << stats.output;
 }

@@ -55,5 +55,28 @@ TEST(Cidr, RejectsMalformedText) {
   }
 }
 
+TEST(Cidr, ExplainsEachFaultDifferently) {
+  const auto fault_of = [](const char* text) {
+    std::string fault;
+    EXPECT_FALSE(Cidr::parse(text, &fault)) << text;
+    return fault;
+  };
+  EXPECT_EQ(fault_of("10.0.0.0/33"),
+            "'10.0.0.0/33' has prefix length 33, out of range: an IPv4 prefix is 0-32");
+  EXPECT_EQ(fault_of("::1/200"),
+            "'::1/200' has prefix length 200, out of range: an IPv6 prefix is 0-128");
+  EXPECT_EQ(fault_of("10.0.0/8"),
+            "'10.0.0/8' is not an address: '10.0.0' has fewer than four parts; write all four, "
+            "such as '10.0.0.0/8'");
+  EXPECT_EQ(fault_of("192.168.1.5/24"),
+            "'192.168.1.5/24' has host bits set: give the network address '192.168.1.0/24', or "
+            "'192.168.1.5' alone for the one address");
+  EXPECT_EQ(fault_of("fe80::1/10"),
+            "'fe80::1/10' has host bits set: give the network address 'fe80::/10', or 'fe80::1' "
+            "alone for the one address");
+  EXPECT_EQ(fault_of("10.0.0.0/-1"),
+            "'10.0.0.0/-1' has no prefix length after '/': write a number 0-32");
+}
+
 }  // namespace
 }  // namespace wasi_socketd::policy

@@ -25,6 +25,18 @@ TEST(PortRange, RejectsOutOfRangeReversedAndGarbage) {
   EXPECT_TRUE(PortRange::single(65535));
 }
 
+TEST(PortRange, ExplainsTheFaultQuotingTheValue) {
+  std::string fault;
+  EXPECT_FALSE(PortRange::parse("10-5", &fault));
+  EXPECT_EQ(fault, "port range '10-5' is reversed (10 > 5): write \"5-10\"");
+  EXPECT_FALSE(PortRange::parse("65536", &fault));
+  EXPECT_EQ(fault, "port 65536 is out of range: a port is 0-65535");
+  EXPECT_FALSE(PortRange::single(-1, &fault));
+  EXPECT_EQ(fault, "port -1 is out of range: a port is 0-65535");
+  EXPECT_FALSE(PortRange::parse("1-2-3", &fault));
+  EXPECT_EQ(fault, "'1-2-3' is not a port: write a number 0-65535 or a range \"N-M\"");
+}
+
 TEST(PortRange, PrivilegedPortsAreOneTo1023) {
   EXPECT_FALSE(is_privileged_port(0));
   EXPECT_TRUE(is_privileged_port(1));

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "audit_capture.h"
 #include "policy/policy_loader.h"
 #include "policy/tenancy.h"
@@ -109,6 +112,39 @@ TEST_F(SessionPolicyTest, ImplicitBindIsAskedAsUnspecifiedPortZero) {
       allows(Protocol::udp, Use::bind, sockets::unspecified_address(sockets::Family::ipv6)));
   // An explicit wildcard bind to a fixed port is not an implicit bind.
   EXPECT_FALSE(allows(Protocol::tcp, Use::bind, at("0.0.0.0", 8080)));
+}
+
+// When the implicit bind of a connect is what the policy refuses, the audit line still says where
+// the tenant was going, and the denial observer (metrics) hears the deciding rule.
+TEST(SessionPolicyImplicitBind, DenialNamesTheConnectTargetAndTheRule) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy(
+      "[[tenant]]\nname = \"web\"\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = "
+      "[\"127.0.0.1\"]\nports = [8080]\n",
+      "w.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error->to_string();
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  std::vector<std::string> denials;
+  tenancy->on_denial(
+      [&](const std::string& tenant, std::string_view operation, std::string_view rule) {
+        denials.push_back(tenant + " " + std::string(operation) + " " + std::string(rule));
+      });
+  auto session = tenancy->admit({5, 5, 5, "main"}).session;
+  ASSERT_TRUE(session);
+  EXPECT_FALSE(session->allows_implicit_bind(
+      Protocol::tcp, sockets::unspecified_address(sockets::Family::ipv4), at("127.0.0.1", 8080)));
+  EXPECT_TRUE(has(audit.last(),
+                  "\"operation\":\"tcp.bind\",\"address\":\"0.0.0.0:0\",\"target\":\"127.0.0.1:"
+                  "8080\",\"rule\":\"default-deny\",\"outcome\":\"deny\""))
+      << audit.last();
+  EXPECT_FALSE(session->allows_implicit_bind(
+      Protocol::tcp, sockets::unspecified_address(sockets::Family::ipv6), at("::1", 443)));
+  EXPECT_TRUE(has(audit.last(), "\"address\":\"[::]:0\",\"target\":\"[::1]:443\"")) << audit.last();
+  EXPECT_EQ(denials,
+            (std::vector<std::string>{"web tcp.bind default-deny", "web tcp.bind default-deny"}));
+  // An explicit bind carries no target.
+  EXPECT_FALSE(session->allows(Protocol::tcp, Use::bind, at("127.0.0.1", 9000)));
+  EXPECT_FALSE(has(audit.last(), "\"target\"")) << audit.last();
 }
 
 TEST_F(SessionPolicyTest, PrivilegedPortOnlyWhereLent) {
@@ -218,8 +254,13 @@ TEST_F(SessionPolicyTest, SocketQuotaSharedByTheTenantsSessions) {
 }
 
 TEST_F(SessionPolicyTest, ConnectionRateAndBufferQuotas) {
-  EXPECT_TRUE(session_->try_new_connection());
-  EXPECT_FALSE(session_->try_new_connection());
+  EXPECT_TRUE(session_->try_new_connection(at("10.1.2.3", 80)));
+  EXPECT_FALSE(session_->try_new_connection(at("10.1.2.3", 443)));
+  // The rate denial names the connection the tenant tried to make.
+  EXPECT_TRUE(has(audit_.last(),
+                  "\"operation\":\"tcp.connection_rate\",\"address\":\"10.1.2.3:443\",\"rule\":"
+                  "\"quota.connections_per_second\""))
+      << audit_.last();
   auto held = session_->try_buffer(800);
   EXPECT_TRUE(held);
   EXPECT_FALSE(session_->try_buffer(201));
@@ -249,8 +290,11 @@ TEST(SessionPolicySwitches, SwitchedOffProtocolsAndLookups) {
   auto udp = session->open_socket(Protocol::udp);  // no [tenant.udp] at all
   ASSERT_FALSE(udp.ok());
   EXPECT_EQ(udp.error(), sockets::ErrorCode::access_denied);
-  EXPECT_FALSE(session->lookups_enabled());
-  EXPECT_TRUE(has(audit.last(), "\"rule\":\"sealed.name_lookup.disabled\""));
+  EXPECT_FALSE(session->lookups_enabled("api.example.com"));
+  // The line names what the tenant tried to look up, even though the switch alone decided.
+  EXPECT_TRUE(has(audit.last(),
+                  "\"operation\":\"name_lookup\",\"name\":\"api.example.com\",\"rule\":\"sealed."
+                  "name_lookup.disabled\""));
   EXPECT_FALSE(session->allows_lookup("localhost"));
   EXPECT_FALSE(session->allows_lookup("127.0.0.1"));
   EXPECT_EQ(session->capabilities().tcp, false);

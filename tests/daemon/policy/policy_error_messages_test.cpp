@@ -1,0 +1,119 @@
+// Every policy error quotes the bad value, names the fault, the fix, and the tenant it is in:
+// the whole message is asserted, so a regression to a vaguer text fails here.
+#include <gtest/gtest.h>
+
+#include "policy/policy_loader.h"
+
+namespace wasi_socketd::policy {
+namespace {
+
+std::string error_of(const std::string& text) {
+  const LoadResult result = parse_policy(text, "p.toml");
+  EXPECT_FALSE(result.ok());
+  return result.error ? result.error->to_string() : "";
+}
+
+std::string connect_rule(const std::string& body) {
+  return "[[tenant]]\nname = \"web\"\n[tenant.tcp]\n[[tenant.tcp.connect]]\n" + body + "\n";
+}
+
+TEST(PolicyErrorMessages, HostBitsSetGivesTheNetworkAddress) {
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"127.0.0.1/8\"]")),
+            "p.toml:5:14: '127.0.0.1/8' has host bits set: give the network address "
+            "'127.0.0.0/8', or '127.0.0.1' alone for the one address in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"2001:db8::1/32\"]")),
+            "p.toml:5:14: '2001:db8::1/32' has host bits set: give the network address "
+            "'2001:db8::/32', or '2001:db8::1' alone for the one address in rule "
+            "web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, PrefixTooLongForTheFamily) {
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"10.0.0.0/33\"]")),
+            "p.toml:5:14: '10.0.0.0/33' has prefix length 33, out of range: an IPv4 prefix is "
+            "0-32 in rule web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"::1/200\"]")),
+            "p.toml:5:14: '::1/200' has prefix length 200, out of range: an IPv6 prefix is "
+            "0-128 in rule web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, ShortIpv4AddressAsksForFourParts) {
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"10.0.0/8\"]")),
+            "p.toml:5:14: '10.0.0/8' is not an address: '10.0.0' has fewer than four parts; "
+            "write all four, such as '10.0.0.0/8' in rule web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"example.com/8\"]")),
+            "p.toml:5:14: 'example.com/8' is not an address: 'example.com' is neither IPv4 nor "
+            "IPv6 (use a CIDR such as '10.0.0.0/8' or loopback/any/unspecified) in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("addresses = [\"10.0.0.0/\"]")),
+            "p.toml:5:14: '10.0.0.0/' has no prefix length after '/': write a number 0-32 in "
+            "rule web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, ReversedPortRangeSaysWhichWayRound) {
+  EXPECT_EQ(error_of(connect_rule("ports = [\"8090-8080\"]")),
+            "p.toml:5:10: port range '8090-8080' is reversed (8090 > 8080): write \"8080-8090\" "
+            "in rule web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, OutOfRangePortQuotesTheValue) {
+  EXPECT_EQ(error_of(connect_rule("ports = [70000]")),
+            "p.toml:5:10: port 70000 is out of range: a port is 0-65535 in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("ports = [\"80-70000\"]")),
+            "p.toml:5:10: port 70000 is out of range: a port is 0-65535 (in '80-70000') in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("ports = [\"http\"]")),
+            "p.toml:5:10: 'http' is not a port: write a number 0-65535 or a range \"N-M\" in "
+            "rule web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, UnquotedRangeIsCaughtAndQuotingSuggested) {
+  EXPECT_EQ(error_of(connect_rule("ports = [8090-8080]")),
+            "p.toml:5:10: port range 8090-8080 must be quoted: write \"8090-8080\" (unquoted, "
+            "TOML reads it as a date)");
+  EXPECT_EQ(error_of(connect_rule("ports = [443, 8080-8090]")),
+            "p.toml:5:15: port range 8080-8090 must be quoted: write \"8080-8090\" (unquoted, "
+            "TOML reads it as a date)");
+}
+
+TEST(PolicyErrorMessages, ADateErrorWithoutABareRangeKeepsTheParsersMessage) {
+  const std::string error = error_of("x = 1979-13-01\n");
+  EXPECT_EQ(error.rfind("p.toml:1:", 0), 0u) << error;
+  EXPECT_EQ(error.find("must be quoted"), std::string::npos) << error;
+}
+
+TEST(PolicyErrorMessages, AMegabyteLongBareRangeStillGetsTheHint) {
+  const std::string digits(1 << 20, '7');
+  const std::string error = error_of(connect_rule("ports = [" + digits + "-1]"));
+  EXPECT_NE(error.find("must be quoted"), std::string::npos) << error.substr(0, 200);
+}
+
+TEST(PolicyErrorMessages, UnknownKeyNamesTheTenantAndTheClosestKey) {
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.namelookup]\nenabled = false\n"),
+            "p.toml:3:9: unknown key 'namelookup' in [[tenant]] \"web\": did you mean "
+            "'name_lookup'?");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\nlisetners = [\"main\"]\n"),
+            "p.toml:3:1: unknown key 'lisetners' in [[tenant]] \"web\": did you mean "
+            "'listeners'?");
+  EXPECT_EQ(error_of(connect_rule("adresses = [\"loopback\"]")),
+            "p.toml:5:1: unknown key 'adresses' in rule web.tcp.connect[0]: did you mean "
+            "'addresses'?");
+  // Nothing close: no guess.
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\ncolour = \"blue\"\n"),
+            "p.toml:3:1: unknown key 'colour' in [[tenant]] \"web\"");
+}
+
+TEST(PolicyErrorMessages, EveryTenantScopedMessageNamesTheTenant) {
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\nlisteners = [\"nope\"]\n"),
+            "p.toml:3:14: 'listeners' entries must name a [[listener]] (or \"main\") in "
+            "[[tenant]] \"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.quotas]\nsockets = -1\n"),
+            "p.toml:4:11: 'sockets' must be between 0 and 281474976710656 in [tenant.quotas] of "
+            "\"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.udp]\nenabled = 1\n"),
+            "p.toml:4:11: 'enabled' must be a boolean, not an integer in [tenant.udp] of \"web\"");
+}
+
+}  // namespace
+}  // namespace wasi_socketd::policy
