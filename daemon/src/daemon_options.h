@@ -17,7 +17,8 @@ struct DaemonOptions {
   std::string metrics_http;       // "127.0.0.1:9464": serve /metrics there; empty: off
   mode_t socket_mode = 0660;      // permissions of the socket file
   int io_threads = 2;             // threads running the io_context (sessions' strands)
-  int lookup_threads = 2;         // threads running getaddrinfo for name lookups
+  int lookup_threads = 16;        // threads running getaddrinfo for name lookups
+  int lookups_per_tenant = 4;     // of those, how many one tenant may hold at once
   // Per-tenant listening sockets named by the policy, besides listen_path (which is "main").
   std::vector<policy::ListenerDefinition> tenant_listeners;
 };
