@@ -20,7 +20,8 @@ struct DaemonOptions {
   std::optional<uid_t> socket_owner;  // chown the socket file after bind; unset: the daemon's uid
   std::optional<gid_t> socket_group;  // unset: the daemon's group
   int io_threads = 2;                 // threads running the io_context (sessions' strands)
-  int lookup_threads = 2;             // threads running getaddrinfo for name lookups
+  int lookup_threads = 16;            // threads running getaddrinfo for name lookups
+  int lookups_per_tenant = 4;         // of those, how many one tenant may hold at once
   // Per-tenant listening sockets named by the policy, besides listen_path (which is "main").
   std::vector<policy::ListenerDefinition> tenant_listeners;
 };

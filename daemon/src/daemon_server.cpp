@@ -31,14 +31,14 @@ std::int64_t unix_now() {
 // Every admitted session's tenant carries its metrics handles; opening one is counted here, once.
 TenantResolver metered(TenantResolver tenants, DaemonMetrics& metrics) {
   return [tenants = std::move(tenants), &metrics](const PeerCredentials& peer) {
-    std::optional<Tenant> tenant = tenants(peer);
-    if (!tenant) {
+    PeerAdmission admission = tenants(peer);
+    if (!admission.tenant) {
       metrics.connection_refused("not-admitted");
-      return tenant;
+      return admission;
     }
-    tenant->metrics = metrics.tenant(tenant->name);
-    tenant->metrics->session_opened();
-    return tenant;
+    admission.tenant->metrics = metrics.tenant(admission.tenant->name);
+    admission.tenant->metrics->session_opened();
+    return admission;
   };
 }
 
@@ -52,7 +52,8 @@ std::string bound_path(UnixListener::Acceptor& acceptor) {
 
 DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     : work_(io_.get_executor()),
-      lookups_(static_cast<std::size_t>(options.lookup_threads)),
+      lookups_({static_cast<std::size_t>(options.lookup_threads),
+                static_cast<std::size_t>(options.lookups_per_tenant)}),
       services_(std::make_unique<ServiceSet>(sessions_, lookups_)),
       signals_(io_, SIGINT, SIGTERM),
       hangups_(io_, SIGHUP) {
@@ -72,22 +73,19 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
   facts.metrics_http = options.metrics_http;
   if (options.inherited_listener >= 0) {
     // Socket activation: systemd owns the socket file, so the listener must not remove it.
-    UnixListener::Acceptor acceptor(io_, boost::asio::local::stream_protocol(),
-                                    options.inherited_listener);
-    facts.listeners.push_back(bound_path(acceptor));
+    UnixListener::Bound adopted = UnixListener::adopt(io_, options.inherited_listener);
+    facts.listeners.push_back(bound_path(adopted.acceptor));
     facts.socket_activated = true;
-    add_listener(policy::kMainListener, std::move(acceptor), "");
+    add_listener(policy::kMainListener, std::move(adopted));
   } else {
     add_listener(policy::kMainListener,
                  UnixListener::open(io_, options.listen_path, options.socket_mode,
-                                    options.socket_owner, options.socket_group),
-                 options.listen_path);
+                                    options.socket_owner, options.socket_group));
     facts.listeners.push_back(options.listen_path);
   }
   for (const policy::ListenerDefinition& tenant : options.tenant_listeners) {
     add_listener(tenant.name,
-                 UnixListener::open(io_, tenant.path, tenant.mode, tenant.owner, tenant.group),
-                 tenant.path);
+                 UnixListener::open(io_, tenant.path, tenant.mode, tenant.owner, tenant.group));
     spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
     facts.listeners.push_back(tenant.path);
   }
@@ -112,11 +110,10 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
                facts.socket_activated ? " (socket-activated)" : "");
 }
 
-void DaemonServer::add_listener(const std::string& name, UnixListener::Acceptor acceptor,
-                                const std::string& path) {
+void DaemonServer::add_listener(const std::string& name, UnixListener::Bound bound) {
   // Connections are stamped with the listener they came through: part of the peer's identity.
   listeners_.push_back(std::make_unique<UnixListener>(
-      std::move(acceptor), path, [this, name](int fd, const PeerCredentials& peer) {
+      std::move(bound), [this, name](int fd, const PeerCredentials& peer) {
         PeerCredentials stamped = peer;
         stamped.listener = name;
         stamped.connected_at_unix_seconds = unix_now();

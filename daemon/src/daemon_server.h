@@ -10,7 +10,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <future>
 #include <memory>
@@ -19,6 +18,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "sockets/lookup_pool.h"
 
 #include "admin/daemon_metrics.h"
 #include "admin/metrics_registry.h"
@@ -72,14 +72,13 @@ class DaemonServer {
   DaemonMetrics& metrics() { return metrics_; }
 
  private:
-  void add_listener(const std::string& name, UnixListener::Acceptor acceptor,
-                    const std::string& path);
+  void add_listener(const std::string& name, UnixListener::Bound bound);
   void wait_for_hangup();
   void shut_down();
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  boost::asio::thread_pool lookups_;
+  sockets::LookupPool lookups_;
   MetricsRegistry metrics_registry_;
   DaemonMetrics metrics_{metrics_registry_};
   SessionRegistry sessions_;

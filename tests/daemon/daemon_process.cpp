@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+}  // namespace
+
 bool accepts_connections(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
@@ -29,8 +31,6 @@ bool accepts_connections(const std::string& path) {
   ::close(fd);
   return connected;
 }
-
-}  // namespace
 
 DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   std::string pattern = (fs::temp_directory_path() / "wasi-socketd-test-XXXXXX").string();

@@ -13,6 +13,9 @@
 
 namespace wasi_socketd::testing {
 
+// Whether a process accepts connections on the Unix socket at `path` (connects, then closes).
+bool accepts_connections(const std::string& path);
+
 class DaemonProcess {
  public:
   explicit DaemonProcess(std::vector<std::string> extra_args = {});

@@ -24,7 +24,7 @@ void exercise(const wasi_socketd::policy::Policy& policy) {
       }
     }
     for (const char* name : {"localhost", "a.example.com", "127.0.0.1", "[::1]", ""}) {
-      (void)tenant->decide_lookup(name);
+      (void)tenant->decide_lookup(wasi_socketd::sockets::LookupName(std::string(name)));
     }
   }
   (void)policy.select_tenant({0, 0, 1, "main"});

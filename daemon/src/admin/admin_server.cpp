@@ -11,7 +11,7 @@
 #include <chrono>
 #include <system_error>
 
-#include "admin/unix_listener.h"
+#include "transport/unix_socket_file.h"
 
 namespace wasi_socketd::daemon {
 
@@ -24,7 +24,9 @@ void AdminServer::start(const std::string& path) {
   builder.RegisterService(&service_);
   server_ = builder.BuildAndStart();  // no listening port: connections arrive as fds
   if (!server_) throw std::runtime_error("cannot start the admin gRPC server");
-  listener_ = listen_unix(path, 0600, 16);
+  ListeningSocket socket = listen_unix(path, 0600, std::nullopt, std::nullopt, 16);
+  listener_ = socket.fd;
+  file_ = std::move(socket.file);
   path_ = path;
   wakeup_ = ::eventfd(0, EFD_CLOEXEC);
   if (wakeup_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
@@ -39,7 +41,7 @@ void AdminServer::stop() {
   }
   if (listener_ >= 0) {
     ::close(listener_);
-    ::unlink(path_.c_str());
+    file_.remove_if_ours();
     listener_ = -1;
   }
   if (wakeup_ >= 0) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "admin/admin_service.h"
+#include "transport/unix_socket_file.h"
 
 namespace wasi_socketd::daemon {
 
@@ -41,6 +42,7 @@ class AdminServer {
   std::unique_ptr<grpc::Server> server_;
   std::string path_;
   int listener_ = -1;
+  SocketFile file_;  // removed at stop() only while the path still names it
   int wakeup_ = -1;  // eventfd that tells the accept thread to end
   std::thread acceptor_;
 };

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "audit/json_line.h"
 
@@ -30,13 +31,24 @@ std::shared_ptr<AuditLog> AuditLog::discard() {
 AuditLog::AuditLog(int fd, bool owns_fd) : fd_(fd), owns_fd_(owns_fd) {}
 
 AuditLog::~AuditLog() {
+  if (fd_ >= 0) {
+    std::lock_guard lock(mutex_);
+    for (const AuditEvent& line : rate_limit_.drain()) write_line(line);
+  }
   if (owns_fd_) ::close(fd_);
 }
 
 void AuditLog::record(const AuditEvent& event) {
   if (fd_ < 0) return;
-  const std::string line = to_json_line(event) + '\n';
+  std::vector<AuditEvent> suppression_lines;
   std::lock_guard lock(mutex_);
+  const bool admitted = rate_limit_.admit(event, suppression_lines);
+  for (const AuditEvent& line : suppression_lines) write_line(line);
+  if (admitted) write_line(event);
+}
+
+void AuditLog::write_line(const AuditEvent& event) {
+  const std::string line = to_json_line(event) + '\n';
   // One write() per line under the lock: O_APPEND keeps lines whole even with other writers.
   std::size_t done = 0;
   while (done < line.size()) {
@@ -51,6 +63,11 @@ void AuditLog::record(const AuditEvent& event) {
 std::size_t AuditLog::recorded() const {
   std::lock_guard lock(mutex_);
   return recorded_;
+}
+
+std::size_t AuditLog::dropped() const {
+  std::lock_guard lock(mutex_);
+  return rate_limit_.dropped();
 }
 
 }  // namespace wasi_socketd::audit

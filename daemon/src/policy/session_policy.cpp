@@ -61,10 +61,6 @@ std::shared_ptr<const Tenant> SessionPolicy::tenant() const {
 
 void SessionPolicy::audit(std::string_view operation, std::string address, std::string name,
                           std::string rule, audit::Outcome outcome, std::string target) const {
-  if (!audit_budget_.try_take()) {
-    audit_suppressed_.fetch_add(1);
-    return;
-  }
   audit::AuditEvent event;
   event.tenant = tenant_name_;
   event.uid = peer_.uid;
@@ -76,8 +72,7 @@ void SessionPolicy::audit(std::string_view operation, std::string address, std::
   event.rule = std::move(rule);
   event.target = std::move(target);
   event.outcome = outcome;
-  event.suppressed = audit_suppressed_.exchange(0);
-  tenancy_->audit()->record(event);
+  tenancy_->audit()->record(event);  // rate limited per tenant there
 }
 
 bool SessionPolicy::decide(const Tenant* tenant, std::string_view operation, std::string address,
@@ -157,17 +152,20 @@ bool SessionPolicy::lookups_enabled(std::string_view name) const {
                 {false, current ? current->name + ".name_lookup.disabled" : "tenant-removed"});
 }
 
-bool SessionPolicy::allows_lookup(std::string_view name) const {
+bool SessionPolicy::allows_lookup(const sockets::LookupName& name) const {
   const auto current = tenant();
   const Decision decision =
       current ? current->decide_lookup(name) : Decision{false, "tenant-removed"};
-  return decide(current.get(), "name_lookup", "", std::string(name), decision);
+  return decide(current.get(), "name_lookup", "", sockets::to_string(name), decision);
 }
 
 void SessionPolicy::remember_resolved(
-    const std::string& name, const std::vector<boost::asio::ip::address>& addresses) const {
+    const sockets::LookupName& name, const std::vector<boost::asio::ip::address>& addresses) const {
+  if (sockets::is_ip_literal(name)) return;
   const auto current = tenant();
-  if (current && current->name_lookup.connect_resolved) resolved_.remember(name, addresses);
+  if (current && current->name_lookup.connect_resolved) {
+    resolved_.remember(std::get<std::string>(name), addresses);
+  }
 }
 
 bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {

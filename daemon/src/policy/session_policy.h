@@ -7,7 +7,6 @@
 // session's sockets, and the hook is const).
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,8 +18,8 @@
 #include "policy/resolved_addresses.h"
 #include "policy/tenant.h"
 #include "policy/tenant_usage.h"
-#include "policy/token_bucket.h"
 #include "sockets/error_code.h"
+#include "sockets/name_syntax.h"
 #include "sockets/socket_policy.h"
 
 namespace wasi_socketd::policy {
@@ -36,10 +35,6 @@ struct Capabilities {
 
 class SessionPolicy final : public sockets::SocketPolicy {
  public:
-  // Audit lines per session: this many per second on average, bursts up to kAuditBurst.
-  static constexpr uint64_t kAuditRate = 200;
-  static constexpr uint64_t kAuditBurst = 1000;
-
   SessionPolicy(std::shared_ptr<Tenancy> tenancy, std::string tenant, PeerIdentity peer,
                 std::shared_ptr<TenantUsage> usage, TenantUsage::Lease session_slot,
                 std::shared_ptr<NetworkNamespace> netns);
@@ -55,12 +50,13 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // new-socket-limit past the socket quota. Keep the lease as long as the socket lives.
   sockets::Result<TenantUsage::Lease> open_socket(sockets::Protocol protocol) const;
   // ip-name-lookup at all (the switch): false → permanent-resolver-failure. `name` is what the
-  // tenant asked for, for the audit line.
+  // tenant asked for (its parsed form), for the audit line.
   bool lookups_enabled(std::string_view name) const;
-  // This name: false → permanent-resolver-failure.
-  bool allows_lookup(std::string_view name) const;
-  // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved.
-  void remember_resolved(const std::string& name,
+  // This name (the request's one parsed form): false → permanent-resolver-failure.
+  bool allows_lookup(const sockets::LookupName& name) const;
+  // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved and
+  // `name` is a host name: a literal "resolves" to itself and lends nothing.
+  void remember_resolved(const sockets::LookupName& name,
                          const std::vector<boost::asio::ip::address>& addresses) const;
   // One new outgoing TCP connection (start-connect) to `target`; false → would-block, audited
   // with the target.
@@ -96,8 +92,6 @@ class SessionPolicy final : public sockets::SocketPolicy {
   const TenantUsage::Lease session_slot_;  // held for the session's life
   const std::shared_ptr<NetworkNamespace> netns_;
   mutable ResolvedAddresses resolved_;
-  mutable TokenBucket audit_budget_{kAuditRate, kAuditBurst};
-  mutable std::atomic<uint64_t> audit_suppressed_{0};
 };
 
 }  // namespace wasi_socketd::policy

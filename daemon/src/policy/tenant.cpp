@@ -5,19 +5,6 @@
 #include "policy/listener_definition.h"
 
 namespace wasi_socketd::policy {
-namespace {
-
-bool is_ip_literal(std::string_view name) {
-  std::string text(name);
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
-    text = text.substr(1, text.size() - 2);
-  boost::system::error_code error;
-  boost::asio::ip::make_address(text, error);
-  return !error;
-}
-
-}  // namespace
-
 bool Tenant::matches(const PeerIdentity& peer) const {
   const bool listener_ok = listeners.empty() ? peer.listener == kMainListener
                                              : std::find(listeners.begin(), listeners.end(),
@@ -34,12 +21,13 @@ Decision Tenant::decide(Operation operation, const boost::asio::ip::address& add
   return evaluate(rules_for(operation), address, port, is_bind(operation));
 }
 
-Decision Tenant::decide_lookup(std::string_view host) const {
+Decision Tenant::decide_lookup(const sockets::LookupName& lookup) const {
   if (!name_lookup.enabled) return {false, name + ".name_lookup.disabled"};
-  if (is_ip_literal(host)) {
+  if (sockets::is_ip_literal(lookup)) {
     if (name_lookup.ip_literals) return {true, name + ".name_lookup.ip_literals"};
     return {false, "default-deny"};
   }
+  const std::string& host = std::get<std::string>(lookup);
   for (const NamePattern& pattern : name_lookup.allow) {
     if (pattern.matches(host))
       return {true, name + ".name_lookup.allow[" + pattern.to_string() + "]"};

@@ -13,13 +13,14 @@
 #include "policy/operation.h"
 #include "policy/peer_identity.h"
 #include "policy/quotas.h"
+#include "sockets/name_syntax.h"
 
 namespace wasi_socketd::policy {
 
 struct NameLookupRules {
   bool enabled = false;            // off: every lookup → permanent-resolver-failure
   std::vector<NamePattern> allow;  // names that may be resolved
-  bool ip_literals = true;         // "127.0.0.1", "::1" resolve to themselves (no DNS)
+  bool ip_literals = true;         // "127.0.0.1", "::1", "127.1" resolve to themselves (no DNS)
   bool connect_resolved = false;   // resolved addresses become connect/send targets
   std::vector<PortRange> connect_resolved_ports;  // empty: any port
 };
@@ -50,7 +51,9 @@ struct Tenant {
   Decision decide(Operation operation, const boost::asio::ip::address& address,
                   uint16_t port) const;
   // Whether `name` may be resolved at all (switch, literals, allow list); the rule label says why.
-  Decision decide_lookup(std::string_view name) const;
+  // `name` is the request's canonical parsed form (sockets::parse_lookup_name), never raw text:
+  // a literal in any spelling ("127.1") is judged by ip_literals, a host name by `allow`.
+  Decision decide_lookup(const sockets::LookupName& name) const;
 };
 
 }  // namespace wasi_socketd::policy

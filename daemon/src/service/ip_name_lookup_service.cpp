@@ -16,13 +16,19 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
     v1::ResolveAddressesResponse* response) {
   return start_unary(
       context, sessions_, [this, request, response](Session& session, const UnaryCall& call) {
-        const std::string& name = request->name();
-        if (!session.has_network(request->network_id()) || name.size() > kMaxNameLength ||
-            !sockets::parse_lookup_name(name)) {
+        // Parsed once: the policy, the resolver and the connect_resolved memory all see this
+        // form, never the raw bytes.
+        auto parsed =
+            session.has_network(request->network_id()) &&
+                    request->name().size() <= kMaxNameLength
+                ? sockets::parse_lookup_name(request->name())
+                : sockets::Result<sockets::LookupName>(sockets::ErrorCode::invalid_argument);
+        if (!parsed) {
           response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
           return call.finish();
         }
-        if (!may_look_up(session.tenant(), name)) {
+        const sockets::LookupName& name = *parsed;
+        if (!may_look_up(session.tenant(), sockets::to_string(name))) {
           response->set_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
           return call.finish();
         }
@@ -30,7 +36,7 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
           response->set_lookup_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
           return call.finish();
         }
-        sockets::NameResolver(session.strand(), lookups_)
+        sockets::NameResolver(session.strand(), lookups_, session.tenant().name)
             .resolve(name, [response, call, name, tenant = session.tenant()](
                                sockets::Result<sockets::NameResolver::Addresses> found) {
               if (!found) {

@@ -4,8 +4,6 @@
 
 #include <grpcpp/server_builder.h>
 
-#include <boost/asio/thread_pool.hpp>
-
 #include "ip_name_lookup_service.h"
 #include "network_service.h"
 #include "session_service.h"
@@ -18,7 +16,7 @@ namespace wasi_socketd::daemon {
 
 class ServiceSet {
  public:
-  ServiceSet(const SessionRegistry& sessions, boost::asio::thread_pool& lookups)
+  ServiceSet(const SessionRegistry& sessions, sockets::LookupPool& lookups)
       : network_(sessions),
         session_(sessions),
         tcp_create_socket_(sessions),

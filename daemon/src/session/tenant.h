@@ -13,6 +13,7 @@
 
 #include "peer_credentials.h"
 #include "session_limits.h"
+#include "sockets/name_syntax.h"
 
 namespace wasi_socketd::sockets {
 class SocketPolicy;
@@ -35,8 +36,9 @@ struct Tenant {
   std::size_t socket_quota = kDefaultSocketQuota;
   // Fine rules per bind/connect/listen/accept/send/receive. Never null in a live session.
   std::shared_ptr<const sockets::SocketPolicy> policy;
-  // Which names the tenant may look up (the socket policy judges addresses, not names).
-  std::function<bool(const std::string& name)> may_resolve;
+  // Which names the tenant may look up (the socket policy judges addresses, not names); asked
+  // with the request's one parsed form of the name.
+  std::function<bool(const sockets::LookupName& name)> may_resolve;
   // The tenancy layer behind the fields above: quotas, network namespace, resolved-name memory
   // (tenant_checks.h). Null for tenants built by hand, where only the fields above apply.
   std::shared_ptr<policy::SessionPolicy> tenancy;
@@ -44,8 +46,13 @@ struct Tenant {
   std::shared_ptr<TenantMetrics> metrics;
 };
 
-// nullopt: the peer is not admitted (unknown, or over its tenant's session quota); the
-// connection is closed before gRPC sees it.
-using TenantResolver = std::function<std::optional<Tenant>(const PeerCredentials&)>;
+// A new connection's tenant, or why it has none (unknown peer, session quota, ...). A refused
+// connection never reaches the gRPC server; `refusal` is what the peer's calls fail with
+// (PERMISSION_DENIED) and what the daemon logs, e.g. "no tenant matches uid 1000 on listener main".
+struct PeerAdmission {
+  std::optional<Tenant> tenant;
+  std::string refusal;
+};
+using TenantResolver = std::function<PeerAdmission(const PeerCredentials&)>;
 
 }  // namespace wasi_socketd::daemon

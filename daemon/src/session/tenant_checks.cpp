@@ -37,7 +37,7 @@ void count_accepted(const Tenant& tenant) {
   if (tenant.tenancy) tenant.tenancy->count_accepted_connection();
 }
 
-void remember_resolved(const Tenant& tenant, const std::string& name,
+void remember_resolved(const Tenant& tenant, const sockets::LookupName& name,
                        const std::vector<boost::asio::ip::address>& addresses) {
   if (tenant.tenancy) tenant.tenancy->remember_resolved(name, addresses);
 }

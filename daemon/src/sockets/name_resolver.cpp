@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <memory>
 
 #include "errno_map.h"
-#include "name_syntax.h"
 #include "socket_address.h"
 
 namespace wasi_socketd::sockets {
@@ -51,30 +51,59 @@ Result<Addresses> lookup(const std::string& host) {
   return addresses;
 }
 
+// One lookup's answer, given once: by getaddrinfo or by the deadline, whichever comes first.
+// Only touched on the strand.
+class PendingLookup {
+ public:
+  PendingLookup(const Strand& strand, NameResolver::Completion done)
+      : deadline_(strand), done_(std::move(done)) {}
+
+  void start_deadline(std::chrono::milliseconds limit, std::shared_ptr<PendingLookup> self) {
+    deadline_.expires_after(limit);
+    deadline_.async_wait([self = std::move(self)](const boost::system::error_code& error) {
+      if (!error) self->finish(ErrorCode::temporary_resolver_failure);
+    });
+  }
+
+  void finish(Result<Addresses> result) {
+    if (!done_) return;
+    deadline_.cancel();
+    auto done = std::move(done_);
+    done_ = nullptr;
+    done(std::move(result));
+  }
+
+ private:
+  boost::asio::steady_timer deadline_;
+  NameResolver::Completion done_;
+};
+
 }  // namespace
 
-NameResolver::NameResolver(Strand strand, boost::asio::thread_pool& lookups)
-    : strand_(std::move(strand)), lookups_(lookups) {}
+NameResolver::NameResolver(Strand strand, LookupPool& pool, std::string tenant,
+                           std::chrono::milliseconds deadline)
+    : strand_(std::move(strand)), pool_(pool), tenant_(std::move(tenant)), deadline_(deadline) {}
 
-void NameResolver::resolve(std::string name, Completion done) {
-  auto parsed = parse_lookup_name(name);
-  if (!parsed) {
-    boost::asio::post(strand_, [done = std::move(done), error = parsed.error()] { done(error); });
-    return;
-  }
-  if (auto* literal = std::get_if<boost::asio::ip::address>(&*parsed)) {
+void NameResolver::resolve(const LookupName& name, Completion done) {
+  if (const auto* literal = std::get_if<boost::asio::ip::address>(&name)) {
     boost::asio::post(strand_, [done = std::move(done), address = canonical(*literal)] {
       done(Addresses{address});
     });
     return;
   }
-  boost::asio::post(lookups_, [strand = strand_, host = std::get<std::string>(*parsed),
-                               done = std::move(done)]() mutable {
+  auto pending = std::make_shared<PendingLookup>(strand_, std::move(done));
+  pending->start_deadline(deadline_, pending);
+  const bool started = pool_.try_run(tenant_, [strand = strand_, host = std::get<std::string>(name),
+                                               pending]() mutable {
     auto result = lookup(host);
-    boost::asio::post(strand, [done = std::move(done), result = std::move(result)]() mutable {
-      done(std::move(result));
+    boost::asio::post(strand, [pending = std::move(pending), result = std::move(result)]() mutable {
+      pending->finish(std::move(result));
     });
   });
+  if (!started) {
+    boost::asio::post(strand_,
+                      [pending] { pending->finish(ErrorCode::temporary_resolver_failure); });
+  }
 }
 
 }  // namespace wasi_socketd::sockets

@@ -108,6 +108,47 @@ bool is_host_name(std::string_view name) {
   return true;
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) without C0/C1
+// control characters or DEL. Checked before anything else looks at the name: a NUL byte would
+// otherwise end the name early for the C libraries (IDNA, getaddrinfo) but not for the policy.
+bool is_printable_utf8(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char lead = bytes[i];
+    if (lead < 0x80) {
+      if (lead < 0x20 || lead == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    char32_t code_point = 0;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+      code_point = lead & 0x1f;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      code_point = lead & 0x0f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      code_point = lead & 0x07;
+    } else {
+      return false;  // a continuation byte, an overlong lead (C0, C1) or past U+10FFFF
+    }
+    if (size - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((bytes[i + k] & 0xc0) != 0x80) return false;
+      code_point = (code_point << 6) | (bytes[i + k] & 0x3f);
+    }
+    const char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < smallest[length] || code_point > 0x10ffff) return false;
+    if (code_point >= 0xd800 && code_point <= 0xdfff) return false;  // surrogates
+    if (code_point >= 0x80 && code_point <= 0x9f) return false;      // C1 controls
+    i += length;
+  }
+  return true;
+}
+
 bool is_ascii(std::string_view text) {
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
@@ -132,6 +173,7 @@ std::optional<std::string> to_ascii(std::string_view name) {
 
 Result<LookupName> parse_lookup_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxLookupNameLength) return ErrorCode::invalid_argument;
+  if (!is_printable_utf8(name)) return ErrorCode::invalid_argument;
   if (auto literal = parse_ip_literal(name)) return LookupName(*literal);
   std::string ascii;
   if (!is_ascii(name)) {

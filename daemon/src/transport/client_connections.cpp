@@ -22,16 +22,20 @@ void end_on_strand(const std::shared_ptr<Session>& session) {
 
 ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& server,
                                      SessionRegistry& sessions, TenantResolver tenants)
-    : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)) {}
+    : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)), refusal_(io) {}
 
 void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
-  std::optional<Tenant> tenant = tenants_(peer);
-  if (!tenant) {
-    // Refused by policy (and audited there): the client sees its connection closed.
-    spdlog::info("connection of uid {} pid {} on {} refused", peer.uid, peer.pid, peer.listener);
-    ::close(fd);
+  PeerAdmission admission = tenants_(peer);
+  if (!admission.tenant) {
+    // Refused by policy (and audited there): the client's calls fail with the reason. Under a
+    // flood the log, like the answer, is limited per uid.
+    if (refusal_.refuse(fd, peer.uid, admission.refusal)) {
+      spdlog::info("connection of uid {} pid {} refused: {}", peer.uid, peer.pid,
+                   admission.refusal);
+    }
     return;
   }
+  std::optional<Tenant>& tenant = admission.tenant;
   auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer);
   const std::string key = connection_key(fd);
   if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {

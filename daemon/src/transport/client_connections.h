@@ -1,12 +1,11 @@
 // Turns accepted client connections into sessions served by gRPC, and ends each session when its
 // connection goes away.
 //
-// For each connection: tenant from the peer credentials (no tenant: the connection is closed at
-// once), a Session with its own strand, the
-// binding "fd:N" -> session in the registry (replacing a dead connection's session that had the
-// same fd number), a hang-up watch, and finally the fd handed to gRPC.
-// Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
-// strands.
+// For each connection: tenant from the peer credentials (no tenant: the connection is answered
+// with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
+// own strand, the binding "fd:N" -> session in the registry (replacing a dead connection's session
+// that had the same fd number), a hang-up watch, and finally the fd handed to gRPC. Threading:
+// adopt() on any thread; end_all() once at shutdown. Sessions are ended on their strands.
 #pragma once
 
 #include <grpcpp/server.h>
@@ -14,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connection_monitor.h"
+#include "grpc_refusal.h"
 #include "session/peer_credentials.h"
 #include "session/session_registry.h"
 #include "session/tenant.h"
@@ -36,6 +36,7 @@ class ClientConnections {
   grpc::Server& server_;
   SessionRegistry& sessions_;
   TenantResolver tenants_;
+  GrpcRefusal refusal_;
   ConnectionMonitor monitor_;
 };
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "session/peer_credentials.h"
+#include "unix_socket_file.h"
 
 namespace wasi_socketd::daemon {
 
@@ -24,18 +25,25 @@ class UnixListener {
   // Called for every accepted connection; the callee owns `fd` (close-on-exec, non-blocking).
   using OnAccept = std::function<void(int fd, const PeerCredentials& peer)>;
 
-  // Creates the parent directory if needed, replaces a stale socket file, binds, sets `mode`
-  // (and `owner`/`group` when given) on the socket file and listens. Throws std::system_error
-  // with the failing step.
-  static Acceptor open(boost::asio::io_context& io, const std::string& path, mode_t mode,
-                       std::optional<uid_t> owner = std::nullopt,
-                       std::optional<gid_t> group = std::nullopt);
+  // A listening socket and the socket file it owns (empty for an adopted socket).
+  struct Bound {
+    Acceptor acceptor;
+    SocketFile file;
+  };
 
-  // Wraps an already listening socket (socket activation); takes ownership of `fd`.
-  static Acceptor adopt(boost::asio::io_context& io, int fd);
+  // listen_unix (unix_socket_file.h): parent directory created, stale socket file replaced, a
+  // live one refused (a second daemon never steals a path), `mode` (and `owner`/`group` when
+  // given) on the socket file. Throws std::system_error with the failing step.
+  static Bound open(boost::asio::io_context& io, const std::string& path, mode_t mode,
+                    std::optional<uid_t> owner = std::nullopt,
+                    std::optional<gid_t> group = std::nullopt);
 
-  // `path` is removed again by the destructor when non-empty (not for adopted sockets).
-  UnixListener(Acceptor acceptor, std::string path, OnAccept on_accept);
+  // Wraps an already listening socket (socket activation); takes ownership of `fd`. Its path is
+  // systemd's: the listener never removes it.
+  static Bound adopt(boost::asio::io_context& io, int fd);
+
+  // The destructor removes the socket file if the path still names it (not another daemon's).
+  UnixListener(Bound bound, OnAccept on_accept);
   ~UnixListener();
   UnixListener(const UnixListener&) = delete;
   UnixListener& operator=(const UnixListener&) = delete;
@@ -45,11 +53,14 @@ class UnixListener {
   void stop();
 
  private:
+  static constexpr int kAcceptBatch = 256;
+
   void accept_next();
+  void hand_over(int fd);  // owns fd
 
   Acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
-  std::string path_;
+  SocketFile file_;
   OnAccept on_accept_;
 };
 

@@ -51,12 +51,14 @@ TEST_F(DefaultPolicy, PeersOnLoopbackOnly) {
   }
 }
 
+// Names reach the policy parsed (sockets::parse_lookup_name): literals as addresses.
 TEST_F(DefaultPolicy, LooksUpLocalhostAndIpLiteralsOnly) {
-  EXPECT_TRUE(tenant().decide_lookup("localhost").allowed);
-  EXPECT_TRUE(tenant().decide_lookup("127.0.0.1").allowed);
-  EXPECT_TRUE(tenant().decide_lookup("[::]").allowed);
-  EXPECT_TRUE(tenant().decide_lookup("2001:0db8:0:0:0:0:0:0").allowed);
-  EXPECT_FALSE(tenant().decide_lookup("example.com").allowed);
+  const auto host = [](const char* name) { return sockets::LookupName(std::string(name)); };
+  EXPECT_TRUE(tenant().decide_lookup(host("localhost")).allowed);
+  EXPECT_TRUE(tenant().decide_lookup(sockets::LookupName(ip("127.0.0.1"))).allowed);
+  EXPECT_TRUE(tenant().decide_lookup(sockets::LookupName(ip("::"))).allowed);
+  EXPECT_TRUE(tenant().decide_lookup(sockets::LookupName(ip("2001:db8::"))).allowed);
+  EXPECT_FALSE(tenant().decide_lookup(host("example.com")).allowed);
 }
 
 TEST_F(DefaultPolicy, SummaryNamesTheTenantAndWhatItMayDo) {

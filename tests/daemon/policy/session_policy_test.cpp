@@ -22,6 +22,9 @@ SocketAddress at(const char* ip, uint16_t port) {
   return {boost::asio::ip::make_address(ip), port};
 }
 
+// What the lookup service hands the policy: the request's name parsed once.
+sockets::LookupName parsed(const char* name) { return sockets::parse_lookup_name(name).value(); }
+
 constexpr const char* kPolicy = R"(
 [[tenant]]
 name = "t"
@@ -212,28 +215,45 @@ TEST_F(SessionPolicyTest, GrantsAreNotAuditedUnlessTheTenantAsks) {
 }
 
 TEST_F(SessionPolicyTest, NameLookupAllowListWithWildcards) {
-  EXPECT_TRUE(session_->allows_lookup("api.example.com"));
-  EXPECT_FALSE(session_->allows_lookup("example.com"));
-  EXPECT_FALSE(session_->allows_lookup("evil.org"));
+  EXPECT_TRUE(session_->allows_lookup(parsed("api.example.com")));
+  EXPECT_TRUE(session_->allows_lookup(parsed("API.Example.COM.")));
+  EXPECT_FALSE(session_->allows_lookup(parsed("example.com")));
+  EXPECT_FALSE(session_->allows_lookup(parsed("evil.org")));
   EXPECT_TRUE(has(audit_.last(), "\"operation\":\"name_lookup\",\"name\":\"evil.org\""));
-  EXPECT_TRUE(session_->allows_lookup("192.0.2.1"));  // literal: no DNS involved
+  EXPECT_TRUE(session_->allows_lookup(parsed("192.0.2.1")));  // literal: no DNS involved
+}
+
+// docs/policy.md: with ip_literals, the URL standard's IPv4 spellings resolve to themselves too.
+TEST_F(SessionPolicyTest, EveryIpv4SpellingIsALiteral) {
+  EXPECT_TRUE(session_->allows_lookup(parsed("127.1")));
+  EXPECT_TRUE(session_->allows_lookup(parsed("0x7f.0.0.1")));
+}
+
+// A literal "resolves" to itself: remembering it would lend any address to connect_resolved.
+TEST_F(SessionPolicyTest, LiteralLookupsLendNothing) {
+  session_->remember_resolved(parsed("198.51.100.7"),
+                              {boost::asio::ip::make_address("198.51.100.7")});
+  EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
 }
 
 TEST_F(SessionPolicyTest, ResolvedAddressesBecomeConnectableOnTheirPorts) {
   EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
-  session_->remember_resolved("api.example.com", {boost::asio::ip::make_address("198.51.100.7")});
+  session_->remember_resolved(parsed("api.example.com"),
+                              {boost::asio::ip::make_address("198.51.100.7")});
   EXPECT_TRUE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
   EXPECT_TRUE(allows(Protocol::udp, Use::send, at("198.51.100.7", 443)));
   EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.7", 8443)));  // port not lent
   // An explicit deny still wins over a resolved name.
-  session_->remember_resolved("ssh.example.com", {boost::asio::ip::make_address("198.51.100.8")});
+  session_->remember_resolved(parsed("ssh.example.com"),
+                              {boost::asio::ip::make_address("198.51.100.8")});
   EXPECT_FALSE(allows(Protocol::tcp, Use::connect, at("198.51.100.8", 22)));
   // Not for binds or accepts.
   EXPECT_FALSE(allows(Protocol::tcp, Use::accept, at("198.51.100.7", 443)));
 }
 
 TEST_F(SessionPolicyTest, ResolvedMemoryIsPerSession) {
-  session_->remember_resolved("api.example.com", {boost::asio::ip::make_address("198.51.100.7")});
+  session_->remember_resolved(parsed("api.example.com"),
+                              {boost::asio::ip::make_address("198.51.100.7")});
   auto other = tenancy_->admit({1000, 100, 78, "main"}).session;
   ASSERT_TRUE(other);
   EXPECT_FALSE(other->allows(Protocol::tcp, Use::connect, at("198.51.100.7", 443)));
@@ -295,8 +315,8 @@ TEST(SessionPolicySwitches, SwitchedOffProtocolsAndLookups) {
   EXPECT_TRUE(has(audit.last(),
                   "\"operation\":\"name_lookup\",\"name\":\"api.example.com\",\"rule\":\"sealed."
                   "name_lookup.disabled\""));
-  EXPECT_FALSE(session->allows_lookup("localhost"));
-  EXPECT_FALSE(session->allows_lookup("127.0.0.1"));
+  EXPECT_FALSE(session->allows_lookup(parsed("localhost")));
+  EXPECT_FALSE(session->allows_lookup(parsed("127.0.0.1")));
   EXPECT_EQ(session->capabilities().tcp, false);
 }
 
@@ -318,12 +338,33 @@ TEST(SessionPolicyAuditBudget, FloodsAreSuppressedAndCounted) {
   LoadResult loaded = parse_policy("[[tenant]]\nname = \"f\"\n[tenant.udp]\n", "f.toml");
   auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
   auto session = tenancy->admit({5, 5, 5, "main"}).session;
-  for (uint64_t i = 0; i < SessionPolicy::kAuditBurst + 500; ++i) {
+  constexpr uint64_t kBurst = audit::AuditRateLimit::kPerTenant.burst;
+  for (uint64_t i = 0; i < kBurst + 500; ++i) {
     ASSERT_FALSE(session->allows(Protocol::udp, Use::receive, at("203.0.113.1", 53)));
   }
   const auto lines = audit.lines().size();
-  EXPECT_GE(lines, SessionPolicy::kAuditBurst);
-  EXPECT_LT(lines, SessionPolicy::kAuditBurst + 500);
+  EXPECT_GE(lines, kBurst);
+  EXPECT_LT(lines, kBurst + 500);
+}
+
+// issue 8 item 7: every session got a fresh burst, so a tenant reconnecting in a loop wrote
+// 42,967 lines in 10 s. The budget is the tenant's, shared by all its sessions.
+TEST(SessionPolicyAuditBudget, NewSessionsOfATenantShareOneBudget) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy(
+      "[[tenant]]\nname = \"f\"\n[tenant.udp]\n[tenant.quotas]\nsessions = 1000\n", "f.toml");
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  constexpr uint64_t kBurst = audit::AuditRateLimit::kPerTenant.burst;
+  for (int reconnect = 0; reconnect < 20; ++reconnect) {
+    auto session = tenancy->admit({5, 5, 5, "main"}).session;
+    ASSERT_TRUE(session);
+    for (uint64_t i = 0; i < kBurst / 4; ++i) {
+      ASSERT_FALSE(session->allows(Protocol::udp, Use::receive, at("203.0.113.1", 53)));
+    }
+  }
+  // 5 bursts' worth of denials: at most one burst (plus the refill while the test ran) written.
+  EXPECT_LT(audit.lines().size(), kBurst + kBurst / 2);
+  EXPECT_GT(audit.log()->dropped(), 0u);
 }
 
 }  // namespace

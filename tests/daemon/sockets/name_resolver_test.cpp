@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/thread_pool.hpp>
+#include <future>
 
 #include "test_support.h"
 
@@ -12,17 +12,20 @@ namespace {
 class NameResolverTest : public ::testing::Test {
  protected:
   Result<NameResolver::Addresses> resolve(const std::string& name) {
+    auto parsed = parse_lookup_name(name);
+    if (!parsed) return parsed.error();
     std::optional<Result<NameResolver::Addresses>> outcome;
-    resolver_.resolve(
-        name, [&](Result<NameResolver::Addresses> result) { outcome.emplace(std::move(result)); });
+    resolver_.resolve(*parsed, [&](Result<NameResolver::Addresses> result) {
+      outcome.emplace(std::move(result));
+    });
     EXPECT_FALSE(outcome.has_value()) << "completion must not run inside resolve()";
     EXPECT_TRUE(io_.run_until([&] { return outcome.has_value(); }, std::chrono::seconds(20)));
     return outcome.value_or(ErrorCode::unknown);
   }
 
   testing::IoFixture io_;
-  boost::asio::thread_pool lookups_{2};
-  NameResolver resolver_{io_.strand(), lookups_};
+  LookupPool lookups_{{.threads = 2, .per_tenant = 1}};
+  NameResolver resolver_{io_.strand(), lookups_, "t"};
 };
 
 TEST_F(NameResolverTest, LocalhostResolvesToLoopback) {
@@ -61,10 +64,41 @@ TEST_F(NameResolverTest, ResultsHaveNoDuplicates) {
   }
 }
 
-TEST_F(NameResolverTest, InvalidNamesFailWithInvalidArgument) {
-  auto result = resolve("not a name");
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.error(), ErrorCode::invalid_argument);
+// Lookups of a tenant at its limit fail at once instead of queueing behind the stuck ones, and
+// leave the other threads to other tenants.
+TEST_F(NameResolverTest, ATenantAtItsLimitFailsAtOnceAndOthersStillResolve) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ASSERT_TRUE(lookups_.try_run("t", [released] { released.wait(); }));  // t's one lookup: stuck
+  EXPECT_EQ(lookups_.running("t"), 1u);
+  auto refused = resolve("localhost");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), ErrorCode::temporary_resolver_failure);
+
+  NameResolver other{io_.strand(), lookups_, "other"};
+  std::optional<Result<NameResolver::Addresses>> outcome;
+  other.resolve(
+      parse_lookup_name("localhost").value(),
+      [&](Result<NameResolver::Addresses> result) { outcome.emplace(std::move(result)); });
+  EXPECT_TRUE(io_.run_until([&] { return outcome.has_value(); }, std::chrono::seconds(20)));
+  ASSERT_TRUE(outcome && *outcome);
+
+  release.set_value();
+  EXPECT_TRUE(io_.run_until([&] { return lookups_.running("t") == 0; }, std::chrono::seconds(5)));
+  EXPECT_TRUE(resolve("localhost"));  // the share comes back when the stuck lookup ends
+}
+
+// A full pool refuses everyone rather than queueing without bound.
+TEST_F(NameResolverTest, AFullPoolRefusesAtOnce) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ASSERT_TRUE(lookups_.try_run("a", [released] { released.wait(); }));
+  ASSERT_TRUE(lookups_.try_run("b", [released] { released.wait(); }));
+  EXPECT_FALSE(lookups_.try_run("c", [] {}));
+  auto refused = resolve("localhost");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error(), ErrorCode::temporary_resolver_failure);
+  release.set_value();
 }
 
 TEST_F(NameResolverTest, UnknownNameIsAResolverError) {

@@ -57,6 +57,22 @@ TEST(LookupNameSyntax, UnicodeNamesBecomePunycode) {
   EXPECT_EQ(std::get<std::string>(*parsed), "xn--bcher-kva.example");
 }
 
+// Checked before anything else: C libraries (IDNA, getaddrinfo) would read such a name only up to
+// its NUL byte, while the policy matched all of it ("localhost\0é.example.com").
+TEST(LookupNameSyntax, ControlCharactersAndInvalidUtf8AreInvalidArgument) {
+  using namespace std::string_literals;
+  for (const std::string& name :
+       {"localhost\0\xc3\xa9.example.com"s, "localhost\0.example.com"s, "a\0"s, "\0"s, "a\tb.com"s,
+        "a\nb.com"s, "a\x7f.com"s, "a\xc2\x85.com"s /* U+0085 (C1) */,
+        "a\xc0\xae.com"s /* overlong '.' */, "a\xed\xa0\x80.com"s /* surrogate */,
+        "a\xf4\x90\x80\x80.com"s /* past U+10FFFF */, "a\xc3.com"s, "\xc3"s}) {
+    auto parsed = parse_lookup_name(name);
+    ASSERT_FALSE(parsed) << name.size();
+    EXPECT_EQ(parsed.error(), ErrorCode::invalid_argument);
+  }
+  EXPECT_TRUE(parse_lookup_name("\xc3\xa9.example.com"));  // é: fine on its own
+}
+
 TEST(LookupNameSyntax, MalformedNamesAreInvalidArgument) {
   for (const char* name : {"", "a..b", ".a", "-a.com", "a-.com", "a b", "a/b", "[127.0.0.1]",
                            "[::1", "a:b", "http://a", "bad\xff.com", "\xe2\x80\xae.com"}) {

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 namespace wasi_socketd::daemon {
 namespace {
@@ -41,7 +42,7 @@ class UnixListenerTest : public ::testing::Test {
 
 TEST_F(UnixListenerTest, CreatesTheDirectoryAndSetsTheMode) {
   const std::string path = (directory_ / "nested" / "dir" / "broker.sock").string();
-  UnixListener listener(UnixListener::open(io_, path, 0600), path,
+  UnixListener listener(UnixListener::open(io_, path, 0600),
                         [](int fd, const auto&) { ::close(fd); });
   struct stat status {};
   ASSERT_EQ(::stat(path.c_str(), &status), 0);
@@ -64,7 +65,7 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
   const std::string path = (directory_ / "broker.sock").string();
   int accepted_fd = -1;
   PeerCredentials peer;
-  UnixListener listener(UnixListener::open(io_, path, 0660), path,
+  UnixListener listener(UnixListener::open(io_, path, 0660),
                         [&](int fd, const PeerCredentials& credentials) {
                           accepted_fd = fd;
                           peer = credentials;
@@ -84,10 +85,41 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
 TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
   const std::string path = (directory_ / "broker.sock").string();
   {
-    UnixListener listener(UnixListener::open(io_, path, 0660), path, [](int, const auto&) {});
+    UnixListener listener(UnixListener::open(io_, path, 0660), [](int, const auto&) {});
     EXPECT_TRUE(fs::exists(path));
   }
   EXPECT_FALSE(fs::exists(path));
+}
+
+// A second daemon started on a path a live one listens on must fail, not take the path over.
+TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
+  const std::string path = (directory_ / "broker.sock").string();
+  UnixListener first(UnixListener::open(io_, path, 0660), [](int fd, const auto&) { ::close(fd); });
+  struct stat before {};
+  ASSERT_EQ(::lstat(path.c_str(), &before), 0);
+  try {
+    UnixListener::open(io_, path, 0660);
+    FAIL() << "a live socket was replaced";
+  } catch (const std::system_error& error) {
+    EXPECT_EQ(error.code().value(), EADDRINUSE) << error.what();
+  }
+  struct stat after {};
+  ASSERT_EQ(::lstat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  ::close(connect_to(path));  // the first listener still owns it
+}
+
+// On exit a listener removes only its own socket file, not one a later daemon bound there.
+TEST_F(UnixListenerTest, LeavesASocketFileThatIsNotItsOwn) {
+  const std::string path = (directory_ / "broker.sock").string();
+  auto first = std::make_unique<UnixListener>(UnixListener::open(io_, path, 0660),
+                                              [](int fd, const auto&) { ::close(fd); });
+  fs::remove(path);  // an operator removed it and started another daemon there
+  UnixListener second(UnixListener::open(io_, path, 0660),
+                      [](int fd, const auto&) { ::close(fd); });
+  first.reset();
+  EXPECT_TRUE(fs::exists(path));
+  ::close(connect_to(path));
 }
 
 }  // namespace
