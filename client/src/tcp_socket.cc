@@ -23,13 +23,14 @@ void open_streams(Session& session, std::uint64_t id, const v1::TcpStreamsGrant&
   });
 }
 
-// The broker delivers every byte written before the drop (write_offset) before it closes.
+// The drop travels on the Attach stream behind the socket's writes, so the broker delivers every
+// byte written before it (a unary Drop could overtake writes still queued for the stream).
 Status drop_tcp(const std::shared_ptr<Session>& session, std::uint64_t id) {
-  v1::TcpDropRequest request;
-  request.set_socket_id(id);
-  request.set_write_offset(TcpStreams(session, id).write_offset());
   session->with_mirror([&](Mirror& m) { m.forget(id); });
-  return detail::status_of(session->call(session->tcp(), &v1::Tcp::Stub::Drop, request));
+  v1::ClientFrame frame;
+  frame.add_items()->mutable_tcp_drop()->set_socket_id(id);
+  if (!session->send(std::move(frame))) return ErrorCode::kSessionLost;
+  return Unit{};
 }
 
 }  // namespace

@@ -1,0 +1,123 @@
+// Issue 8 item 5 (fd part): one tenant cannot take every daemon fd. The daemon runs with a low
+// RLIMIT_NOFILE (soft = hard = 256, so it cannot raise it); tenant "hog" opens sockets until it is
+// refused, and while it holds them tenant "other" must still be admitted and get sockets, and
+// `wasi-socketctl status` must answer. Two real uids: children that drop privileges (root only).
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../daemon/policy/run_as.h"
+#include "../daemon/policy/temp_directory.h"
+#include "daemon_process.h"
+#include "test_client.h"
+
+namespace wasi_socketd::testing {
+namespace {
+
+constexpr uid_t kHog = 61201;
+constexpr uid_t kOther = 61202;
+constexpr rlim_t kDaemonFdLimit = 256;
+
+std::string tenant(const std::string& name, uid_t uid) {
+  return "[[tenant]]\nname = \"" + name + "\"\nuids = [" + std::to_string(uid) +
+         "]\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"127.0.0.1\"]\n"
+         "[[tenant.tcp.listen]]\naddresses = [\"127.0.0.1\"]\n";
+}
+
+// wasi-socketctl is built beside the test programs.
+std::string socketctl_path() {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "wasi-socketctl")
+      .string();
+}
+
+class FdReserveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to run two tenants as two real uids";
+    // The daemon inherits the low limit; the test process gets its own back afterwards.
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved_), 0);
+    const rlimit low{kDaemonFdLimit, kDaemonFdLimit};
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{
+        "--policy", dir_.write("policy.toml", tenant("hog", kHog) + tenant("other", kOther)),
+        "--socket-mode", "0666"});
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved_), 0);
+  }
+
+  policy::TempDirectory dir_;
+  rlimit saved_{};
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(FdReserveTest, ATenantAtItsLimitLeavesFdsForOtherTenantsAndTheAdminSocket) {
+  int filled[2];
+  int release[2];
+  ASSERT_EQ(::pipe(filled), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const std::string target = daemon_->target();
+
+  // The hog fills its share, reports how it was stopped, and holds everything until released.
+  std::thread hog([&] {
+    const int code = policy::run_as(kHog, kHog, [&] {
+      ::close(filled[0]);
+      ::close(release[1]);
+      TestClient client(target);
+      if (!client.attach()) return 2;
+      v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+      int opened = 0;
+      while (opened < 4 * static_cast<int>(kDaemonFdLimit) &&
+             client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4, &error) != 0) {
+        ++opened;
+      }
+      const std::string report = std::to_string(opened) + " " + v1::ErrorCode_Name(error) + "\n";
+      if (::write(filled[1], report.data(), report.size()) < 0) return 3;
+      char byte;
+      while (::read(release[0], &byte, 1) > 0) {
+      }
+      return 0;
+    });
+    EXPECT_EQ(code, 0);
+  });
+  ::close(filled[1]);
+  ::close(release[0]);
+  char report[128] = {};
+  const ssize_t n = ::read(filled[0], report, sizeof report - 1);
+  ASSERT_GT(n, 0) << "the hog never reported";
+  std::printf("hog: %s", report);
+  EXPECT_NE(std::string(report).find("NEW_SOCKET_LIMIT"), std::string::npos)
+      << "the hog was stopped by something other than its quota: " << report;
+
+  // Another tenant is still admitted and gets working sockets.
+  const int other = policy::run_as(kOther, kOther, [&] {
+    TestClient client(target);
+    if (!client.attach()) return 10;
+    std::uint32_t port = 0;
+    const std::uint64_t listener = client.tcp_listener(v1::IP_ADDRESS_FAMILY_IPV4, &port);
+    if (listener == 0 || port == 0) return 11;
+    return ::testing::Test::HasFailure() ? 12 : 0;
+  });
+  EXPECT_EQ(other, 0) << "10: not admitted, 11/12: no working socket while the hog is full";
+
+  // The admin socket answers too (no hang: bounded by `timeout`).
+  std::string admin = daemon_->socket_path();
+  admin.replace(admin.rfind(".sock"), 5, ".admin.sock");
+  const std::string command =
+      "timeout 10 " + socketctl_path() + " --admin-socket " + admin + " status >/dev/null 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 0) << "wasi-socketctl status failed";
+
+  ::close(release[1]);
+  hog.join();
+  ::close(filled[0]);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::testing
