@@ -47,6 +47,8 @@ class LingerLeaseTest : public ::testing::Test {
     daemon_ = std::make_unique<DaemonProcess>(
         std::vector<std::string>{"--policy", dir_.write("policy.toml", policy_text())});
     client_ = std::make_unique<TestClient>(daemon_->target());
+    client_->network_id();  // the session's own fds are part of the baseline
+    std::this_thread::sleep_for(100ms);
     baseline_fds_ = daemon_->open_fd_count();
   }
 

@@ -29,7 +29,8 @@ FdBudget FdBudget::for_limit(std::uint64_t limit) {
   // A session costs the daemon one fd (its connection), a socket one fd: together within share.
   budget.tenant_sessions = std::max<std::uint64_t>(1, std::min(kMaxDefaultSessions, share / 16));
   budget.tenant_sockets = share - std::min(share, budget.tenant_sessions);
-  budget.sockets_per_session = budget.tenant_sockets;
+  // A quarter: one session of a tenant at its defaults leaves room for the tenant's others.
+  budget.sockets_per_session = std::max<std::uint64_t>(1, budget.tenant_sockets / 4);
   return budget;
 }
 

@@ -18,7 +18,7 @@ struct FdBudget {
   std::uint64_t reserve = 0;              // never in one tenant's default share
   std::uint64_t tenant_sessions = 0;      // default [tenant.quotas] sessions
   std::uint64_t tenant_sockets = 0;       // default [tenant.quotas] sockets
-  std::uint64_t sockets_per_session = 0;  // default [tenant.quotas] sockets_per_session
+  std::uint64_t sockets_per_session = 0;  // default [tenant.quotas] sockets_per_session: a quarter
 
   static FdBudget for_limit(std::uint64_t limit);
 };
