@@ -4,7 +4,9 @@
 // get sockets, and `wasi-socketctl status` must answer. Two real uids: children that drop
 // privileges (root only).
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +53,7 @@ class FdReserveTest : public ::testing::Test {
     daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{
         "--policy", dir_.write("policy.toml", tenant("hog", kHog) + tenant("other", kOther)),
         "--socket-mode", "0666"});
+    ::chmod(std::filesystem::path(daemon_->socket_path()).parent_path().c_str(), 0755);
   }
 
   policy::TempDirectory dir_;
@@ -91,10 +94,11 @@ TEST_F(FdReserveTest, ATenantAtItsLimitLeavesFdsForOtherTenantsAndTheAdminSocket
     });
     EXPECT_EQ(code, 0);
   });
-  ::close(filled[1]);
-  ::close(release[0]);
+  // The pipes' other ends stay open here until the end: the thread forks at a time of its own.
   char report[128] = {};
-  const ssize_t n = ::read(filled[0], report, sizeof report - 1);
+  pollfd ready{filled[0], POLLIN, 0};
+  const ssize_t n =
+      ::poll(&ready, 1, 60'000) == 1 ? ::read(filled[0], report, sizeof report - 1) : -1;
   if (n <= 0) {
     ::close(release[1]);
     hog.join();
@@ -124,7 +128,7 @@ TEST_F(FdReserveTest, ATenantAtItsLimitLeavesFdsForOtherTenantsAndTheAdminSocket
 
   ::close(release[1]);
   hog.join();
-  ::close(filled[0]);
+  for (int fd : {filled[0], filled[1], release[0]}) ::close(fd);
 }
 
 }  // namespace
