@@ -1,8 +1,9 @@
-// Scale benchmark, daemon side (issue 12): N idle TCP connections held through ONE session of the
-// default policy, via the client library. The far ends are kernel sockets in this process. Prints
-// FIGURE lines: the daemon's RSS per idle connection, the connect rate, and the daemon's fds after
-// the connections are dropped (over its baseline). The load average is printed beside them: on a
-// shared machine the figures are indicative only.
+// Scale benchmark, daemon side (issue 12): N idle TCP connections held through ONE session, via
+// the client library, under a policy that raises only [tenant.quotas] sockets_per_session to N. The
+// far ends are kernel sockets in this process. Prints FIGURE lines: the daemon's RSS per idle
+// connection, the connect rate, and the daemon's fds after the connections are dropped (over its
+// baseline). The load average is printed beside them: on a shared machine the figures are
+// indicative only.
 //
 // Usage: wasi-socketd-scale-bench [--connections N]   (default 10000)
 #include <netinet/in.h>
@@ -111,7 +112,13 @@ int main(int argc, char** argv) {
       std::filesystem::temp_directory_path() / ("wasi-socketd-scale-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   Acceptor acceptor;
-  wasi_socketd::bench::DaemonLauncher daemon((dir / "broker.sock").string());
+  // The default policy (loopback for this uid), with one documented key raised.
+  const auto policy = dir / "policy.toml";
+  std::ofstream(policy) << "[[tenant]]\nname = \"scale\"\nuids = [" << ::getuid()
+                        << "]\n[tenant.quotas]\nsockets_per_session = " << connections
+                        << "\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"0.0.0.0\"]\n"
+                           "[[tenant.tcp.connect]]\naddresses = [\"127.0.0.1\"]\n";
+  wasi_socketd::bench::DaemonLauncher daemon((dir / "broker.sock").string(), policy.string());
   std::string error;
   auto session = client::Session::open({daemon.socket_path()}, &error);
   if (!session) {
