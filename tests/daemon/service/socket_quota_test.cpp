@@ -3,6 +3,7 @@
 // buffered, not reserved per connection: idle connections do not use up buffered_bytes. After
 // the connections close, the daemon's fds are back at their baseline.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "../policy/temp_directory.h"
 #include "daemon_process.h"
+#include "loopback_listener.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
@@ -113,6 +115,29 @@ TEST_F(SocketQuota, IdleConnectionsDoNotUseUpBufferedBytesAndTheirFdsComeBack) {
     now = daemon_->open_fd_count();
   }
   EXPECT_LE(now, baseline) << "fds of closed connections were not given back";
+}
+
+TEST_F(SocketQuota, BytesReallyBufferedAreChargedAndBlockNewConnectionsAtTheQuota) {
+  start("buffered_bytes = 262144\n");
+  TestClient client(daemon_->target());  // never attached: what the daemon reads stays queued
+  LoopbackListener peer;
+  const auto connect = [&] {
+    const std::uint64_t id = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
+    return client.tcp_connect_polling(id, loopback(v1::IP_ADDRESS_FAMILY_IPV4, peer.port()));
+  };
+  ASSERT_EQ(connect(), v1::ERROR_CODE_UNSPECIFIED) << "an idle connection was refused";
+  const int far_end = ::accept4(peer.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(far_end, 0);
+  const std::string burst(512 * 1024, 'x');  // more than the quota, less than the read window
+  ASSERT_EQ(::send(far_end, burst.data(), burst.size(), 0), static_cast<ssize_t>(burst.size()));
+  // Once the daemon has read past the quota for this tenant, new connections would-block.
+  v1::ErrorCode second = v1::ERROR_CODE_UNSPECIFIED;
+  for (int retry = 0; retry < 100 && second != v1::ERROR_CODE_WOULD_BLOCK; ++retry) {
+    std::this_thread::sleep_for(20ms);
+    second = connect();
+  }
+  EXPECT_EQ(second, v1::ERROR_CODE_WOULD_BLOCK) << "buffered bytes past the quota were not charged";
+  ::close(far_end);
 }
 
 }  // namespace
