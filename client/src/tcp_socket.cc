@@ -23,12 +23,29 @@ void open_streams(Session& session, std::uint64_t id, const v1::TcpStreamsGrant&
   });
 }
 
-// The broker delivers every byte written before the drop (write_offset) before it closes.
+// Bytes written but not yet acknowledged may still be on their way on the Attach stream, where a
+// unary Drop could overtake them: such a drop travels on the stream behind them instead, so the
+// broker writes every byte written before it. Otherwise the unary Drop is used, which is done
+// when it answers (a listener's port is free again at once).
 Status drop_tcp(const std::shared_ptr<Session>& session, std::uint64_t id) {
+  std::uint64_t sent = 0;
+  bool in_flight = false;
+  session->with_mirror([&](Mirror& m) {
+    if (const TcpStreamState* s = m.find_tcp(id)) {
+      sent = s->sent;
+      in_flight = s->sent > s->acked && !s->output_ended;
+    }
+    m.forget(id);
+  });
+  if (in_flight) {
+    v1::ClientFrame frame;
+    frame.add_items()->mutable_tcp_drop()->set_socket_id(id);
+    if (!session->send(std::move(frame))) return ErrorCode::kSessionLost;
+    return Unit{};
+  }
   v1::TcpDropRequest request;
   request.set_socket_id(id);
-  request.set_write_offset(TcpStreams(session, id).write_offset());
-  session->with_mirror([&](Mirror& m) { m.forget(id); });
+  request.set_write_offset(sent);
   return detail::status_of(session->call(session->tcp(), &v1::Tcp::Stub::Drop, request));
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "daemon_server.h"
+#include "fd_limit.h"
 #include "pid_file.h"
 #include "policy/accounts.h"
 #include "policy/policy_loader.h"
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
   } else if (!inherited.empty()) {
     spdlog::warn("socket activation passed no listening Unix socket named broker: using --listen");
   }
+  wasi_socketd::daemon::raise_fd_limit();  // before the policy: its quota defaults follow it
   try {
     options.socket_mode = parse_mode(socket_mode);
     options.socket_owner =

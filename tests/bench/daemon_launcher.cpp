@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace wasi_socketd::bench {
 namespace {
@@ -32,13 +33,20 @@ std::string own_directory() {
   return std::filesystem::canonical("/proc/self/exe").parent_path().string();
 }
 
-DaemonLauncher::DaemonLauncher(std::string socket_path) : socket_path_(std::move(socket_path)) {
+DaemonLauncher::DaemonLauncher(std::string socket_path, std::string policy_path)
+    : socket_path_(std::move(socket_path)) {
   std::string daemon = own_directory() + "/wasi-socketd";
+  std::vector<const char*> argv = {daemon.c_str(), "--listen", socket_path_.c_str(), "--log-level",
+                                   "warn"};
+  if (!policy_path.empty()) {
+    argv.push_back("--policy");
+    argv.push_back(policy_path.c_str());
+  }
+  argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::execl(daemon.c_str(), daemon.c_str(), "--listen", socket_path_.c_str(), "--log-level", "warn",
-            static_cast<char*>(nullptr));
+    ::execv(daemon.c_str(), const_cast<char* const*>(argv.data()));
     std::_Exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

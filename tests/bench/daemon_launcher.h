@@ -9,8 +9,9 @@ namespace wasi_socketd::bench {
 
 class DaemonLauncher {
  public:
-  // Spawns the daemon listening on `socket_path`; waits until the socket accepts connections.
-  explicit DaemonLauncher(std::string socket_path);
+  // Spawns the daemon listening on `socket_path` (with --policy `policy_path` unless empty);
+  // waits until the socket accepts connections.
+  explicit DaemonLauncher(std::string socket_path, std::string policy_path = {});
   ~DaemonLauncher();  // SIGTERM, then waits
   DaemonLauncher(const DaemonLauncher&) = delete;
   DaemonLauncher& operator=(const DaemonLauncher&) = delete;

@@ -99,6 +99,8 @@ Quotas read_quotas(const toml::table& table, const std::string& file, const std:
   Quotas quotas;
   quotas.sockets =
       static_cast<uint64_t>(reader.integer("sockets", 0, kMax).value_or(quotas.sockets));
+  quotas.sockets_per_session = static_cast<uint64_t>(
+      reader.integer("sockets_per_session", 0, kMax).value_or(quotas.sockets_per_session));
   quotas.sessions =
       static_cast<uint64_t>(reader.integer("sessions", 0, kMax).value_or(quotas.sessions));
   quotas.buffered_bytes = static_cast<uint64_t>(

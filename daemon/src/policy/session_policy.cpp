@@ -187,6 +187,11 @@ TenantUsage::Lease SessionPolicy::try_buffer(uint64_t bytes) const {
   return lease;
 }
 
+uint64_t SessionPolicy::sockets_per_session() const {
+  const auto current = tenant();
+  return current ? current->quotas.sockets_per_session : 0;
+}
+
 Capabilities SessionPolicy::capabilities() const {
   const auto current = tenant();
   if (!current) return {};

@@ -67,6 +67,11 @@ class SessionPolicy final : public sockets::SocketPolicy {
   void count_accepted_connection() const { usage_->count_accepted_connection(); }
   // Daemon-side buffering on the tenant's behalf; empty lease → would-block.
   TenantUsage::Lease try_buffer(uint64_t bytes) const;
+  // Buffering charged as it happens (TenantUsage::Lease::resize), and whether it is at quota.
+  TenantUsage::Lease buffer_charge() const { return usage_->buffer_charge(); }
+  bool buffers_full() const { return usage_->buffers_full(); }
+  // [tenant.quotas] sockets_per_session, for a session opening now.
+  uint64_t sockets_per_session() const;
 
   Capabilities capabilities() const;
   const std::string& tenant_name() const { return tenant_name_; }

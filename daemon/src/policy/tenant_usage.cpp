@@ -26,6 +26,16 @@ void TenantUsage::Lease::release() {
   owner_.reset();
 }
 
+void TenantUsage::Lease::resize(uint64_t amount) {
+  if (counter_ == nullptr) return;
+  if (amount > amount_) {
+    counter_->fetch_add(amount - amount_);
+  } else {
+    counter_->fetch_sub(amount_ - amount);
+  }
+  amount_ = amount;
+}
+
 TenantUsage::TenantUsage(const Quotas& quotas)
     : max_sockets_(quotas.sockets),
       max_sessions_(quotas.sessions),
@@ -48,6 +58,8 @@ TenantUsage::Lease TenantUsage::try_open_session() {
 TenantUsage::Lease TenantUsage::try_buffer(uint64_t bytes) {
   return try_acquire(buffered_, max_buffered_, bytes);
 }
+
+TenantUsage::Lease TenantUsage::buffer_charge() { return Lease(shared_from_this(), &buffered_, 0); }
 
 void TenantUsage::set_quotas(const Quotas& quotas) {
   max_sockets_.store(quotas.sockets);

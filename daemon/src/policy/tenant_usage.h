@@ -24,6 +24,10 @@ class TenantUsage : public std::enable_shared_from_this<TenantUsage> {
     Lease& operator=(Lease&& other) noexcept;
     ~Lease();
     explicit operator bool() const { return owner_ != nullptr; }
+    uint64_t amount() const { return amount_; }
+    // Charges exactly `amount` from now on, beyond the limit if need be (for bytes already
+    // buffered, which cannot be refused any more). No-op on an empty lease.
+    void resize(uint64_t amount);
 
    private:
     friend class TenantUsage;
@@ -43,6 +47,10 @@ class TenantUsage : public std::enable_shared_from_this<TenantUsage> {
   Lease try_open_socket();
   Lease try_open_session();
   Lease try_buffer(uint64_t bytes);
+  // An empty charge of buffered bytes (amount 0) to resize() as bytes are buffered and leave.
+  Lease buffer_charge();
+  // The buffered bytes reached their quota: new connections would-block, reads slow down.
+  bool buffers_full() const { return buffered_.load() >= max_buffered_.load(); }
   // One new TCP connection (connect or accept); false → would-block.
   bool try_new_connection() { return connections_.try_take(); }
   // For accept: ask first (a refusal leaves the connection in the kernel's queue), count once

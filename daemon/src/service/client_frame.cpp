@@ -1,5 +1,6 @@
 #include "client_frame.h"
 
+#include <limits>
 #include <span>
 
 #include "session/tcp_resource.h"
@@ -24,6 +25,12 @@ void apply_client_frame(Session& session, const v1::ClientFrame& frame) {
         }
         break;
       }
+      case v1::ClientItem::kTcpDrop:
+        // Ordered after this stream's writes: everything the socket received is still written.
+        if (auto* tcp = session.resources().find<TcpResource>(item.tcp_drop().socket_id())) {
+          drop_tcp(session, *tcp, std::numeric_limits<std::uint64_t>::max());
+        }
+        break;
       default:
         break;
     }

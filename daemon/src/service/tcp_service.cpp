@@ -70,14 +70,12 @@ TcpService::Reactor* TcpService::StartConnect(Context* context,
         if (!remote) {
           return response->set_error(to_proto(remote.error()));
         }
-        // The tenant's connection rate and buffer quotas; the reservation lives with the socket.
-        Result<policy::TenantUsage::Lease> quota = admit_connection(session.tenant(), *remote);
-        if (!quota) {
-          return response->set_error(to_proto(quota.error()));
+        // The tenant's connection rate and buffer quotas.
+        if (Result<void> admitted = admit_connection(session.tenant(), *remote); !admitted) {
+          return response->set_error(to_proto(admitted.error()));
         }
         Result<void> started = tcp.socket().start_connect(*remote);
         if (started) {
-          tcp.hold(std::move(*quota));
           // Not ready until the core reports the outcome (connect_finished).
           session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, false);
         }
@@ -124,9 +122,8 @@ TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketReq
         // Quotas are checked before a connection is taken off the kernel's queue.
         Result<policy::TenantUsage::Lease> socket_quota =
             admit_socket(session.tenant(), sockets::Protocol::tcp);
-        Result<policy::TenantUsage::Lease> connection_quota =
-            socket_quota ? admit_accept(session.tenant())
-                         : Result<policy::TenantUsage::Lease>(socket_quota.error());
+        Result<void> connection_quota =
+            socket_quota ? admit_accept(session.tenant()) : Result<void>(socket_quota.error());
         std::optional<std::uint64_t> id = session.resources().new_socket_id();
         if (!connection_quota) {
           response->set_error(to_proto(connection_quota.error()));
@@ -139,7 +136,6 @@ TcpService::Reactor* TcpService::Accept(Context* context, const v1::TcpSocketReq
           // An accepted connection is a new socket of the tenant, like create-tcp-socket's.
           if (session.tenant().metrics) session.tenant().metrics->socket_created("tcp");
           tcp->hold(std::move(*socket_quota));
-          tcp->hold(std::move(*connection_quota));
           response->set_socket_id(*id);
           describe_connection(*tcp, *response);
           session.resources().insert(*id, std::move(tcp));
@@ -228,11 +224,9 @@ TcpService::Reactor* TcpService::Shutdown(Context* context, const v1::TcpShutdow
 
 TcpService::Reactor* TcpService::Drop(Context* context, const v1::TcpDropRequest* request,
                                       v1::Status* response) {
-  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session& session, TcpResource& tcp) {
-                                 tcp.drop(request->write_offset());
-                                 session.remove(tcp.id());
-                               });
+  return run_with<TcpResource>(
+      context, sessions_, request->socket_id(), response,
+      [=](Session& session, TcpResource& tcp) { drop_tcp(session, tcp, request->write_offset()); });
 }
 
 }  // namespace wasi_socketd::daemon

@@ -43,6 +43,7 @@ TenantResolver policy_tenant_resolver(std::shared_ptr<policy::Tenancy> tenancy) 
       return session->allows_lookup(name);
     };
     tenant.tenancy = session;
+    tenant.socket_quota = session->sockets_per_session();
     return {std::move(tenant), ""};
   };
 }

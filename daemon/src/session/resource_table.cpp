@@ -5,10 +5,23 @@
 namespace wasi_socketd::daemon {
 
 std::optional<std::uint64_t> ResourceTable::new_socket_id() {
-  if (resources_.size() >= quota_) {
+  if (resources_.size() + lingering_->load() >= quota_) {
     return std::nullopt;
   }
   return ids_.next();
+}
+
+std::shared_ptr<void> ResourceTable::linger_slot() {
+  struct Slot {
+    explicit Slot(std::shared_ptr<std::atomic<std::size_t>> counter) : count(std::move(counter)) {
+      count->fetch_add(1);
+    }
+    ~Slot() { count->fetch_sub(1); }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    std::shared_ptr<std::atomic<std::size_t>> count;
+  };
+  return std::make_shared<Slot>(lingering_);
 }
 
 void ResourceTable::insert(std::uint64_t id, std::unique_ptr<SessionResource> resource) {

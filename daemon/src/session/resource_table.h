@@ -3,6 +3,7 @@
 // Not thread-safe: owned by a Session, used on its strand only.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,7 +20,7 @@ class ResourceTable {
   explicit ResourceTable(std::size_t quota) : quota_(quota) {}
 
   // A fresh id for a new socket, or nullopt when the quota is used up. Call insert() with it
-  // before the strand handler returns (the quota counts stored resources only).
+  // before the strand handler returns (the quota counts stored resources and lingering slots).
   std::optional<std::uint64_t> new_socket_id();
   void insert(std::uint64_t id, std::unique_ptr<SessionResource> resource);
 
@@ -34,6 +35,10 @@ class ResourceTable {
   // Closes and frees every resource (the session ends).
   void close_all();
   std::size_t size() const { return resources_.size(); }
+  // A slot of the quota for a dropped socket whose kernel socket still lingers, taken until the
+  // returned token dies (it may outlive the table: the socket closes when it closes).
+  std::shared_ptr<void> linger_slot();
+  std::size_t lingering() const { return lingering_->load(); }
   // Calls visit(id, resource) for every resource, in no particular order.
   template <class Visitor>
   void for_each(Visitor&& visit) const {
@@ -44,6 +49,8 @@ class ResourceTable {
 
  private:
   std::size_t quota_;
+  std::shared_ptr<std::atomic<std::size_t>> lingering_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
   ResourceIds ids_;
   std::unordered_map<std::uint64_t, std::unique_ptr<SessionResource>> resources_;
 };

@@ -7,8 +7,11 @@
 
 namespace wasi_socketd::daemon {
 
-// Sockets (TCP + UDP) one session may hold at once; past it: NEW_SOCKET_LIMIT.
+// Sockets (TCP + UDP) one session may hold at once when its Tenant was built by hand; past it:
+// NEW_SOCKET_LIMIT. Policy tenants take [tenant.quotas] sockets_per_session (policy/fd_budget.h).
 inline constexpr std::size_t kDefaultSocketQuota = 1024;
+// While the tenant's buffered bytes are at quota, a connection reads at most this far ahead.
+inline constexpr std::uint64_t kTcpReadWindowWhenFull = 64 * 1024;
 // Bytes a client may have in flight on one connected TCP socket's output (check-write permit).
 inline constexpr std::uint64_t kTcpWritePermit = 1 << 20;
 // Bytes the daemon reads ahead per connected TCP socket before it needs ReadCredit.

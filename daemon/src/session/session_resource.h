@@ -2,6 +2,7 @@
 // Used on the owning session's strand only.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "policy/tenant_usage.h"
@@ -21,6 +22,11 @@ class SessionResource {
   // until it is destroyed.
   void hold(policy::TenantUsage::Lease lease) {
     if (lease) quota_.push_back(std::move(lease));
+  }
+  // Hands the held shares over (to a socket that outlives this resource, while it lingers);
+  // they are given back when the returned token dies.
+  std::shared_ptr<void> release_quota() {
+    return std::make_shared<std::vector<policy::TenantUsage::Lease>>(std::move(quota_));
   }
 
  private:

@@ -7,12 +7,16 @@
 #include "service/proto_convert.h"
 #include "session.h"
 #include "session_limits.h"
+#include "tenant_checks.h"
 
 namespace wasi_socketd::daemon {
 
 TcpResource::TcpResource(Session& session, std::uint64_t id,
                          std::shared_ptr<sockets::TcpSocket> socket)
-    : session_(session), id_(id), socket_(std::move(socket)) {
+    : session_(session),
+      id_(id),
+      socket_(std::move(socket)),
+      buffered_(buffer_charge(session.tenant())) {
   socket_->set_observer(this);
 }
 
@@ -21,8 +25,7 @@ TcpResource::~TcpResource() { close(); }
 v1::TcpStreamsGrant TcpResource::start_streams() {
   if (!streams_started_) {
     streams_started_ = true;
-    credit_granted_ = kTcpReadWindow;
-    socket_->add_read_credit(kTcpReadWindow);
+    grant_credit();
   }
   v1::TcpStreamsGrant grant;
   grant.set_write_permit(kTcpWritePermit);
@@ -44,25 +47,64 @@ void TcpResource::client_write(std::span<const std::byte> bytes) {
     return;
   }
   bytes_from_client_ += bytes.size();
+  update_buffered();
 }
 
 void TcpResource::client_credit(std::uint64_t bytes) {
   if (!streams_started_) {
     return;
   }
-  const std::uint64_t limit = bytes_sent_ + kTcpReadWindow;
-  const std::uint64_t granted = std::min(bytes, limit - std::min(limit, credit_granted_));
-  if (granted > 0) {
-    credit_granted_ += granted;
-    socket_->add_read_credit(granted);
+  client_credit_ += std::min(bytes, kTcpReadWindow);  // more than a window was never sent
+  grant_credit();
+}
+
+void TcpResource::data_sent(std::uint64_t n) {
+  bytes_sent_ += n;
+  update_buffered();
+  grant_credit();
+}
+
+void TcpResource::grant_credit() {
+  if (!socket_ || !streams_started_) {
+    return;
+  }
+  // Credit counts only bytes that left for the Attach stream: a client that credits bytes it
+  // never received (or never reads the stream) cannot make the outbox grow.
+  std::uint64_t target = std::min(client_credit_, bytes_sent_) + kTcpReadWindow;
+  if (buffers_full(session_.tenant())) {
+    target = std::min(target, bytes_read_ + kTcpReadWindowWhenFull);
+  }
+  if (target > credit_granted_) {
+    socket_->add_read_credit(target - credit_granted_);
+    credit_granted_ = target;
+  }
+}
+
+void TcpResource::update_buffered() {
+  buffered_.resize((bytes_from_client_ - std::min(bytes_from_client_, bytes_acked_)) +
+                   (bytes_read_ - bytes_sent_));
+  if (socket_ && credit_granted_ > bytes_read_ + kTcpReadWindowWhenFull &&
+      buffers_full(session_.tenant())) {
+    socket_->cap_read_credit(kTcpReadWindowWhenFull);
+    credit_granted_ = bytes_read_ + kTcpReadWindowWhenFull;
   }
 }
 
 void TcpResource::drop(std::uint64_t write_offset) {
   if (socket_) {
     socket_->set_observer(nullptr);
-    std::exchange(socket_, nullptr)->close_after(write_offset);
+    auto socket = std::exchange(socket_, nullptr);
+    // Only bytes that arrived can be written: a larger offset would only make the socket linger.
+    socket->hold_until_closed(
+        std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(
+            release_quota(), session_.resources().linger_slot()));
+    socket->close_after(std::min(write_offset, bytes_from_client_));
   }
+}
+
+void drop_tcp(Session& session, TcpResource& tcp, std::uint64_t write_offset) {
+  tcp.drop(write_offset);
+  session.remove(tcp.id());
 }
 
 void TcpResource::close() {
@@ -86,11 +128,13 @@ void TcpResource::data_received(std::span<const std::byte> bytes) {
   if (session_.tenant().metrics) {
     session_.tenant().metrics->tcp_bytes(bytes.size(), 0);
   }
+  bytes_read_ += bytes.size();
   v1::ServerItem item;
   v1::TcpData* data = item.mutable_tcp_data();
   data->set_socket_id(id_);
   data->set_data(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   session_.push(std::move(item));
+  update_buffered();
 }
 
 void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
@@ -104,6 +148,7 @@ void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
 
 void TcpResource::bytes_written(std::size_t n) {
   bytes_acked_ += n;
+  update_buffered();
   if (session_.tenant().metrics) {
     session_.tenant().metrics->tcp_bytes(0, n);
   }
@@ -121,6 +166,8 @@ void TcpResource::end_output(sockets::ErrorCode error) {
     return;
   }
   output_ended_ = true;
+  bytes_acked_ = bytes_from_client_;  // nothing more of it is held for the client
+  update_buffered();
   v1::ServerItem item;
   v1::StreamEnd* end = item.mutable_stream_end();
   end->set_socket_id(id_);

@@ -33,6 +33,8 @@ struct Tenant {
   bool tcp = false;
   bool udp = false;
   bool name_lookup = false;
+  // Sockets this session may hold at once, lingering ones included ([tenant.quotas]
+  // sockets_per_session; kDefaultSocketQuota for tenants built by hand).
   std::size_t socket_quota = kDefaultSocketQuota;
   // Fine rules per bind/connect/listen/accept/send/receive. Never null in a live session.
   std::shared_ptr<const sockets::SocketPolicy> policy;

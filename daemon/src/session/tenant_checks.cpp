@@ -16,22 +16,39 @@ bool may_look_up(const Tenant& tenant, const std::string& name) {
   return tenant.tenancy ? tenant.tenancy->lookups_enabled(name) : tenant.name_lookup;
 }
 
-sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant,
-                                                             const sockets::SocketAddress& remote) {
-  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
-  policy::TenantUsage::Lease buffers = tenant.tenancy->try_buffer(kTcpWritePermit + kTcpReadWindow);
-  if (!buffers || !tenant.tenancy->try_new_connection(remote)) {
-    return sockets::ErrorCode::would_block;
-  }
-  return buffers;
+namespace {
+
+// Nothing is reserved for a new connection: its buffers are charged when used (buffer_charge).
+// A tenant whose buffers are already full gets no new connection until some drain.
+bool buffers_refused(const Tenant& tenant) {
+  if (!tenant.tenancy->buffers_full()) return false;
+  tenant.tenancy->try_buffer(1);  // fails, and audits the refusal as quota.buffered_bytes
+  return true;
 }
 
-sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant) {
-  if (!tenant.tenancy) return policy::TenantUsage::Lease{};
-  policy::TenantUsage::Lease buffers = tenant.tenancy->try_buffer(kTcpWritePermit + kTcpReadWindow);
-  if (!buffers || !tenant.tenancy->may_accept_connection()) return sockets::ErrorCode::would_block;
-  return buffers;
+}  // namespace
+
+sockets::Result<void> admit_connection(const Tenant& tenant, const sockets::SocketAddress& remote) {
+  if (!tenant.tenancy) return {};
+  if (buffers_refused(tenant) || !tenant.tenancy->try_new_connection(remote)) {
+    return sockets::ErrorCode::would_block;
+  }
+  return {};
 }
+
+sockets::Result<void> admit_accept(const Tenant& tenant) {
+  if (!tenant.tenancy) return {};
+  if (buffers_refused(tenant) || !tenant.tenancy->may_accept_connection()) {
+    return sockets::ErrorCode::would_block;
+  }
+  return {};
+}
+
+policy::TenantUsage::Lease buffer_charge(const Tenant& tenant) {
+  return tenant.tenancy ? tenant.tenancy->buffer_charge() : policy::TenantUsage::Lease{};
+}
+
+bool buffers_full(const Tenant& tenant) { return tenant.tenancy && tenant.tenancy->buffers_full(); }
 
 void count_accepted(const Tenant& tenant) {
   if (tenant.tenancy) tenant.tenancy->count_accepted_connection();

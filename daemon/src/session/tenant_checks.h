@@ -22,14 +22,18 @@ namespace wasi_socketd::daemon {
 sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
                                                          sockets::Protocol protocol);
 
-// start-connect: the tenant's connection rate and buffered-bytes quotas (a connected socket may
-// make the daemon buffer its write permit plus its read window). would-block.
-sockets::Result<policy::TenantUsage::Lease> admit_connection(const Tenant& tenant,
-                                                             const sockets::SocketAddress& remote);
+// start-connect: the tenant's connection rate (audited with `remote`, the connect target), and its
+// buffered bytes below quota (nothing is reserved: buffers are charged as used). would-block.
+sockets::Result<void> admit_connection(const Tenant& tenant, const sockets::SocketAddress& remote);
 // accept: the same quotas, but the rate is only asked here (a refusal leaves the connection in
 // the kernel's queue); count_accepted() once a connection was taken.
-sockets::Result<policy::TenantUsage::Lease> admit_accept(const Tenant& tenant);
+sockets::Result<void> admit_accept(const Tenant& tenant);
 void count_accepted(const Tenant& tenant);
+
+// The tenant's charge for bytes a connection makes the daemon buffer (resize as they come and
+// go; empty without tenancy), and whether the tenant's buffered bytes are at quota.
+policy::TenantUsage::Lease buffer_charge(const Tenant& tenant);
+bool buffers_full(const Tenant& tenant);
 
 // Runs `create` (a socket constructor) inside the tenant's network namespace, if it has one.
 // access-denied if the namespace cannot be entered.

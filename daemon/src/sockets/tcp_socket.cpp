@@ -295,6 +295,10 @@ void TcpSocket::add_read_credit(std::uint64_t bytes) {
   if (state_ == State::connected && pump_) pump_->add_read_credit(bytes);
 }
 
+void TcpSocket::cap_read_credit(std::uint64_t bytes) {
+  if (pump_) pump_->cap_read_credit(bytes);
+}
+
 Result<void> TcpSocket::write(std::span<const std::byte> bytes) {
   if (state_ != State::connected || !pump_) return ErrorCode::invalid_state;
   return pump_->write(bytes);
@@ -325,6 +329,7 @@ void TcpSocket::become_closed() {
   if (pump_) pump_->cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
+  held_until_closed_.reset();  // the fd is gone: its quota comes back
   state_ = State::closed;
   accept_ready_ = false;
 }

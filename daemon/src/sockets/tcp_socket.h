@@ -112,9 +112,15 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   // connected and not shut down for sending.
   Result<void> write(std::span<const std::byte> bytes);
 
+  // Read-ahead not yet used is cut to at most `bytes` (the tenant's buffers are full).
+  void cap_read_credit(std::uint64_t bytes);
+
   // The drop of the resource: stop reading, detach the observer, write what was sent up to
   // `write_offset` (at most for `linger`), then close. The session may forget the socket at once.
   void close_after(std::uint64_t write_offset, std::chrono::milliseconds linger = kDefaultLinger);
+  // Keeps `token` (the quota this socket stands for) until the kernel socket is closed, by close()
+  // or by the destruction of this object, whichever comes first: a lingering socket stays charged.
+  void hold_until_closed(std::shared_ptr<void> token) { held_until_closed_ = std::move(token); }
   // Close the kernel socket at once (unsent bytes are dropped); state becomes closed.
   void close();
 
@@ -151,6 +157,7 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   bool accept_ready_ = false;
   std::unique_ptr<TcpStreamPump> pump_;    // connected sockets only
   std::shared_ptr<TcpSocket> keep_alive_;  // set by close_after() until the fd is closed
+  std::shared_ptr<void> held_until_closed_;
 };
 
 }  // namespace wasi_socketd::sockets

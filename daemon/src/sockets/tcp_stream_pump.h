@@ -10,6 +10,7 @@
 // the bytes given to write() that the kernel has not taken yet.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -39,6 +40,9 @@ class TcpStreamPump {
   void set_observer(TcpObserver* observer) { observer_ = observer; }
 
   void add_read_credit(std::uint64_t bytes);
+  // Unused read credit is cut to at most `bytes`.
+  void cap_read_credit(std::uint64_t bytes) { read_credit_ = std::min(read_credit_, bytes); }
+  std::uint64_t read_credit() const { return read_credit_; }
   // Our own shutdown(receive): stop reading, discard what the kernel still holds.
   void stop_reading();
 

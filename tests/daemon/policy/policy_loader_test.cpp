@@ -44,6 +44,7 @@ log_grants = false
 
 [tenant.quotas]
 sockets = 10
+sockets_per_session = 3
 sessions = 2
 buffered_bytes = 4096
 connections_per_second = 5
@@ -86,6 +87,7 @@ connect_resolved_ports = [443]
   EXPECT_EQ(web.network_namespace, "/run/netns/web");
   EXPECT_FALSE(web.log_grants);
   EXPECT_EQ(web.quotas.sockets, 10u);
+  EXPECT_EQ(web.quotas.sockets_per_session, 3u);
   EXPECT_EQ(web.quotas.sessions, 2u);
   EXPECT_EQ(web.quotas.buffered_bytes, 4096u);
   EXPECT_EQ(web.quotas.connections_per_second, 5u);
@@ -115,6 +117,7 @@ TEST(PolicyLoader, AbsentSectionsMeanSwitchedOffAndDefaultQuotas) {
   EXPECT_FALSE(bare.udp);
   EXPECT_FALSE(bare.name_lookup.enabled);
   EXPECT_EQ(bare.quotas.sockets, Quotas{}.sockets);
+  EXPECT_EQ(bare.quotas.sockets_per_session, Quotas{}.sockets_per_session);
   EXPECT_EQ(policy->audit.destination, "stderr");
 }
 

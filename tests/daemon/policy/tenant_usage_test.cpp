@@ -52,6 +52,24 @@ TEST(TenantUsage, BufferedBytesAreCountedInBytes) {
   EXPECT_FALSE(usage->try_buffer(1));
 }
 
+TEST(TenantUsage, BufferChargesFollowWhatIsBufferedAndMayOvershoot) {
+  auto usage = std::make_shared<TenantUsage>(small());
+  auto charge = usage->buffer_charge();
+  EXPECT_TRUE(charge);
+  EXPECT_EQ(usage->buffered_bytes(), 0u) << "an idle connection costs nothing";
+  charge.resize(70);
+  EXPECT_FALSE(usage->buffers_full());
+  charge.resize(130);  // bytes already read cannot be refused: charged beyond the quota
+  EXPECT_EQ(usage->buffered_bytes(), 130u);
+  EXPECT_TRUE(usage->buffers_full());
+  EXPECT_FALSE(usage->try_buffer(1));
+  charge.resize(10);
+  EXPECT_EQ(usage->buffered_bytes(), 10u);
+  EXPECT_FALSE(usage->buffers_full());
+  charge = {};
+  EXPECT_EQ(usage->buffered_bytes(), 0u);
+}
+
 TEST(TenantUsage, ConnectionRateLimited) {
   auto usage = std::make_shared<TenantUsage>(small());
   EXPECT_TRUE(usage->try_new_connection());

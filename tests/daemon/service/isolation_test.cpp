@@ -130,11 +130,11 @@ TEST_F(Isolation, UnknownIdsAreInvalidArguments) {
 
 TEST_F(Isolation, SocketQuotaAnswersNewSocketLimit) {
   TestClient client(daemon.target());
-  for (int i = 0; i < 1024; ++i) {
-    v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
-    ASSERT_NE(client.create_udp(kIpv4, &error), 0u) << "socket " << i << " error " << error;
-  }
+  // The default per-session limit follows the daemon's fd limit (docs/policy.md).
   v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+  int created = 0;
+  while (created < 1'000'000 && client.create_udp(kIpv4, &error) != 0) ++created;
+  EXPECT_GT(created, 0);
   EXPECT_EQ(client.create_tcp(kIpv4, &error), 0u);
   EXPECT_EQ(error, v1::ERROR_CODE_NEW_SOCKET_LIMIT);
   // The quota is per session.

@@ -73,6 +73,23 @@ TEST_P(LifetimeTest, NoFdOutlivesItsSockets) {
   EXPECT_EQ(open_fds(), before);
 }
 
+TEST_P(LifetimeTest, AHeldTokenLivesExactlyAsLongAsTheLingeringKernelSocket) {
+  auto pair = connected_pair();
+  // The peer reads nothing: 8 MiB cannot all reach the kernel, so the drop lingers.
+  ASSERT_TRUE(pair.client->write(pattern(8 * 1024 * 1024)));
+  auto token = std::make_shared<int>(0);
+  std::weak_ptr<int> held = token;
+  pair.client->hold_until_closed(std::move(token));
+  pair.client->close_after(8 * 1024 * 1024, std::chrono::milliseconds(200));
+  std::weak_ptr<TcpSocket> socket = pair.client;
+  pair.client.reset();
+  io.run_until([] { return false; }, std::chrono::milliseconds(50));
+  EXPECT_FALSE(held.expired()) << "the quota came back while the socket still lingers";
+  EXPECT_FALSE(socket.expired());
+  ASSERT_TRUE(io.run_until([&] { return held.expired(); }));
+  EXPECT_TRUE(socket.expired()) << "the token outlived its socket";
+}
+
 TEST_P(LifetimeTest, DeniedAcceptsLeaveNoFd) {
   auto policy = std::make_shared<testing::RecordingPolicy>();
   policy->denied = {{Use::accept, 0}};
