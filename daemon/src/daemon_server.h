@@ -5,6 +5,7 @@
 // called from any thread, also from a signal handler's asio completion.
 #pragma once
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -83,6 +84,7 @@ class DaemonServer {
   MetricsRegistry metrics_registry_;
   DaemonMetrics metrics_{metrics_registry_};
   SessionRegistry sessions_;
+  grpc::ResourceQuota grpc_quota_{"wasi-socketd clients"};
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClientConnections> connections_;

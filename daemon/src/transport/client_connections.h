@@ -5,6 +5,8 @@
 // once), a Session with its own strand, the
 // binding "fd:N" -> session in the registry (replacing a dead connection's session that had the
 // same fd number), a hang-up watch, and finally the fd handed to gRPC.
+// A connection whose session is not attached within kAttachDeadline is closed (shutdown() on a
+// duplicate of its fd, which gRPC then sees as a hang-up) and its session ended.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
 // strands.
 #pragma once
@@ -32,6 +34,9 @@ class ClientConnections {
   void end_all();
 
  private:
+  // Closes the connection `fd` unless its session has attached by kAttachDeadline.
+  void enforce_attach_deadline(int fd, const std::shared_ptr<Session>& session);
+
   boost::asio::io_context& io_;
   grpc::Server& server_;
   SessionRegistry& sessions_;
