@@ -24,6 +24,7 @@
 #include "admin/daemon_metrics.h"
 #include "admin/metrics_registry.h"
 #include "daemon_options.h"
+#include "memory_trimmer.h"
 #include "session/session_registry.h"
 #include "session/tenant.h"
 #include "systemd/watchdog.h"
@@ -101,6 +102,7 @@ class DaemonServer {
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;
   std::vector<std::thread> threads_;
+  MemoryTrimmer trimmer_;  // RSS returns near its baseline after a tenant's burst
 };
 
 }  // namespace wasi_socketd::daemon

@@ -30,6 +30,9 @@ using namespace std::chrono_literals;
 using testing::DaemonProcess;
 using Raw = testing::RawHttp2Connection;
 
+// How long "after" waits: the daemon trims freed memory every 5 s (daemon/src/memory_trimmer.h).
+constexpr auto kSettleTime = 7s;  // > the trim interval, < the attach deadline
+
 double load_average() {
   double load[1] = {0};
   return ::getloadavg(load, 1) == 1 ? load[0] : -1;
@@ -39,6 +42,12 @@ void print_state(const DaemonProcess& daemon, const std::string& attack, const s
   print_figure(attack + "." + when + ".rss",
                static_cast<double>(daemon.resident_bytes()) / (1 << 20), "MiB");
   print_figure(attack + "." + when + ".fds", daemon.open_fd_count(), "fds");
+}
+
+// A fresh daemon for each attack: its state before, once it has settled.
+void print_baseline(const DaemonProcess& daemon, const std::string& attack) {
+  std::this_thread::sleep_for(500ms);
+  print_state(daemon, attack, "baseline");
 }
 
 // Watches the daemon while `attack` runs; prints its peak.
@@ -71,8 +80,10 @@ void report(const Peak& peak, const DaemonProcess& daemon, const std::string& at
 // Item 3: connections with an initial window of 0 that open calls and never send them. With
 // `acknowledge`, they acknowledge the daemon's SETTINGS (the stream limit binds); without, gRPC
 // 1.51 does not apply the limit and only its resource quota is left (docs/SECURITY.md).
-void http2_streams(const DaemonProcess& daemon, int scale, bool acknowledge) {
+void http2_streams(int scale, bool acknowledge) {
   const std::string attack = acknowledge ? "http2_streams_acked" : "http2_streams_unacked";
+  const DaemonProcess daemon;
+  print_baseline(daemon, attack);
   const int connections = 20 * scale;
   const int calls = 2500;
   Peak peak(daemon);
@@ -95,11 +106,13 @@ void http2_streams(const DaemonProcess& daemon, int scale, bool acknowledge) {
       peak.sample();
     }
   }
-  report(peak, daemon, attack, 3s);
+  report(peak, daemon, attack, kSettleTime);
 }
 
 // Item 4: a client that never reads its Attach stream while it writes 1-byte items.
-void event_backlog(const DaemonProcess& daemon, int scale) {
+void event_backlog(int scale) {
+  const DaemonProcess daemon;
+  print_baseline(daemon, "event_backlog");
   Peak peak(daemon);
   {
     testing::LoopbackPeer far_end;
@@ -126,11 +139,13 @@ void event_backlog(const DaemonProcess& daemon, int scale) {
     ::shutdown(sink, SHUT_RDWR);
     drain.join();
   }
-  report(peak, daemon, "event_backlog", 2s);
+  report(peak, daemon, "event_backlog", kSettleTime);
 }
 
 // Item 5 (part): connections that never send a byte, past the attach deadline.
-void idle_connections(const DaemonProcess& daemon, int scale) {
+void idle_connections(int scale) {
+  const DaemonProcess daemon;
+  print_baseline(daemon, "idle_connections");
   Peak peak(daemon);
   std::vector<std::unique_ptr<Raw>> silent;
   for (int c = 0; c < 200 * scale; ++c) {
@@ -159,13 +174,10 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--scale") scale = std::max(1, std::atoi(argv[i + 1]));
   }
   std::printf("# load average %.2f at start (figures are indicative under load)\n", load_average());
-  wasi_socketd::testing::DaemonProcess daemon;
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  print_state(daemon, "daemon", "baseline");
-  http2_streams(daemon, scale, true);
-  http2_streams(daemon, scale, false);
-  event_backlog(daemon, scale);
-  idle_connections(daemon, scale);
+  http2_streams(scale, true);
+  http2_streams(scale, false);
+  event_backlog(scale);
+  idle_connections(scale);
   std::printf("# load average %.2f at end\n", load_average());
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -124,9 +125,12 @@ bool RawHttp2Connection::read_for(std::chrono::milliseconds timeout) {
   while (fd_ >= 0 && !closed_) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
     pollfd ready{fd_, POLLIN, 0};
-    if (::poll(&ready, 1, static_cast<int>(left.count())) <= 0) continue;
+    // Polls at least once, so that a zero timeout still sees what already arrived.
+    if (::poll(&ready, 1, static_cast<int>(std::max<long>(left.count(), 0))) <= 0) {
+      if (left.count() <= 0) break;
+      continue;
+    }
     const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {

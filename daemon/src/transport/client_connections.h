@@ -14,6 +14,7 @@
 #include <grpcpp/server.h>
 
 #include <boost/asio/io_context.hpp>
+#include <memory>
 
 #include "connection_monitor.h"
 #include "session/peer_credentials.h"
@@ -21,6 +22,8 @@
 #include "session/tenant.h"
 
 namespace wasi_socketd::daemon {
+
+struct AttachDeadline;
 
 class ClientConnections {
  public:
@@ -34,8 +37,10 @@ class ClientConnections {
   void end_all();
 
  private:
-  // Closes the connection `fd` unless its session has attached by kAttachDeadline.
-  void enforce_attach_deadline(int fd, const std::shared_ptr<Session>& session);
+  // Closes the connection `fd` unless its session has attached by kAttachDeadline. The deadline
+  // holds a duplicate fd until it passes or is cancelled.
+  std::weak_ptr<AttachDeadline> enforce_attach_deadline(int fd,
+                                                        const std::shared_ptr<Session>& session);
 
   boost::asio::io_context& io_;
   grpc::Server& server_;
