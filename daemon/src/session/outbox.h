@@ -20,6 +20,14 @@ namespace wasi_socketd::daemon {
 
 class Outbox {
  public:
+  Outbox() = default;
+  // Movable (a deque's move keeps its elements where they are), never copied: the ack index
+  // points into the queue.
+  Outbox(Outbox&&) = default;
+  Outbox& operator=(Outbox&&) = default;
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
   void push(v1::ServerItem item);
   bool empty() const { return items_.empty(); }
   std::size_t queued_bytes() const { return queued_bytes_; }
