@@ -1,5 +1,6 @@
 #include "daemon_server.h"
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
@@ -21,6 +22,9 @@ namespace wasi_socketd::daemon {
 namespace {
 // How long in-flight calls may take to finish once shutdown began.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+// Memory gRPC may use for all client connections together (buffers, calls). Above it gRPC
+// reclaims: it shrinks flow-control windows and cancels streams ("Buffers full").
+constexpr std::size_t kGrpcMemoryQuotaBytes = std::size_t{256} << 20;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -58,9 +62,14 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
       signals_(io_, SIGINT, SIGTERM),
       hangups_(io_, SIGHUP) {
   grpc::ServerBuilder builder;
+  // Every bound below applies to the connections handed over by AddInsecureChannelFromFd too:
+  // they are built from the server's channel arguments (docs/SECURITY.md "HTTP/2 connections").
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  grpc_quota_.Resize(kGrpcMemoryQuotaBytes);
+  builder.SetResourceQuota(grpc_quota_);
   services_->register_with(builder);
   server_ = builder.BuildAndStart();  // no AddListeningPort: connections come from our listener
   if (!server_) {

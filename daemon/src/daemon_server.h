@@ -5,6 +5,7 @@
 // called from any thread, also from a signal handler's asio completion.
 #pragma once
 
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/server.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -23,6 +24,7 @@
 #include "admin/daemon_metrics.h"
 #include "admin/metrics_registry.h"
 #include "daemon_options.h"
+#include "memory_trimmer.h"
 #include "session/session_registry.h"
 #include "session/tenant.h"
 #include "systemd/watchdog.h"
@@ -82,6 +84,7 @@ class DaemonServer {
   MetricsRegistry metrics_registry_;
   DaemonMetrics metrics_{metrics_registry_};
   SessionRegistry sessions_;
+  grpc::ResourceQuota grpc_quota_{"wasi-socketd clients"};
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClientConnections> connections_;
@@ -98,6 +101,7 @@ class DaemonServer {
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;
   std::vector<std::thread> threads_;
+  MemoryTrimmer trimmer_;  // RSS returns near its baseline after a tenant's burst
 };
 
 }  // namespace wasi_socketd::daemon

@@ -1,6 +1,7 @@
 // Limits of the broker protocol that both ends enforce (documented in docs/PROTOCOL.md).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -20,5 +21,13 @@ inline constexpr int kMaxMessageBytes = 8 << 20;
 // HTTP/2 receive window each end advertises per stream from the start (instead of 64 KiB grown by
 // BDP probes): a whole coalesced frame can be on the wire without waiting for a WINDOW_UPDATE.
 inline constexpr int kStreamWindowBytes = 8 << 20;
+// Calls (HTTP/2 streams) one client connection may have open at once; the daemon advertises it in
+// its SETTINGS and refuses streams beyond it (docs/SECURITY.md "HTTP/2 connections"). The client
+// library needs one for Attach plus one per concurrent unary call.
+inline constexpr int kMaxConcurrentStreams = 64;
+// A client connection must open its session (Session.Attach) this soon after the daemon accepted
+// it, or it is closed (docs/SECURITY.md "Idle connections"): connections that never speak cannot
+// hold the daemon's fds. The client library attaches as soon as it connects.
+inline constexpr std::chrono::seconds kAttachDeadline{10};
 
 }  // namespace wasi_socketd

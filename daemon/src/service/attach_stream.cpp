@@ -57,8 +57,26 @@ void AttachStream::OnReadDone(bool ok) {
     }
     apply_client_frame(*session_, incoming_);
     incoming_.Clear();
-    StartRead(&incoming_);
+    read_next();
   });
+}
+
+void AttachStream::read_next() {
+  if (finished_ || session_->ended()) {
+    return;
+  }
+  if (session_->backlogged()) {
+    read_held_ = true;
+    return;
+  }
+  StartRead(&incoming_);
+}
+
+void AttachStream::resume_reading() {
+  if (read_held_ && !finished_) {
+    read_held_ = false;
+    StartRead(&incoming_);
+  }
 }
 
 void AttachStream::OnWriteDone(bool ok) {

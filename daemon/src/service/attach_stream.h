@@ -6,7 +6,8 @@
 // Posting, never the strand's gate: the gate would let a reaction (OnDone, which deletes this)
 // overtake one posted before it (ASan caught exactly that).
 // Reads are started one at a time after the previous frame was applied, so a client that floods
-// the stream is held back by HTTP/2 flow control, not buffered by the daemon.
+// the stream is held back by HTTP/2 flow control, not buffered by the daemon. While the session is
+// backlogged (it cannot send what it has), no read is started at all until resume_reading().
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -27,6 +28,7 @@ class AttachStream final : public grpc::ServerBidiReactor<v1::ClientFrame, v1::S
 
   // FrameSink, strand only.
   void write(v1::ServerFrame frame) override;
+  void resume_reading() override;
   void finish() override;
 
   // grpc::ServerBidiReactor, gRPC threads.
@@ -38,11 +40,14 @@ class AttachStream final : public grpc::ServerBidiReactor<v1::ClientFrame, v1::S
   template <class Work>
   void on_strand(Work work);
   void finish_with(grpc::Status status);
+  // Starts the next read unless the session is backlogged (then resume_reading() starts it).
+  void read_next();
 
   std::shared_ptr<Session> session_;
   v1::ClientFrame incoming_;
   v1::ServerFrame outgoing_;
   bool attached_ = false;
+  bool read_held_ = false;
   bool finished_ = false;
 };
 

@@ -7,12 +7,40 @@ namespace wasi_socketd::daemon {
 namespace {
 // Tag and length prefix of one repeated field element, an upper bound.
 constexpr std::size_t kItemOverhead = 6;
+
+std::size_t wire_bytes(const v1::ServerItem& item) { return item.ByteSizeLong() + kItemOverhead; }
 }  // namespace
 
 void Outbox::push(v1::ServerItem item) {
-  std::size_t bytes = item.ByteSizeLong() + kItemOverhead;
+  if (item.has_write_ack() && merge_ack(item.write_ack())) {
+    return;
+  }
+  const std::size_t bytes = wire_bytes(item);
   queued_bytes_ += bytes;
   items_.push_back(Queued{std::move(item), bytes, std::chrono::steady_clock::now()});
+  if (items_.back().item.has_write_ack()) {
+    queued_acks_[items_.back().item.write_ack().socket_id()] = &items_.back();
+  }
+}
+
+bool Outbox::merge_ack(const v1::TcpWriteAck& ack) {
+  const auto queued = queued_acks_.find(ack.socket_id());
+  if (queued == queued_acks_.end()) {
+    return false;
+  }
+  Queued& merged = *queued->second;
+  v1::TcpWriteAck* into = merged.item.mutable_write_ack();
+  into->set_bytes(into->bytes() + ack.bytes());
+  queued_bytes_ -= merged.bytes;
+  merged.bytes = wire_bytes(merged.item);
+  queued_bytes_ += merged.bytes;
+  return true;
+}
+
+void Outbox::forget_ack(const v1::ServerItem& item) {
+  if (item.has_write_ack()) {
+    queued_acks_.erase(item.write_ack().socket_id());
+  }
 }
 
 void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
@@ -24,6 +52,7 @@ void Outbox::fill(v1::ServerFrame& frame, std::size_t max_bytes) {
     }
     frame_bytes += next.bytes;
     queued_bytes_ -= next.bytes;
+    forget_ack(next.item);
     *frame.add_items() = std::move(next.item);
     items_.pop_front();
   }
@@ -40,12 +69,16 @@ void Outbox::append(Outbox&& later) {
   for (Queued& queued : later.items_) {
     queued_bytes_ += queued.bytes;
     items_.push_back(std::move(queued));
+    if (items_.back().item.has_write_ack()) {
+      queued_acks_[items_.back().item.write_ack().socket_id()] = &items_.back();
+    }
   }
   later.clear();
 }
 
 void Outbox::clear() {
   items_.clear();
+  queued_acks_.clear();
   queued_bytes_ = 0;
 }
 

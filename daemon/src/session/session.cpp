@@ -1,9 +1,13 @@
 #include "session.h"
 
-#include "admin/daemon_metrics.h"
+#include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <utility>
 
+#include "admin/daemon_metrics.h"
+#include "policy/session_policy.h"
+#include "session_limits.h"
 #include "tcp_resource.h"
 #include "wasi_socketd/limits.h"
 
@@ -58,11 +62,37 @@ std::unique_ptr<SessionResource> Session::remove(std::uint64_t id) {
 }
 
 void Session::push(v1::ServerItem item) {
-  if (ended_) {
+  if (ended_ || overflowed_) {
     return;
   }
   outbox_.push(std::move(item));
+  if (outbox_.queued_bytes() > kEventBacklogHardBytes) {
+    overflow();
+    return;
+  }
   write_next();
+}
+
+bool Session::backlogged() {
+  if (outbox_.queued_bytes() > kEventBacklogSoftBytes) {
+    reading_held_ = true;
+  }
+  return reading_held_;
+}
+
+void Session::overflow() {
+  overflowed_ = true;
+  spdlog::warn("session of uid {} pid {} (tenant {}) ended: {} bytes queued on its Attach stream",
+               peer_.uid, peer_.pid, tenant_.name, outbox_.queued_bytes());
+  if (tenant_.tenancy) {
+    tenant_.tenancy->audit("session.event_backlog", "", "", "event-backlog-hard-cap",
+                           audit::Outcome::deny);
+  }
+  if (std::shared_ptr<Session> self = weak_from_this().lock()) {
+    boost::asio::post(strand_, [self] { self->end(); });
+  } else {
+    end();  // not shared (unit tests): nothing can be mid-call on a resource
+  }
 }
 
 bool Session::attach(FrameSink& sink) {
@@ -126,6 +156,10 @@ void Session::count_sent_data(const v1::ServerFrame& frame) {
 void Session::frame_written() {
   writing_ = false;
   write_next();
+  if (reading_held_ && outbox_.queued_bytes() <= kEventBacklogSoftBytes / 2 && sink_ != nullptr) {
+    reading_held_ = false;
+    sink_->resume_reading();
+  }
 }
 
 void Session::detach(FrameSink& sink) {

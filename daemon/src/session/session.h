@@ -2,8 +2,9 @@
 //
 // Threading: a Session lives on its strand. tenant(), peer() and strand() may be called from any
 // thread; everything else only on the strand: in a handler posted there, or holding the strand's
-// gate (sockets/strand.h; the unary services do so to answer on the gRPC thread). Services hold it by shared_ptr
-// for the length of a call; socket callbacks hold a weak_ptr and do nothing once it is ended.
+// gate (sockets/strand.h; the unary services do so to answer on the gRPC thread). Services hold it
+// by shared_ptr for the length of a call; socket callbacks hold a weak_ptr and do nothing once it
+// is ended.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -50,6 +51,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // The Attach stream's backlog: bytes queued and how long the oldest item has waited.
   std::size_t queued_bytes() const { return outbox_.queued_bytes(); }
   std::chrono::steady_clock::duration queue_lag() const { return outbox_.oldest_age(); }
+  // The backlog is past kEventBacklogSoftBytes: the Attach stream should stop reading client
+  // frames; the sink's resume_reading() is called once the backlog is below half of it.
+  bool backlogged();
 
   // Records a readiness level; a change is pushed as a ReadinessEvent. Returns the level for the
   // unary response that caused it.
@@ -81,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void write_next();
   // Tells each TCP resource how much of its read-ahead is leaving in `frame` (credit accounting).
   void count_sent_data(const v1::ServerFrame& frame);
+  // The backlog passed kEventBacklogHardBytes: audits, then ends the session (posted, since
+  // the push that caused it may come from a resource that end() would close).
+  void overflow();
 
   Strand strand_;
   const Tenant tenant_;
@@ -92,6 +99,8 @@ class Session : public std::enable_shared_from_this<Session> {
   FrameSink* sink_ = nullptr;
   bool ever_attached_ = false;
   bool writing_ = false;
+  bool reading_held_ = false;  // backlogged() told the sink to stop reading
+  bool overflowed_ = false;
   bool ended_ = false;
 };
 

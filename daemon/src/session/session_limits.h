@@ -19,5 +19,12 @@ inline constexpr std::uint64_t kTcpReadWindow = 1 << 20;
 // Queued server items are coalesced into frames of at most this many bytes (one item may exceed
 // it only if it is alone; TcpData items are at most kMaxTcpChunk).
 inline constexpr std::size_t kMaxServerFrameBytes = 1 << 20;
+// The Attach stream's backlog (the session's outbox, docs/SECURITY.md "Attach outbox"). Past the
+// soft bound the daemon stops reading the client's frames (no new writes to acknowledge, no new
+// read credit, so the session's sockets stop reading once their window is used) until the backlog
+// is below half of it again. Past the hard cap the client is not reading at all and the session is
+// ended (audited as session.event_backlog).
+inline constexpr std::size_t kEventBacklogSoftBytes = 8 << 20;
+inline constexpr std::size_t kEventBacklogHardBytes = 64 << 20;
 
 }  // namespace wasi_socketd::daemon

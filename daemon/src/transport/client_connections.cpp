@@ -1,14 +1,22 @@
 #include "client_connections.h"
 
+#include <fcntl.h>
 #include <grpcpp/server_posix.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include <sys/socket.h>
+
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <memory>
 
 #include "session/session.h"
+#include "wasi_socketd/limits.h"
 
 namespace wasi_socketd::daemon {
 
@@ -16,6 +24,28 @@ namespace {
 
 void end_on_strand(const std::shared_ptr<Session>& session) {
   boost::asio::post(session->strand(), [session] { session->end(); });
+}
+
+}  // namespace
+
+// A duplicate of a connection's fd, kept until its attach deadline: shutting the duplicate down
+// reaches the connection however gRPC's own fd number has been reused meanwhile.
+struct AttachDeadline {
+  AttachDeadline(const Strand& strand, int duplicate) : timer(strand), fd(duplicate) {}
+  ~AttachDeadline() { ::close(fd); }
+  AttachDeadline(const AttachDeadline&) = delete;
+  AttachDeadline& operator=(const AttachDeadline&) = delete;
+  boost::asio::steady_timer timer;
+  int fd;
+};
+
+namespace {
+
+// The connection hung up before its deadline: the duplicate is closed now, not at the deadline.
+void cancel_deadline(const std::weak_ptr<AttachDeadline>& weak) {
+  if (std::shared_ptr<AttachDeadline> deadline = weak.lock()) {
+    boost::asio::post(deadline->timer.get_executor(), [deadline] { deadline->timer.cancel(); });
+  }
 }
 
 }  // namespace
@@ -41,14 +71,18 @@ void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
   if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number
   }
-  const bool watched = monitor_.watch(fd, [this, key, weak = std::weak_ptr<Session>(session)] {
-    if (std::shared_ptr<Session> ended = weak.lock()) {
-      sessions_.unbind(key, *ended);
-      end_on_strand(ended);
-    }
-  });
+  const std::weak_ptr<AttachDeadline> deadline = enforce_attach_deadline(fd, session);
+  const bool watched =
+      monitor_.watch(fd, [this, key, deadline, weak = std::weak_ptr<Session>(session)] {
+        cancel_deadline(deadline);
+        if (std::shared_ptr<Session> ended = weak.lock()) {
+          sessions_.unbind(key, *ended);
+          end_on_strand(ended);
+        }
+      });
   if (!watched) {
     spdlog::warn("cannot watch connection {}: refused", key);
+    cancel_deadline(deadline);
     sessions_.unbind(key, *session);
     end_on_strand(session);
     ::close(fd);
@@ -57,6 +91,30 @@ void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
   spdlog::debug("session {} for uid {} pid {} (tenant {})", key, peer.uid, peer.pid,
                 session->tenant().name);
   grpc::AddInsecureChannelFromFd(&server_, fd);
+}
+
+std::weak_ptr<AttachDeadline> ClientConnections::enforce_attach_deadline(
+    int fd, const std::shared_ptr<Session>& session) {
+  const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (duplicate < 0) {
+    spdlog::warn("cannot watch the attach deadline of connection fd:{}: {}", fd,
+                 std::strerror(errno));
+    return {};  // the connection still works; only the deadline is not enforced
+  }
+  auto deadline = std::make_shared<AttachDeadline>(session->strand(), duplicate);
+  deadline->timer.expires_after(kAttachDeadline);
+  deadline->timer.async_wait(
+      [deadline, weak = std::weak_ptr<Session>(session)](boost::system::error_code error) {
+        const std::shared_ptr<Session> late = weak.lock();
+        if (error || !late || late->attached() || late->ended()) {
+          return;
+        }
+        spdlog::info("connection of uid {} pid {} closed: no session attached within {} s",
+                     late->peer().uid, late->peer().pid, kAttachDeadline.count());
+        late->end();
+        ::shutdown(deadline->fd, SHUT_RDWR);
+      });
+  return deadline;
 }
 
 void ClientConnections::end_all() {

@@ -4,13 +4,17 @@
 // For each connection: tenant from the peer credentials (no tenant: the connection is answered
 // with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
 // own strand, the binding "fd:N" -> session in the registry (replacing a dead connection's session
-// that had the same fd number), a hang-up watch, and finally the fd handed to gRPC. Threading:
-// adopt() on any thread; end_all() once at shutdown. Sessions are ended on their strands.
+// that had the same fd number), a hang-up watch, and finally the fd handed to gRPC.
+// A connection whose session is not attached within kAttachDeadline is closed (shutdown() on a
+// duplicate of its fd, which gRPC then sees as a hang-up) and its session ended.
+// Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
+// strands.
 #pragma once
 
 #include <grpcpp/server.h>
 
 #include <boost/asio/io_context.hpp>
+#include <memory>
 
 #include "connection_monitor.h"
 #include "grpc_refusal.h"
@@ -19,6 +23,8 @@
 #include "session/tenant.h"
 
 namespace wasi_socketd::daemon {
+
+struct AttachDeadline;
 
 class ClientConnections {
  public:
@@ -32,6 +38,11 @@ class ClientConnections {
   void end_all();
 
  private:
+  // Closes the connection `fd` unless its session has attached by kAttachDeadline. The deadline
+  // holds a duplicate fd until it passes or is cancelled.
+  std::weak_ptr<AttachDeadline> enforce_attach_deadline(int fd,
+                                                        const std::shared_ptr<Session>& session);
+
   boost::asio::io_context& io_;
   grpc::Server& server_;
   SessionRegistry& sessions_;

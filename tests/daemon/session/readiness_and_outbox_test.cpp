@@ -65,5 +65,50 @@ TEST(Outbox, AnItemLargerThanTheLimitTravelsAlone) {
   EXPECT_EQ(frame.items(0).tcp_data().data().size(), 10000u);
 }
 
+v1::ServerItem write_ack(std::uint64_t socket, std::uint64_t bytes) {
+  v1::ServerItem item;
+  item.mutable_write_ack()->set_socket_id(socket);
+  item.mutable_write_ack()->set_bytes(bytes);
+  return item;
+}
+
+// A client that never reads its stream while writing one byte at a time must not grow the outbox
+// by one ack per write: acks of a socket merge while one is queued.
+TEST(Outbox, AcknowledgementsOfOneSocketMergeWhileQueued) {
+  Outbox outbox;
+  for (int i = 0; i < 10000; ++i) {
+    outbox.push(write_ack(3, 1));
+    outbox.push(write_ack(4, 2));
+  }
+  EXPECT_EQ(outbox.queued_items(), 2u);
+  EXPECT_LT(outbox.queued_bytes(), 64u);
+  v1::ServerFrame frame;
+  outbox.fill(frame, 1 << 20);
+  ASSERT_EQ(frame.items_size(), 2);
+  EXPECT_EQ(frame.items(0).write_ack().socket_id(), 3u);
+  EXPECT_EQ(frame.items(0).write_ack().bytes(), 10000u);
+  EXPECT_EQ(frame.items(1).write_ack().bytes(), 20000u);
+  EXPECT_EQ(outbox.queued_bytes(), 0u);
+}
+
+// Once an ack has left for the stream, a later one is queued anew, behind what came since.
+TEST(Outbox, AnAckSentIsNotMergedInto) {
+  Outbox outbox;
+  outbox.push(write_ack(3, 1));
+  v1::ServerFrame first;
+  outbox.fill(first, 1 << 20);
+  v1::ServerItem data;
+  data.mutable_tcp_data()->set_socket_id(3);
+  data.mutable_tcp_data()->set_data("x");
+  outbox.push(data);
+  outbox.push(write_ack(3, 5));
+  outbox.push(write_ack(3, 6));
+  v1::ServerFrame second;
+  outbox.fill(second, 1 << 20);
+  ASSERT_EQ(second.items_size(), 2);
+  EXPECT_TRUE(second.items(0).has_tcp_data());
+  EXPECT_EQ(second.items(1).write_ack().bytes(), 11u);
+}
+
 }  // namespace
 }  // namespace wasi_socketd::daemon

@@ -6,8 +6,10 @@
 
 #include <boost/asio/strand.hpp>
 
+#include "session/session_limits.h"
 #include "session/session_registry.h"
 #include "sockets/socket_policy.h"
+#include "wasi_socketd/limits.h"
 
 namespace wasi_socketd::daemon {
 namespace {
@@ -23,9 +25,11 @@ Tenant test_tenant(std::string name) {
 class RecordingSink : public FrameSink {
  public:
   void write(v1::ServerFrame frame) override { frames.push_back(std::move(frame)); }
+  void resume_reading() override { ++resumed; }
   void finish() override { ++finished; }
   std::vector<v1::ServerFrame> frames;
   int finished = 0;
+  int resumed = 0;
 };
 
 class SessionTest : public ::testing::Test {
@@ -108,6 +112,41 @@ TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
   EXPECT_EQ(registry.find("fd:7"), new_session);
   registry.unbind(connection_key(7), *new_session);
   EXPECT_EQ(registry.find("fd:7"), nullptr);
+}
+
+v1::ServerItem bulk(std::uint64_t socket, std::size_t bytes) {
+  v1::ServerItem item;
+  item.mutable_tcp_data()->set_socket_id(socket);
+  item.mutable_tcp_data()->set_data(std::string(bytes, 'x'));
+  return item;
+}
+
+// Past the soft bound the stream stops reading; it is told to resume once half has drained.
+TEST_F(SessionTest, ABackloggedSessionHoldsReadingUntilTheBacklogDrains) {
+  ASSERT_TRUE(session_->attach(sink_));  // the opening frame is now being written
+  EXPECT_FALSE(session_->backlogged());
+  for (std::size_t queued = 0; queued <= kEventBacklogSoftBytes; queued += kMaxTcpChunk) {
+    session_->push(bulk(4, kMaxTcpChunk));
+  }
+  EXPECT_TRUE(session_->backlogged());
+  while (session_->queued_bytes() > kEventBacklogSoftBytes / 2) {
+    EXPECT_EQ(sink_.resumed, 0);
+    session_->frame_written();
+  }
+  EXPECT_EQ(sink_.resumed, 1);
+  EXPECT_FALSE(session_->backlogged());
+}
+
+// Past the hard cap the client is not reading at all: the session ends and drops its backlog.
+TEST_F(SessionTest, PastTheHardCapTheSessionEnds) {
+  ASSERT_TRUE(session_->attach(sink_));
+  for (std::size_t queued = 0; queued <= kEventBacklogHardBytes; queued += kMaxTcpChunk) {
+    session_->push(bulk(4, kMaxTcpChunk));
+  }
+  io_.run();  // the end is posted to the strand
+  EXPECT_TRUE(session_->ended());
+  EXPECT_EQ(sink_.finished, 1);
+  EXPECT_EQ(session_->queued_bytes(), 0u);
 }
 
 }  // namespace
