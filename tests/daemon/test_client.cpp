@@ -128,6 +128,13 @@ bool TestClient::tcp_start_connect_until_ready(std::uint64_t socket,
       .has_value();
 }
 
+v1::ResolveAddressesResponse TestClient::resolve(const std::string& name, grpc::Status* status) {
+  v1::ResolveAddressesRequest request;
+  request.set_network_id(network_id());
+  request.set_name(name);
+  return call(lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request, status);
+}
+
 v1::ErrorCode TestClient::tcp_connect_polling(std::uint64_t socket,
                                               const v1::IpSocketAddress& remote) {
   if (const v1::ErrorCode started = tcp_start_connect(socket, remote);

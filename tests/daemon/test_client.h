@@ -76,6 +76,10 @@ class TestClient {
   // attach() needed): the error of the whole connect (UNSPECIFIED: connected; TIMEOUT after 5 s).
   v1::ErrorCode tcp_connect_polling(std::uint64_t socket, const v1::IpSocketAddress& remote);
 
+  // resolve-addresses of `name` (sent as is: any bytes, for hostile names) on this session's
+  // network; `status` receives the RPC status when given.
+  v1::ResolveAddressesResponse resolve(const std::string& name, grpc::Status* status = nullptr);
+
   // Session.Attach: starts the stream and waits for SessionOpened. False if the daemon refused.
   bool attach();
   grpc::Status attach_status();  // after the daemon ended the stream

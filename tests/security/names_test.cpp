@@ -26,14 +26,6 @@ using namespace std::string_literals;
 namespace v1 = wasi_socketd::v1;
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
 
-v1::ResolveAddressesResponse resolve(TestClient& client, const std::string& name,
-                                     grpc::Status* status = nullptr) {
-  v1::ResolveAddressesRequest request;
-  request.set_network_id(client.network_id());
-  request.set_name(name);
-  return client.call(client.lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request, status);
-}
-
 v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
   return client.tcp_connect_polling(client.create_tcp(kIpv4), testing::loopback(kIpv4, port));
 }
@@ -76,7 +68,7 @@ connect_resolved = true
                           {"localhost\0\xc3\xa9.example.com"s, "localhost\0.example.com"s,
                            "secret.attacker.invalid\0\xc3\xa9.example.com"s,
                            "localhost\x01.example.com"s, "localhost\x7f.example.com"s}) {
-                       const auto answer = resolve(client, name);
+                       const auto answer = client.resolve(name);
                        if (answer.error() != v1::ERROR_CODE_INVALID_ARGUMENT) {
                          return fail(1,
                                      "a name with a control character was not "
@@ -87,11 +79,11 @@ connect_resolved = true
                      // Invalid UTF-8 in a proto3 string: protobuf refuses the request before
                      // the daemon's code sees it; either way nothing is looked up.
                      grpc::Status status;
-                     const auto answer = resolve(client, "localhost\xff.example.com"s, &status);
+                     const auto answer = client.resolve("localhost\xff.example.com"s, &status);
                      if (status.ok() && answer.error() != v1::ERROR_CODE_INVALID_ARGUMENT) {
                        return fail(4, "invalid UTF-8 was looked up");
                      }
-                     if (resolve(client, "localhost").lookup_error() !=
+                     if (client.resolve("localhost").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
                        return fail(2, "localhost is not on the allow list");
                      }
@@ -136,7 +128,7 @@ connect_resolved = true
             const testing::LoopbackListener listener;  // an ephemeral port, not 7xxx
             TestClient client(daemon.target());
             for (const char* literal : {"127.0.0.1", "127.1", "0x7f.0.0.1", "::ffff:127.0.0.1"}) {
-              if (resolve(client, literal).addresses_size() != 1) {
+              if (client.resolve(literal).addresses_size() != 1) {
                 return fail(1, std::string("literal did not resolve: ") + literal);
               }
             }
@@ -164,7 +156,7 @@ ip_literals = true
                    [&] {
                      TestClient client(daemon.target());
                      for (const char* spelling : {"127.1", "0x7f.0.0.1", "2130706433"}) {
-                       const auto answer = resolve(client, spelling);
+                       const auto answer = client.resolve(spelling);
                        if (answer.addresses_size() != 1 ||
                            answer.addresses(0).octets() != "\x7f\x00\x00\x01"s) {
                          return fail(1, std::string("not 127.0.0.1: ") + spelling);

@@ -20,13 +20,6 @@ using testing::TestClient;
 namespace v1 = wasi_socketd::v1;
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
 
-v1::ResolveAddressesResponse resolve(TestClient& client, const std::string& name) {
-  v1::ResolveAddressesRequest request;
-  request.set_network_id(client.network_id());
-  request.set_name(name);
-  return client.call(client.lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request);
-}
-
 // A fresh TCP socket's whole connect; UNSPECIFIED when connected.
 v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
   return client.tcp_connect_polling(client.create_tcp(kIpv4), testing::loopback(kIpv4, port));
@@ -63,15 +56,15 @@ connect_resolved = true
                      if (connect_to(client, port) != v1::ERROR_CODE_ACCESS_DENIED) {
                        return fail(1, "connect allowed before any lookup");
                      }
-                     if (resolve(client, "example.org").lookup_error() !=
+                     if (client.resolve("example.org").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
                        return fail(2, "a name off the allow list was resolved");
                      }
-                     if (resolve(client, "127.0.0.1").lookup_error() !=
+                     if (client.resolve("127.0.0.1").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
                        return fail(3, "an IP literal was resolved with ip_literals = false");
                      }
-                     const v1::ResolveAddressesResponse found = resolve(client, "localhost");
+                     const v1::ResolveAddressesResponse found = client.resolve("localhost");
                      if (found.addresses_size() == 0) return fail(4, "localhost did not resolve");
                      if (connect_to(client, port) != v1::ERROR_CODE_UNSPECIFIED) {
                        return fail(5, "resolved address not connectable");
