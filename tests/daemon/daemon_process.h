@@ -2,7 +2,9 @@
 //
 // The constructor spawns build/bin/wasi-socketd with --listen in a fresh temporary directory and
 // waits until the socket accepts connections; the destructor sends SIGTERM (SIGKILL after a
-// timeout) and removes the directory. One thread; not copyable.
+// timeout) and removes the directory. The daemon is killed if the thread that started it dies
+// first (PR_SET_PDEATHSIG), so a test killed by a signal leaves no daemon behind. One thread; not
+// copyable.
 #pragma once
 
 #include <sys/types.h>
