@@ -63,6 +63,18 @@ namespace daemon = wasi_socketd::daemon;
 namespace fuzz = wasi_socketd::fuzz;
 using fuzz::Who;
 
+// SERVICE_CALLS_TRACE=1 prints every call, its answer and its system calls (to replay a crash).
+const bool tracing = std::getenv("SERVICE_CALLS_TRACE") != nullptr;
+
+void trace_events(const std::vector<fuzz::SyscallEvent>& events) {
+  static constexpr const char* kNames[] = {"socket", "bind",   "connect", "listen",
+                                           "send",   "sendto", "sendmsg"};
+  for (const fuzz::SyscallEvent& event : events) {
+    std::fprintf(stderr, "    %s family=%d -> %d errno=%d\n", kNames[static_cast<int>(event.call)],
+                 event.address.ss_family, event.result, event.error);
+  }
+}
+
 [[noreturn]] void violated(const char* what) {
   std::fprintf(stderr, "service_calls_fuzz: invariant violated: %s\n", what);
   std::fflush(stderr);
@@ -459,6 +471,11 @@ class Run {
     (service.*method)(&call.context, &call.request, &call.response);
     last_events_ = fuzz::stop_recording();
     serving = Who::either;
+    if (tracing) {
+      std::fprintf(stderr, "%s %s: %s\n", side.who == Who::alpha ? "alpha" : "beta", name,
+                   call.response.ShortDebugString().c_str());
+      trace_events(last_events_);
+    }
     // Every handler ran on this thread holding the gate, so the answer is there already unless
     // it waits for the kernel (shutdown) or a lookup.
     if constexpr (requires { call.response.error(); }) {
