@@ -67,11 +67,8 @@ using fuzz::Who;
 const bool tracing = std::getenv("SERVICE_CALLS_TRACE") != nullptr;
 
 void trace_events(const std::vector<fuzz::SyscallEvent>& events) {
-  static constexpr const char* kNames[] = {"socket", "bind",   "connect", "listen",
-                                           "send",   "sendto", "sendmsg"};
   for (const fuzz::SyscallEvent& event : events) {
-    std::fprintf(stderr, "    %s family=%d -> %d errno=%d\n", kNames[static_cast<int>(event.call)],
-                 event.address.ss_family, event.result, event.error);
+    std::fprintf(stderr, "    %s\n", fuzz::describe(event).c_str());
   }
 }
 
@@ -195,8 +192,8 @@ std::atomic<Who> serving{Who::either};
 void install_checks() {
   fuzz::set_syscall_check([](const fuzz::SyscallEvent& event) {
     if (!fuzz::oracle_allows(serving.load(), event)) {
-      std::fprintf(stderr, "syscall %d family %d\n", static_cast<int>(event.call),
-                   event.address.ss_family);
+      std::fprintf(stderr, "%s while serving %s\n", fuzz::describe(event).c_str(),
+                   serving.load() == Who::beta ? "beta" : "alpha (or between calls)");
       violated("a system call reached the kernel with an address the policy cannot allow");
     }
   });
@@ -495,7 +492,7 @@ class Run {
     }
     for (const fuzz::SyscallEvent& event : last_events_) {
       if (event.call != fuzz::Syscall::send) {
-        std::fprintf(stderr, "syscall %d before access-denied\n", static_cast<int>(event.call));
+        std::fprintf(stderr, "%s before access-denied\n", fuzz::describe(event).c_str());
         violated("an operation answered access-denied reached a system call");
       }
     }

@@ -1,5 +1,6 @@
 #include "syscall_observer.h"
 
+#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <netdb.h>
 
@@ -45,6 +46,27 @@ Result observed(SyscallEvent event, Result result) {
 }
 
 }  // namespace
+
+std::string describe(const SyscallEvent& event) {
+  static constexpr const char* kNames[] = {"socket", "bind",   "connect", "listen",
+                                           "send",   "sendto", "sendmsg"};
+  std::string text = kNames[static_cast<int>(event.call)];
+  char address[INET6_ADDRSTRLEN] = {};
+  if (event.address.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&event.address);
+    ::inet_ntop(AF_INET, &in->sin_addr, address, sizeof(address));
+    text += std::string(" ") + address + ":" + std::to_string(ntohs(in->sin_port));
+  } else if (event.address.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&event.address);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, address, sizeof(address));
+    text += std::string(" [") + address + "]:" + std::to_string(ntohs(in6->sin6_port));
+  } else if (event.call == Syscall::socket) {
+    text += event.type == SOCK_DGRAM ? " udp" : " tcp";
+  }
+  text += " -> " + std::to_string(event.result);
+  if (event.result < 0) text += " errno " + std::to_string(event.error);
+  return text;
+}
 
 void start_recording() { recording.emplace(); }
 

@@ -27,6 +27,9 @@ struct SyscallEvent {
   int error = 0;  // errno when result < 0
 };
 
+// "connect [::1]:30001 -> -1 errno 111", for traces and violation messages.
+std::string describe(const SyscallEvent& event);
+
 // Events of the calling thread's current recording, in order. Recording happens on the thread that
 // called start_recording() only (the fuzzer's driver thread, where every socket call runs).
 void start_recording();
