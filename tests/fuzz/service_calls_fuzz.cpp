@@ -38,6 +38,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -65,6 +66,15 @@ using fuzz::Who;
 
 // SERVICE_CALLS_TRACE=1 prints every call, its answer and its system calls (to replay a crash).
 const bool tracing = std::getenv("SERVICE_CALLS_TRACE") != nullptr;
+
+// SERVICE_CALLS_SKIP_KNOWN=drop-linger: Drop always says write_offset 0. A Drop whose offset is
+// past what was ever written keeps the socket's fd open for ~10 s after its session ended (issue 8,
+// defect 6; reproducer in regressions/service_calls/); until that is fixed, the CTest run skips it
+// so that it finds new bugs instead, and fuzz.service_calls_regressions replays the known one.
+bool skip_drop_linger() {
+  const char* skip = std::getenv("SERVICE_CALLS_SKIP_KNOWN");
+  return skip != nullptr && std::string_view(skip) == "drop-linger";
+}
 
 void trace_events(const std::vector<fuzz::SyscallEvent>& events) {
   for (const fuzz::SyscallEvent& event : events) {
@@ -216,7 +226,7 @@ class Run {
 
   void step() {
     Side& side = in_.ConsumeBool() ? alpha_ : beta_;
-    switch (in_.ConsumeIntegralInRange(0, 31)) {
+    switch (in_.ConsumeIntegralInRange(0, 32)) {
       case 0:
       case 1:
         create_tcp(side);
@@ -296,6 +306,9 @@ class Run {
       case 28:
       case 29:
         frame(side);
+        break;
+      case 30:
+        connected_pair(side, in_.ConsumeBool() ? alpha_ : beta_);
         break;
       default:
         settle(std::chrono::milliseconds(in_.ConsumeIntegralInRange(0, 2)));
@@ -469,7 +482,8 @@ class Run {
     last_events_ = fuzz::stop_recording();
     serving = Who::either;
     if (tracing) {
-      std::fprintf(stderr, "%s %s: %s\n", side.who == Who::alpha ? "alpha" : "beta", name,
+      std::fprintf(stderr, "%s %s(%s): %s\n", side.who == Who::alpha ? "alpha" : "beta", name,
+                   call.request.ShortDebugString().c_str(),
                    call.response.ShortDebugString().c_str());
       trace_events(last_events_);
     }
@@ -663,8 +677,64 @@ class Run {
   void tcp_drop(Side& side) {
     v1::TcpDropRequest request;
     request.set_socket_id(id(side, side.tcp, side.udp));
-    request.set_write_offset(write_offset());
+    const std::uint64_t offset = write_offset();
+    static const bool skip = skip_drop_linger();
+    request.set_write_offset(skip ? 0 : offset);
     invoke(side, d_.tcp, &daemon::TcpService::Drop, "tcp.Drop", request, request.socket_id(), true);
+  }
+
+  // A shortcut to the data path, which call-by-call mutation reaches only rarely: `server`
+  // listens on a loopback port both tenants may connect to, `client` connects, `server` accepts.
+  // Every step is an ordinary checked call; any of them may fail (address in use, denied).
+  void connected_pair(Side& server, Side& client) {
+    const bool v6 = server.who == Who::beta || client.who == Who::beta || in_.ConsumeBool();
+    const std::uint32_t port = 30000 + in_.ConsumeIntegralInRange(0, 10);
+    v1::IpSocketAddress loopback;
+    loopback.mutable_address()->set_family(v6 ? v1::IP_ADDRESS_FAMILY_IPV6
+                                              : v1::IP_ADDRESS_FAMILY_IPV4);
+    const std::string octets = v6 ? std::string(15, '\0') + '\1' : std::string("\x7f\0\0\1", 4);
+    loopback.mutable_address()->set_octets(octets);
+    loopback.set_port(port);
+
+    const std::uint64_t listener = new_tcp_socket(server, v6);
+    if (listener == 0) return;
+    v1::TcpStartBindRequest bind;
+    bind.set_socket_id(listener);
+    bind.set_network_id(server.network_id);
+    *bind.mutable_local_address() = loopback;
+    invoke(server, d_.tcp, &daemon::TcpService::StartBind, "tcp.StartBind", bind);
+    v1::TcpSocketRequest on_listener;
+    on_listener.set_socket_id(listener);
+    invoke(server, d_.tcp, &daemon::TcpService::FinishBind, "tcp.FinishBind", on_listener);
+    invoke(server, d_.tcp, &daemon::TcpService::StartListen, "tcp.StartListen", on_listener);
+    invoke(server, d_.tcp, &daemon::TcpService::FinishListen, "tcp.FinishListen", on_listener);
+    if (server.ports.size() < 16) server.ports.push_back(port);
+    if (client.ports.size() < 16) client.ports.push_back(port);
+
+    const std::uint64_t connecting = new_tcp_socket(client, v6);
+    if (connecting == 0) return;
+    v1::TcpStartConnectRequest connect;
+    connect.set_socket_id(connecting);
+    connect.set_network_id(client.network_id);
+    *connect.mutable_remote_address() = loopback;
+    invoke(client, d_.tcp, &daemon::TcpService::StartConnect, "tcp.StartConnect", connect);
+    settle(std::chrono::milliseconds(1));
+    v1::TcpSocketRequest on_client;
+    on_client.set_socket_id(connecting);
+    invoke(client, d_.tcp, &daemon::TcpService::FinishConnect, "tcp.FinishConnect", on_client);
+    auto& accepted = invoke(server, d_.tcp, &daemon::TcpService::Accept, "tcp.Accept", on_listener);
+    if (accepted.response.error() == v1::ERROR_CODE_UNSPECIFIED) {
+      learn(server, accepted.response.socket_id(), server.tcp);
+    }
+  }
+  std::uint64_t new_tcp_socket(Side& side, bool v6) {
+    v1::CreateTcpSocketRequest request;
+    request.set_family(v6 ? v1::IP_ADDRESS_FAMILY_IPV6 : v1::IP_ADDRESS_FAMILY_IPV4);
+    auto& call = invoke(side, d_.tcp_create, &daemon::TcpCreateSocketService::CreateTcpSocket,
+                        "tcp.Create", std::move(request));
+    if (call.response.error() != v1::ERROR_CODE_UNSPECIFIED) return 0;
+    learn(side, call.response.socket_id(), side.tcp);
+    return call.response.socket_id();
   }
 
   void udp_bind(Side& side) {
