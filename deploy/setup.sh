@@ -10,7 +10,7 @@ apt_packages=(
   libboost-dev libboost-system-dev libgtest-dev libgmock-dev libidn2-dev
   libtomlplusplus-dev libsystemd-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   help2man dpkg-dev fakeroot lintian
-  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
   nodejs npm wrk iproute2 systemd
 )
 missing=()

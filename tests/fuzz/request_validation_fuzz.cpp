@@ -43,7 +43,8 @@ void check_socket_address(const std::string& bytes) {
   require(wasi_socketd::daemon::from_proto(back).value() == *address);
 }
 
-// An accepted name is a canonical ASCII host name or an IP literal, and parsing it again is a no-op.
+// An accepted name is a canonical ASCII host name or an IP literal, and parsing it again is a
+// no-op.
 void check_lookup_name(const std::string& name) {
   const auto parsed = sockets::parse_lookup_name(name);
   if (!parsed) {
