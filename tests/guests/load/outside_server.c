@@ -119,22 +119,22 @@ static bool send_pending(connection* c) {
   if (style.blocking) {
     wasi_output_blocking_write_and_flush_raw(c->out, (const uint8_t*)c->pending,
                                               (uint32_t)c->pending_len, ret.bytes);
-    if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4), false;
+    if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4) == STREAM_OK;
     c->pending_len = 0;
     return true;
   }
   wasi_output_check_write_raw(c->out, ret.bytes);
-  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 8), false;
+  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 8) == STREAM_OK;
   uint64_t permit = abi_load_u64(ret.bytes, 8);
   size_t n = c->pending_len < permit ? c->pending_len : (size_t)permit;
   if (n == 0) return true;
   wasi_output_write_raw(c->out, (const uint8_t*)c->pending, (uint32_t)n, ret.bytes);
-  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4), false;
+  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4) == STREAM_OK;
   c->pending += n;
   c->pending_len -= n;
   if (c->pending_len > 0) return true;
   wasi_output_flush_raw(c->out, ret.bytes);
-  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4), false;
+  if (abi_load_u8(ret.bytes, 0) != 0) return inspect_error(&ret, 4) == STREAM_OK;
   return true;
 }
 
