@@ -92,7 +92,7 @@ void check_napi(napi_env env, napi_status status) {
   throw PendingException{};
 }
 
-void check(napi_env env, const HostBox& box, int32_t status, uint32_t error_handle) {
+void check(napi_env env, const HostBox& box, int32_t status, const uint32_t* error_handle) {
   if (status == WSD_OK) return;
   if (const std::string_view name = error_code_name(status); !name.empty()) {
     throw_value(env, js_string(env, name));
@@ -103,9 +103,13 @@ void check(napi_env env, const HostBox& box, int32_t status, uint32_t error_hand
     throw_value(env, error);
   }
   if (status == WSD_STREAM_FAILED) {
+    // 0 is never a valid handle: a failure without its error resource is our bug, a trap.
+    if (error_handle == nullptr || *error_handle == 0) {
+      throw_error(env, "wasi-socketd: stream failure without an error resource");
+    }
     napi_value error = js_object(env);
     set(env, error, "tag", js_string(env, "last-operation-failed"));
-    set(env, error, "val", js_u32(env, error_handle));
+    set(env, error, "val", js_u32(env, *error_handle));
     throw_value(env, error);
   }
   if (status == WSD_TRAP) throw_error(env, wsd_host_trap_message(box.host));

@@ -64,8 +64,12 @@ void check_napi(napi_env env, napi_status status);
 //   WSD_STREAM_CLOSED  -> {tag: "closed"}
 //   WSD_STREAM_FAILED  -> {tag: "last-operation-failed", val: <error handle number>}
 //   WSD_TRAP / other   -> an Error (jco re-throws Error instances: the guest traps)
-// Returns normally only for WSD_OK.
-void check(napi_env env, const HostBox& box, int32_t status, uint32_t error_handle = 0);
+// Returns normally only for WSD_OK. `error_handle` points at the out-parameter the wsd_* call
+// filled: it is read only here, after the call. (Passed by value, as in
+// `check(env, box, f(..., &error), error)`, it could be copied before f ran, since argument
+// evaluation order is unspecified: GCC handed the guest error handle 0 that way, issue 9 item 1.)
+void check(napi_env env, const HostBox& box, int32_t status,
+           const uint32_t* error_handle = nullptr);
 // The WIT name of a WSD_ERR_* status ("would-block"); empty for anything else.
 std::string_view error_code_name(int32_t status);
 

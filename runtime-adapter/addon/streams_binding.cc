@@ -22,7 +22,8 @@ napi_value read(napi_env env, napi_callback_info info) {
     if (box.scratch.size() < len) box.scratch.resize(len);
     uint64_t n = 0;
     uint32_t error = 0;
-    check(env, box, Fn(box.host, to_u32(env, args[1]), len, box.scratch.data(), &n, &error), error);
+    check(env, box, Fn(box.host, to_u32(env, args[1]), len, box.scratch.data(), &n, &error),
+          &error);
     return js_bytes(env, box.scratch.data(), std::min(n, len));
   });
 }
@@ -35,7 +36,7 @@ napi_value count_op(napi_env env, napi_callback_info info) {
     uint64_t n = 0;
     uint32_t error = 0;
     check(env, args.host_box(),
-          Fn(args.host(), to_u32(env, args[1]), to_u64(env, args[2]), &n, &error), error);
+          Fn(args.host(), to_u32(env, args[1]), to_u64(env, args[2]), &n, &error), &error);
     return js_u64(env, n);
   });
 }
@@ -46,7 +47,8 @@ napi_value check_write(napi_env env, napi_callback_info info) {
     uint64_t permit = 0;
     uint32_t error = 0;
     check(env, args.host_box(),
-          wsd_output_stream_check_write(args.host(), to_u32(env, args[1]), &permit, &error), error);
+          wsd_output_stream_check_write(args.host(), to_u32(env, args[1]), &permit, &error),
+          &error);
     return js_u64(env, permit);
   });
 }
@@ -59,7 +61,7 @@ napi_value write(napi_env env, napi_callback_info info) {
     const std::span<const uint8_t> bytes = to_bytes(env, args[2]);
     uint32_t error = 0;
     check(env, args.host_box(),
-          Fn(args.host(), to_u32(env, args[1]), bytes.data(), bytes.size(), &error), error);
+          Fn(args.host(), to_u32(env, args[1]), bytes.data(), bytes.size(), &error), &error);
     return js_undefined(env);
   });
 }
@@ -70,7 +72,7 @@ napi_value flush(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     Args args(env, info, 2);
     uint32_t error = 0;
-    check(env, args.host_box(), Fn(args.host(), to_u32(env, args[1]), &error), error);
+    check(env, args.host_box(), Fn(args.host(), to_u32(env, args[1]), &error), &error);
     return js_undefined(env);
   });
 }
@@ -82,7 +84,7 @@ napi_value write_zeroes(napi_env env, napi_callback_info info) {
     Args args(env, info, 3);
     uint32_t error = 0;
     check(env, args.host_box(), Fn(args.host(), to_u32(env, args[1]), to_u64(env, args[2]), &error),
-          error);
+          &error);
     return js_undefined(env);
   });
 }
@@ -97,7 +99,7 @@ napi_value splice(napi_env env, napi_callback_info info) {
     check(env, args.host_box(),
           Fn(args.host(), to_u32(env, args[1]), to_u32(env, args[2]), to_u64(env, args[3]), &n,
              &error),
-          error);
+          &error);
     return js_u64(env, n);
   });
 }

@@ -56,8 +56,11 @@ export function handleOf(resource) {
 
 export { isBrokerResource };
 
-// Creates a resource object of class `Class` for a handle the C host just returned.
+// Creates a resource object of class `Class` for a handle the C host just returned. 0 is never a
+// handle: an object holding it would trap later as "used after it was dropped", far from the
+// cause, so it traps here.
 export function wrap(Class, host, handle) {
+  if (!handle) throw new Error(`wasi-socketd: the host returned no ${Class.name} handle`);
   return new Class(constructToken, host, handle);
 }
 

@@ -84,7 +84,7 @@ static void accept_pending(tcp_socket listener) {
   }
 }
 
-static bool says_close(const char* head) {
+bool http_says_close(const char* head) {
   for (const char* line = strstr(head, "\r\n"); line; line = strstr(line + 2, "\r\n")) {
     if (strncasecmp(line + 2, "connection:", 11) != 0) continue;
     const char* value = line + 13;
@@ -105,7 +105,7 @@ static void handle_request(connection* c) {
   end[2] = '\0';
   char method[16] = "?", path[256] = "?";
   sscanf(c->request, "%15s %255s", method, path);
-  c->close_after = says_close(c->request);
+  c->close_after = http_says_close(c->request);
   if (opts->quit_path && strcmp(path, "/quit") == 0) {
     quitting = true;
     c->close_after = true;

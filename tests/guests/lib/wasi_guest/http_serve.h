@@ -43,6 +43,9 @@ typedef struct {
 
 // Listens on 127.0.0.1:port (0: any free port), prints "listening on 127.0.0.1:PORT"; exits 1 if
 // it cannot.
+// True when a request head (NUL-terminated, lines ending in CRLF) says "Connection: close".
+bool http_says_close(const char* head);
+
 tcp_socket http_listen_on_loopback(network net, uint16_t port, const char* who);
 
 // Serves until the end condition of `options`; returns the number of requests served. Drops every
