@@ -181,6 +181,14 @@ int main(int argc, char** argv) {
         [&server](const std::string& tenant, std::string_view operation, std::string_view rule) {
           server.metrics().tenant(tenant)->denial(operation, rule);
         });
+    // The audit sink in force (a reload may open another) and what its full queue dropped.
+    server.metrics().registry().collected_gauge(
+        "wasi_socketd_audit_lines_dropped",
+        "Audit lines dropped because the audit writer's queue was full, since the sink opened", {},
+        [tenancy] {
+          return std::vector<wasi_socketd::daemon::Sample>{
+              {{}, static_cast<double>(tenancy->audit()->queue_dropped())}};
+        });
     server.start();
     // After the server is up: a pid file appears only once the daemon serves.
     std::optional<wasi_socketd::daemon::PidFile> pid;
