@@ -54,30 +54,18 @@ std::string bound_path(UnixListener::Acceptor& acceptor) {
 }
 }  // namespace
 
-DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
+DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants,
+                           PolicyControl policy)
     : work_(io_.get_executor()),
       lookups_({static_cast<std::size_t>(options.lookup_threads),
                 static_cast<std::size_t>(options.lookups_per_tenant)}),
+      tenants_(metered(std::move(tenants), metrics_)),
       services_(std::make_unique<ServiceSet>(sessions_, lookups_)),
       signals_(io_, SIGINT, SIGTERM),
-      hangups_(io_, SIGHUP) {
-  grpc::ServerBuilder builder;
-  // Every bound below applies to the connections handed over by AddInsecureChannelFromFd too:
-  // they are built from the server's channel arguments (docs/SECURITY.md "HTTP/2 connections").
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
-  grpc_quota_.Resize(kGrpcMemoryQuotaBytes);
-  builder.SetResourceQuota(grpc_quota_);
-  services_->register_with(builder);
-  server_ = builder.BuildAndStart();  // no AddListeningPort: connections come from our listener
-  if (!server_) {
-    throw std::runtime_error("the gRPC server did not start");
-  }
+      hangups_(io_, SIGHUP),
+      policy_(std::move(policy)),
+      io_thread_count_(std::max(1, options.io_threads)) {
   policy_loaded_at_ = unix_now();
-  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_,
-                                                     metered(std::move(tenants), metrics_));
   DaemonFacts facts;
   facts.metrics_http = options.metrics_http;
   if (options.inherited_listener >= 0) {
@@ -98,12 +86,34 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
     spdlog::info("listening on {} for listener {}", tenant.path, tenant.name);
     facts.listeners.push_back(tenant.path);
   }
+  main_listener_ = facts.listeners.front();
+  socket_activated_ = facts.socket_activated;
   facts.admin_socket_derived = options.admin_socket_path.empty();
   facts.admin_socket = facts.admin_socket_derived ? admin_socket_path_for(facts.listeners.front())
                                                   : options.admin_socket_path;
   admin_ = std::make_unique<DaemonAdmin>(
       sessions_, metrics_, facts, [this] { return reload_policy(); },
       [this] { return policy_info(); });
+}
+
+void DaemonServer::start() {
+  grpc::ServerBuilder builder;
+  // Every bound below applies to the connections handed over by AddInsecureChannelFromFd too:
+  // they are built from the server's channel arguments (docs/SECURITY.md "HTTP/2 connections").
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  grpc_quota_.Resize(kGrpcMemoryQuotaBytes);
+  builder.SetResourceQuota(grpc_quota_);
+  services_->register_with(builder);
+  server_ = builder.BuildAndStart();  // no AddListeningPort: connections come from our listener
+  if (!server_) {
+    throw std::runtime_error("the gRPC server did not start");
+  }
+  connections_ = std::make_unique<ClientConnections>(io_, *server_, sessions_, std::move(tenants_));
+  // The io threads do not run yet: starting the listeners here cannot race with them.
+  for (auto& listener : listeners_) listener->start();
   admin_->start();
   watchdog_.start();
   signals_.async_wait([this](boost::system::error_code error, int signal) {
@@ -112,11 +122,12 @@ DaemonServer::DaemonServer(const DaemonOptions& options, TenantResolver tenants)
       stop();
     }
   });
-  for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+  if (policy_.reload) wait_for_hangup();
+  trimmer_.emplace();
+  for (int i = 0; i < io_thread_count_; ++i) {
     threads_.emplace_back([this] { io_.run(); });
   }
-  spdlog::info("listening on {}{}", facts.listeners.front(),
-               facts.socket_activated ? " (socket-activated)" : "");
+  spdlog::info("listening on {}{}", main_listener_, socket_activated_ ? " (socket-activated)" : "");
 }
 
 void DaemonServer::add_listener(const std::string& name, UnixListener::Bound bound) {
@@ -128,18 +139,13 @@ void DaemonServer::add_listener(const std::string& name, UnixListener::Bound bou
         stamped.connected_at_unix_seconds = unix_now();
         connections_->adopt(fd, stamped);
       }));
-  listeners_.back()->start();
-}
-
-void DaemonServer::set_policy_control(PolicyControl control) {
-  policy_ = std::move(control);
-  wait_for_hangup();
 }
 
 void DaemonServer::wait_for_hangup() {
   hangups_.async_wait([this](boost::system::error_code error, int) {
     if (error) return;
-    // Parsing a policy file takes milliseconds; an io thread can afford it.
+    // Runs on an io thread. Parsing a policy file takes milliseconds, an io thread can afford it;
+    // a reload under way from the admin socket makes this one wait (reload_mutex_).
     reload_policy();
     wait_for_hangup();
   });

@@ -1,8 +1,12 @@
 // The running daemon: io_context threads, the gRPC server (no listening port of its own: every
 // connection arrives through the Unix listener), the services, the sessions.
 //
-// Threading: construct, run_until_stopped() and destroy on one thread (main). stop() may be
-// called from any thread, also from a signal handler's asio completion.
+// Configure, then start: the constructor builds everything (binds the sockets, so that a bad
+// path fails early) but runs nothing; whatever must be wired to the server (the denial observer
+// to metrics()) is wired between the constructor and start(), which starts the gRPC server,
+// accepting, the admin socket, the watchdog and the io threads.
+// Threading: construct, start(), run_until_stopped() and destroy on one thread (main). stop()
+// may be called from any thread, also from a signal handler's asio completion.
 #pragma once
 
 #include <grpcpp/resource_quota.h>
@@ -39,12 +43,6 @@ class ServiceSet;
 
 class DaemonServer {
  public:
-  // Binds the socket and starts serving. Throws std::system_error / std::runtime_error.
-  DaemonServer(const DaemonOptions& options, TenantResolver tenants);
-  ~DaemonServer();
-  DaemonServer(const DaemonServer&) = delete;
-  DaemonServer& operator=(const DaemonServer&) = delete;
-
   // How the policy is reloaded and described; main wires it to policy::Tenancy.
   struct PolicyControl {
     // Re-reads the policy file: nullopt when accepted, else why it was rejected
@@ -54,12 +52,21 @@ class DaemonServer {
     std::function<admin::v1::PolicyInfo()> describe;
   };
 
+  // Builds the daemon and binds its sockets; starts nothing. With `policy` empty (no reload),
+  // SIGHUP is ignored and a reload is rejected. Throws std::system_error / std::runtime_error.
+  DaemonServer(const DaemonOptions& options, TenantResolver tenants, PolicyControl policy);
+  ~DaemonServer();
+  DaemonServer(const DaemonServer&) = delete;
+  DaemonServer& operator=(const DaemonServer&) = delete;
+
+  // Starts serving: the gRPC server, the listeners, the admin socket, the watchdog, signal
+  // handling and the io threads. Call once, after the configuration is complete. Throws.
+  void start();
+
   // Tells systemd READY=1, then blocks until SIGINT/SIGTERM or stop(); then (STOPPING=1) stops
   // accepting, ends every session and shuts the gRPC server down (in-flight calls get a bounded
   // grace period).
   void run_until_stopped();
-  // Call once, before run_until_stopped(). Then SIGHUP reloads (without it SIGHUP is ignored).
-  void set_policy_control(PolicyControl control);
   void stop();
 
   // SIGHUP and `wasi-socketctl policy reload`: PolicyControl::reload between RELOADING=1 and
@@ -70,7 +77,7 @@ class DaemonServer {
 
   boost::asio::io_context& io() { return io_; }
   const SessionRegistry& sessions() const { return sessions_; }
-  // The daemon's counters (any thread); lives as long as the server.
+  // The daemon's counters (any thread); lives as long as the server, exists before start().
   DaemonMetrics& metrics() { return metrics_; }
 
  private:
@@ -85,6 +92,7 @@ class DaemonServer {
   DaemonMetrics metrics_{metrics_registry_};
   SessionRegistry sessions_;
   grpc::ResourceQuota grpc_quota_{"wasi-socketd clients"};
+  TenantResolver tenants_;  // moved into connections_ by start()
   std::unique_ptr<ServiceSet> services_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClientConnections> connections_;
@@ -93,7 +101,10 @@ class DaemonServer {
   systemd::Watchdog watchdog_{io_};
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangups_;
-  PolicyControl policy_;
+  const PolicyControl policy_;  // set by the constructor, only read afterwards
+  const int io_thread_count_;
+  std::string main_listener_;  // its path, for the log
+  bool socket_activated_ = false;
   std::mutex reload_mutex_;          // one reload at a time (SIGHUP, admin)
   mutable std::mutex policy_mutex_;  // guards the two fields below
   std::uint64_t policy_generation_ = 1;
@@ -101,7 +112,8 @@ class DaemonServer {
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;
   std::vector<std::thread> threads_;
-  MemoryTrimmer trimmer_;  // RSS returns near its baseline after a tenant's burst
+  // From start(): RSS returns near its baseline after a tenant's burst.
+  std::optional<MemoryTrimmer> trimmer_;
 };
 
 }  // namespace wasi_socketd::daemon

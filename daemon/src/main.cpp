@@ -170,16 +170,26 @@ int main(int argc, char** argv) {
     spdlog::info("policy {}: {}", tenancy->policy()->source,
                  wasi_socketd::policy::summarize(*tenancy->policy()));
     options.tenant_listeners = tenancy->policy()->listeners;
-    wasi_socketd::daemon::DaemonServer server(
-        options, wasi_socketd::daemon::policy_tenant_resolver(tenancy));
+    // Configure, then start: everything the server calls back is wired before any session exists.
+    wasi_socketd::daemon::DaemonServer server(options,
+                                              wasi_socketd::daemon::policy_tenant_resolver(tenancy),
+                                              {[tenancy] { return reload_policy(*tenancy); },
+                                               [tenancy] { return describe_policy(*tenancy); }});
     // Denials are counted where the policy decides, before the audit log's rate limit. Decisions
-    // run on session strands, which end before `server` does.
+    // run on the threads of session strands (io and gRPC threads), which end before `server` does.
     tenancy->on_denial(
         [&server](const std::string& tenant, std::string_view operation, std::string_view rule) {
           server.metrics().tenant(tenant)->denial(operation, rule);
         });
-    server.set_policy_control({[tenancy] { return reload_policy(*tenancy); },
-                               [tenancy] { return describe_policy(*tenancy); }});
+    // The audit sink in force (a reload may open another) and what its full queue dropped.
+    server.metrics().registry().collected_gauge(
+        "wasi_socketd_audit_lines_dropped",
+        "Audit lines dropped because the audit writer's queue was full, since the sink opened", {},
+        [tenancy] {
+          return std::vector<wasi_socketd::daemon::Sample>{
+              {{}, static_cast<double>(tenancy->audit()->queue_dropped())}};
+        });
+    server.start();
     // After the server is up: a pid file appears only once the daemon serves.
     std::optional<wasi_socketd::daemon::PidFile> pid;
     if (!pid_file.empty()) pid.emplace(pid_file);

@@ -5,9 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
-
-#include "audit/json_line.h"
 
 namespace wasi_socketd::audit {
 
@@ -28,46 +27,40 @@ std::shared_ptr<AuditLog> AuditLog::discard() {
   return std::shared_ptr<AuditLog>(new AuditLog(-1, false));
 }
 
-AuditLog::AuditLog(int fd, bool owns_fd) : fd_(fd), owns_fd_(owns_fd) {}
+AuditLog::AuditLog(int fd, bool owns_fd)
+    : fd_(fd), owns_fd_(owns_fd), writer_(fd >= 0 ? std::make_unique<AuditWriter>(fd) : nullptr) {}
 
 AuditLog::~AuditLog() {
-  if (fd_ >= 0) {
-    std::lock_guard lock(mutex_);
-    for (const AuditEvent& line : rate_limit_.drain()) write_line(line);
+  if (writer_) {
+    {
+      std::lock_guard lock(mutex_);
+      for (AuditEvent& line : rate_limit_.drain()) writer_->enqueue(std::move(line));
+    }
+    writer_.reset();  // writes what is queued, then joins the writer thread
   }
   if (owns_fd_) ::close(fd_);
 }
 
 void AuditLog::record(const AuditEvent& event) {
-  if (fd_ < 0) return;
+  if (!writer_) return;
   std::vector<AuditEvent> suppression_lines;
   std::lock_guard lock(mutex_);
   const bool admitted = rate_limit_.admit(event, suppression_lines);
-  for (const AuditEvent& line : suppression_lines) write_line(line);
-  if (admitted) write_line(event);
+  for (AuditEvent& line : suppression_lines) writer_->enqueue(std::move(line));
+  if (admitted) writer_->enqueue(event);
 }
 
-void AuditLog::write_line(const AuditEvent& event) {
-  const std::string line = to_json_line(event) + '\n';
-  // One write() per line under the lock: O_APPEND keeps lines whole even with other writers.
-  std::size_t done = 0;
-  while (done < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // an audit sink that cannot write must not take the daemon down
-    done += static_cast<std::size_t>(n);
-  }
-  ++recorded_;
+void AuditLog::flush() {
+  if (writer_) writer_->flush();
 }
 
-std::size_t AuditLog::recorded() const {
-  std::lock_guard lock(mutex_);
-  return recorded_;
-}
+std::size_t AuditLog::recorded() const { return writer_ ? writer_->written() : 0; }
 
 std::size_t AuditLog::dropped() const {
   std::lock_guard lock(mutex_);
   return rate_limit_.dropped();
 }
+
+std::uint64_t AuditLog::queue_dropped() const { return writer_ ? writer_->dropped() : 0; }
 
 }  // namespace wasi_socketd::audit

@@ -1,9 +1,12 @@
 // The audit sink: appends one JSON line per event to stderr or a file, rate limited per tenant
-// and per unknown uid (audit_rate_limit.h) with counted suppression lines.
-// Thread-safe: record() may be called from any thread; lines never interleave.
+// and per unknown uid (audit_rate_limit.h) with counted suppression lines. The lines the rate
+// limit admits go through a bounded queue to a writer thread of their own (audit_writer.h).
+// Thread-safe: record() may be called from any thread (io threads, gRPC threads) and never waits
+// for the sink; lines never interleave. Destroying it writes every queued line.
 // Owns the file descriptor it opened (not stderr's).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,6 +14,7 @@
 
 #include "audit/audit_event.h"
 #include "audit/audit_rate_limit.h"
+#include "audit/audit_writer.h"
 
 namespace wasi_socketd::audit {
 
@@ -28,20 +32,22 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   void record(const AuditEvent& event);
-  // How many lines were written (suppression lines included), and how many events the rate
-  // limit dropped (for tests and metrics).
+  // Waits until every line recorded before the call is written (tests; the destructor does it).
+  void flush();
+  // How many lines were written (suppression and "audit.dropped" lines included), how many
+  // events the rate limit dropped, and how many lines the full queue dropped (tests, metrics).
   std::size_t recorded() const;
   std::size_t dropped() const;
+  std::uint64_t queue_dropped() const;
 
  private:
   AuditLog(int fd, bool owns_fd);
-  void write_line(const AuditEvent& event);  // mutex_ held
 
-  mutable std::mutex mutex_;
-  int fd_;  // -1 discards
-  bool owns_fd_;
-  std::size_t recorded_ = 0;
+  const int fd_;  // -1 discards
+  const bool owns_fd_;
+  mutable std::mutex mutex_;  // guards rate_limit_; held while queueing, so lines keep its order
   AuditRateLimit rate_limit_;
+  std::unique_ptr<AuditWriter> writer_;  // nullptr when discarding
 };
 
 }  // namespace wasi_socketd::audit

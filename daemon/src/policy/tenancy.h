@@ -1,7 +1,9 @@
 // The daemon's one handle on tenancy: the policy in force (swapped atomically on reload), the
 // audit sink it names, the per-tenant usage counters, and admission of new client connections.
-// Thread-safe: admit()/policy()/audit() from any thread; reload() from the signal-handling
-// thread (it serialises itself). Held by shared_ptr: every SessionPolicy keeps it alive.
+// Thread-safe: admit()/policy()/audit() from any thread; reload() from any thread too (an io
+// thread on SIGHUP, a gRPC thread of the admin socket; reloads serialise themselves). A reload
+// swaps an immutable Policy snapshot atomically: readers take policy() once per decision and
+// keep deciding on that snapshot. Held by shared_ptr: every SessionPolicy keeps it alive.
 #pragma once
 
 #include <sys/types.h>
@@ -57,7 +59,8 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
   Admission admit(const PeerIdentity& peer);
 
   // Told of every denial (before the audit log's rate limit), e.g. to count it in metrics.
-  // Set once before any session exists; called on the deciding session's strand.
+  // Set once, before the daemon starts (no lock guards it); called on whichever thread runs the
+  // deciding session's strand (an io thread, or a gRPC thread holding the session's StrandGate).
   // `rule` is the deciding rule's label (Decision::rule).
   using DenialObserver = std::function<void(const std::string& tenant, std::string_view operation,
                                             std::string_view rule)>;

@@ -39,6 +39,7 @@ TEST_F(AuditLogTest, AppendsOneLinePerEventToAFile) {
   log->record(event);
   event.operation = "udp.send";
   log->record(event);
+  log->flush();
   const auto written = lines();
   ASSERT_EQ(written.size(), 2u);
   EXPECT_NE(written[0].find("\"operation\":\"tcp.bind\""), std::string::npos);
@@ -61,6 +62,7 @@ TEST_F(AuditLogTest, LinesFromManyThreadsNeverInterleave) {
     });
   }
   for (auto& thread : threads) thread.join();
+  log->flush();
   const auto written = lines();
   ASSERT_EQ(written.size(), 2000u);
   for (const auto& line : written) {

@@ -26,7 +26,9 @@ class AuditCapture {
   ~AuditCapture() { std::filesystem::remove(path_); }
 
   std::shared_ptr<audit::AuditLog> log() const { return log_; }
+  // Every line recorded so far (the log writes on its own thread: flushed first).
   std::vector<std::string> lines() const {
+    if (log_) log_->flush();
     std::ifstream in(path_);
     std::vector<std::string> out;
     for (std::string line; std::getline(in, line);) out.push_back(line);
