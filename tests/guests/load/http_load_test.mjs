@@ -4,6 +4,9 @@
 //   http_load_test.mjs --daemon BIN --runner BIN --guest event_server.wasm [--policy FILE]
 //                      [--connections 1,4,64,512] [--seconds 1] [-- GUEST_ARGS...]
 //
+// --seconds defaults to $WASI_SOCKETD_LOAD_SECONDS, else 1: a slow build (the sanitizer stage)
+// needs longer bursts for wrk's 512 connections to be accepted and answered at all.
+//
 // For each connection count: a `wrk` burst with keep-alive, one with "Connection: close", then
 // clients that vanish mid-request (half a request head, then a close or a reset). After every
 // burst the guest must still answer a fresh request and the daemon's descriptors must come back
@@ -20,7 +23,11 @@ const ANSWER_TIMEOUT_MS = 10_000;
 const FD_SETTLE_TIMEOUT_MS = 10_000;
 
 function parseArgs(argv) {
-  const opts = { connections: "1,4,64,512", seconds: "1", guestArgs: [] };
+  const opts = {
+    connections: "1,4,64,512",
+    seconds: process.env.WASI_SOCKETD_LOAD_SECONDS || "1",
+    guestArgs: [],
+  };
   const split = argv.indexOf("--");
   if (split >= 0) {
     opts.guestArgs = argv.slice(split + 1);
