@@ -4,8 +4,10 @@
 
 #include <array>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdint>
 
@@ -91,18 +93,27 @@ std::string go_away(std::uint32_t last_stream) {
   return frame;
 }
 
-// One refused connection: answers the first call on it, then closes.
+// One refused connection: answers the first call on it, then closes. Its socket, timer and every
+// handler live on one strand of their own: the io_context runs on several threads, and a timer
+// firing while a read completes must not close the socket under the other.
 class Refused : public std::enable_shared_from_this<Refused> {
  public:
   Refused(boost::asio::io_context& io, int fd, std::string reason,
           std::shared_ptr<std::atomic<std::size_t>> pending)
-      : socket_(io, boost::asio::local::stream_protocol(), fd),
-        timer_(io),
+      : strand_(boost::asio::make_strand(io)),
+        socket_(strand_, boost::asio::local::stream_protocol(), fd),
+        timer_(strand_),
         reason_(std::move(reason)),
         pending_(std::move(pending)) {}
   ~Refused() { --*pending_; }
 
+  // Any thread: the work starts on the strand.
   void start() {
+    boost::asio::post(strand_, [self = shared_from_this()] { self->begin(); });
+  }
+
+ private:
+  void begin() {
     timer_.expires_after(GrpcRefusal::kFirstCallTimeout);
     timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
       if (!error) self->close();
@@ -111,7 +122,6 @@ class Refused : public std::enable_shared_from_this<Refused> {
     read_more();
   }
 
- private:
   // Writes are chained, so that the answer goes out before the connection is shut down.
   void send(std::string bytes, bool last = false) {
     outgoing_ += bytes;
@@ -191,6 +201,7 @@ class Refused : public std::enable_shared_from_this<Refused> {
     socket_.close(ignored);
   }
 
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::local::stream_protocol::socket socket_;
   boost::asio::steady_timer timer_;
   std::string reason_;
