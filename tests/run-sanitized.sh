@@ -15,7 +15,10 @@ cd "$build"
 # gRPC's own libraries are not instrumented; leaks inside them at exit are theirs, not ours.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --output-on-failure --timeout 600 -j2 -LE 'guests|runtime-adapter|bench|fuzz|deploy' "$@"
+# EventBacklog's ack-merging ratio depends on how fast the daemon drains acks against the client's
+# writes, which the sanitizers change: it runs in the main suite only.
+ctest --output-on-failure --timeout 600 -j2 -LE 'guests|runtime-adapter|bench|fuzz|deploy' \
+  -E '^EventBacklog[.]WriteAcksOfAClientThatDoesNotReadAreMergedPerSocket$' "$@"
 
 # The guest suite through the sanitized addon and daemon. node itself is not instrumented, so the
 # sanitizer runtimes are preloaded (they must be first in the process) for the addon it loads.
