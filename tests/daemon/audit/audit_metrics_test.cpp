@@ -20,6 +20,9 @@ TEST(AuditMetrics, TheAuditQueueDropCountIsExported) {
       grpc::CreateChannel("unix:" + admin_socket, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  // The main socket listens before the daemon has started its admin socket (configure, then
+  // start): wait for the admin socket instead of failing on a daemon still starting.
+  context.set_wait_for_ready(true);
   admin::v1::GetMetricsResponse metrics;
   const grpc::Status status = admin->GetMetrics(&context, admin::v1::GetMetricsRequest(), &metrics);
   ASSERT_TRUE(status.ok()) << status.error_message();
