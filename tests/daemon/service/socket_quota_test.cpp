@@ -93,7 +93,9 @@ TEST_F(SocketQuota, IdleConnectionsDoNotUseUpBufferedBytesAndTheirFdsComeBack) {
                 v1::ERROR_CODE_UNSPECIFIED)
           << "connection " << i << " refused: idle connections were charged buffers";
       v1::TcpAcceptResponse accepted;
-      for (int retry = 0; retry < 100; ++retry) {
+      // Up to 5 s: the connection reaches the listener's queue through the daemon's io threads,
+      // which a loaded machine (the sanitizer stage) may delay.
+      for (int retry = 0; retry < 1000; ++retry) {
         accepted = client.call(client.tcp(), &v1::Tcp::Stub::Accept, accept);
         if (accepted.error() != v1::ERROR_CODE_WOULD_BLOCK) break;
         std::this_thread::sleep_for(5ms);
