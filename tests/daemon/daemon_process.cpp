@@ -1,5 +1,7 @@
 #include "daemon_process.h"
 
+#include "process_fds.h"
+
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -44,20 +46,28 @@ DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   std::vector<std::string> args = {WASI_SOCKETD_BINARY, "--listen", socket_path_, "--log-level",
                                    "warn"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  service_manager_ = std::make_unique<FakeServiceManager>();
+  // Built before fork(): the child of a threaded test may only exec.
+  std::vector<std::string> environment = {"NOTIFY_SOCKET=" + service_manager_->socket_path()};
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (std::strncmp(*variable, "NOTIFY_SOCKET=", 14) != 0) environment.emplace_back(*variable);
+  }
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (std::string& variable : environment) envp.push_back(variable.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     // A test killed by a signal must not leave its daemon running.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    std::vector<char*> argv;
-    for (std::string& arg : args) {
-      argv.push_back(arg.data());
-    }
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    if (fs::exists(socket_path_) && accepts_connections(socket_path_)) {
+  // Sanitized builds on a loaded machine start slowly: up to 30 s.
+  for (int attempt = 0; attempt < 600; ++attempt) {
+    if (service_manager_->wait_for("READY=1", std::chrono::milliseconds(50))) {
       return;
     }
     int status = 0;
@@ -65,9 +75,8 @@ DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
       pid_ = -1;
       throw std::runtime_error("wasi-socketd exited at start");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  throw std::runtime_error("wasi-socketd did not start listening");
+  throw std::runtime_error("wasi-socketd did not report READY=1");
 }
 
 DaemonProcess::~DaemonProcess() {
@@ -96,13 +105,12 @@ int DaemonProcess::terminate(std::chrono::milliseconds timeout) {
   return -1;
 }
 
-int DaemonProcess::open_fd_count() const {
-  int count = 0;
-  for ([[maybe_unused]] const auto& entry :
-       fs::directory_iterator("/proc/" + std::to_string(pid_) + "/fd")) {
-    ++count;
-  }
-  return count;
+int DaemonProcess::open_fd_count() const { return static_cast<int>(testing::open_fd_count(pid_)); }
+
+std::string DaemonProcess::open_fd_listing() const { return testing::open_fd_listing(pid_); }
+
+int DaemonProcess::stable_fd_count() const {
+  return static_cast<int>(testing::stable_fd_count(pid_));
 }
 
 long DaemonProcess::resident_bytes() const {

@@ -1,17 +1,22 @@
 // Test fixture: the real wasi-socketd program on a temporary socket.
 //
 // The constructor spawns build/bin/wasi-socketd with --listen in a fresh temporary directory and
-// waits until the socket accepts connections; the destructor sends SIGTERM (SIGKILL after a
-// timeout) and removes the directory. The daemon is killed if the thread that started it dies
-// first (PR_SET_PDEATHSIG), so a test killed by a signal leaves no daemon behind. One thread; not
-// copyable.
+// waits for its READY=1 (sd_notify to a FakeServiceManager): then every listener, the admin socket
+// and gRPC's own pollers exist (the socket accepts connections, into its backlog, well before
+// that); stable_fd_count() then gives the idle baseline. The destructor sends SIGTERM (SIGKILL
+// after a timeout) and removes the directory. The daemon is killed if the thread that started it
+// dies first (PR_SET_PDEATHSIG), so a test killed by a signal leaves no daemon behind. One thread;
+// not copyable.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "fake_service_manager.h"
 
 namespace wasi_socketd::testing {
 
@@ -32,6 +37,11 @@ class DaemonProcess {
 
   // Entries of /proc/PID/fd right now.
   int open_fd_count() const;
+  // One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a
+  // test shows when fds were not given back.
+  std::string open_fd_listing() const;
+  // The fd count once it stopped changing: the baseline a test compares with later (process_fds.h).
+  int stable_fd_count() const;
   // VmRSS of the daemon in bytes.
   long resident_bytes() const;
 
@@ -39,6 +49,7 @@ class DaemonProcess {
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
+  std::unique_ptr<FakeServiceManager> service_manager_;  // NOTIFY_SOCKET of the daemon
   std::string directory_;
   std::string socket_path_;
   pid_t pid_ = -1;

@@ -49,7 +49,7 @@ class LingerLeaseTest : public ::testing::Test {
     client_ = std::make_unique<TestClient>(daemon_->target());
     client_->network_id();  // the session's own fds are part of the baseline
     std::this_thread::sleep_for(100ms);
-    baseline_fds_ = daemon_->open_fd_count();
+    baseline_fds_ = daemon_->stable_fd_count();
   }
 
   // A connected socket of the tenant, or 0 when create-tcp-socket was refused (in `error`).

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "client_load.h"
-#include "daemon_budget.h"
 #include "daemon_process.h"
 #include "loopback_peer.h"
+#include "process_fds.h"
 
 namespace wasi_socketd::testing {
 namespace {
@@ -71,7 +71,7 @@ TEST(KilledClients, DaemonSurvivesAndFreesEverySocketOfClientsKilledMidTransfer)
   DaemonProcess daemon;
   LoopbackPeer tcp_peer;
   UdpPeer udp_peer;
-  const int fds_before = stable_fd_count(daemon);
+  const int fds_before = daemon.stable_fd_count();
   const LoadTargets targets{daemon.socket_path(), tcp_peer.port(), udp_peer.port};
 
   // Fork every client before this process uses gRPC or starts threads.
@@ -150,7 +150,9 @@ TEST(KilledClients, DaemonSurvivesAndFreesEverySocketOfClientsKilledMidTransfer)
     }
   }
   EXPECT_EQ(::waitpid(daemon.pid(), nullptr, WNOHANG), 0) << "the daemon died";
-  EXPECT_LE(settle_fd_count(daemon, fds_before), fds_before);
+  EXPECT_LE(settle_fd_count(daemon.pid(), static_cast<std::size_t>(fds_before)),
+            static_cast<std::size_t>(fds_before))
+      << daemon.open_fd_listing();
 
   // And it still serves: a new session can connect through it.
   {
@@ -163,7 +165,9 @@ TEST(KilledClients, DaemonSurvivesAndFreesEverySocketOfClientsKilledMidTransfer)
     socket.reset();
     session->close();
   }
-  EXPECT_LE(settle_fd_count(daemon, fds_before), fds_before);
+  EXPECT_LE(settle_fd_count(daemon.pid(), static_cast<std::size_t>(fds_before)),
+            static_cast<std::size_t>(fds_before))
+      << daemon.open_fd_listing();
 }
 
 }  // namespace

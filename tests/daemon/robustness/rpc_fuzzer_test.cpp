@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "daemon_budget.h"
 #include "daemon_process.h"
+#include "process_fds.h"
 #include "rpc_fuzzer.h"
 #include "test_client.h"
 
@@ -62,7 +62,7 @@ TEST(RpcFuzzer, HostileSessionsNeitherCrashLeakNorReachAHealthySession) {
   IdPool pool;
   pool.add(listener);  // the fuzzers will try the healthy session's ids
   pool.add(healthy.network_id());
-  const int fds_before = stable_fd_count(daemon);
+  const int fds_before = daemon.stable_fd_count();
   const long rss_before = daemon.resident_bytes();
   const std::uint64_t seed = base_seed();
   RecordProperty("seed", std::to_string(seed));
@@ -108,7 +108,9 @@ TEST(RpcFuzzer, HostileSessionsNeitherCrashLeakNorReachAHealthySession) {
   EXPECT_GT(total.successes, 100u) << "the fuzzer hardly got past validation";
 
   // Every fuzzed session is closed now: its sockets and its connection must be gone.
-  EXPECT_LE(settle_fd_count(daemon, fds_before), fds_before);
+  EXPECT_LE(settle_fd_count(daemon.pid(), static_cast<std::size_t>(fds_before)),
+            static_cast<std::size_t>(fds_before))
+      << daemon.open_fd_listing();
   const long rss_after = daemon.resident_bytes();
   RecordProperty("rss_growth_KiB", std::to_string((rss_after - rss_before) >> 10));
   EXPECT_LT(rss_after - rss_before, kRssGrowthBound);

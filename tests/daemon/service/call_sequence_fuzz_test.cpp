@@ -238,7 +238,7 @@ TEST_P(CallSequenceFuzz, DaemonSurvivesAndReleasesEverything) {
   const std::uint64_t kept = bystander.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
   { TestClient(daemon.target()).network_id(); }  // let gRPC make its lazy descriptors
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const int baseline = daemon.open_fd_count();
+  const int baseline = daemon.stable_fd_count();
   {
     TestClient client(daemon.target());
     ASSERT_TRUE(client.attach());

@@ -77,7 +77,8 @@ TEST_F(SocketQuota, SocketsPerSessionRaisesTheLimitBeyondTheOldConstant) {
 TEST_F(SocketQuota, IdleConnectionsDoNotUseUpBufferedBytesAndTheirFdsComeBack) {
   // 4 MiB: two connections' worth when each reserved its 2 MiB of windows up front.
   start("buffered_bytes = 4194304\n");
-  const int baseline = daemon_->open_fd_count();
+  const int baseline = daemon_->stable_fd_count();
+  const std::string fds_at_start = daemon_->open_fd_listing();
   {
     TestClient client(daemon_->target());
     std::uint32_t port = 0;
@@ -116,7 +117,9 @@ TEST_F(SocketQuota, IdleConnectionsDoNotUseUpBufferedBytesAndTheirFdsComeBack) {
     std::this_thread::sleep_for(20ms);
     now = daemon_->open_fd_count();
   }
-  EXPECT_LE(now, baseline) << "fds of closed connections were not given back";
+  EXPECT_LE(now, baseline) << "fds of closed connections were not given back; at start:\n"
+                           << fds_at_start << "now:\n"
+                           << daemon_->open_fd_listing();
 }
 
 TEST_F(SocketQuota, BytesReallyBufferedAreChargedAndBlockNewConnectionsAtTheQuota) {

@@ -1,6 +1,7 @@
 // Bulk TCP throughput as a WASI 0.2 guest: one guest connects to its own loopback listener and
 // streams MEGABYTES through the connection, writing within the check-write permit and reading
-// whatever arrived, from one poll loop. Prints the rate, to compare hosts:
+// whatever arrived, from one poll loop. Prints "connected" once the connection is up, then the
+// rate, to compare hosts:
 //
 //   wasi-socket-run [--broker PATH | --no-broker] tcp_bulk.wasm [MEGABYTES [CHUNK_BYTES]]
 //
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   if (st == NET_OK) st = tcp_connect(client, net, address, &client_in, &client_out);
   if (st == NET_OK) st = tcp_accept_blocking(listener, &server, &server_in, &server_out);
   if (st != NET_OK) die("set-up", net_status_name(st));
+  // Tells a watching test that the transfer is under way (stdout is a pipe: flushed by hand).
+  printf("connected: sending %llu MiB\n", (unsigned long long)(total >> 20));
+  fflush(stdout);
 
   pollable writable = output_subscribe(client_out);
   pollable readable = input_subscribe(server_in);

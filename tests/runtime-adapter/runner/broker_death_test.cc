@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "process_fds.h"
 #include "runner_test_support.h"
 
 namespace wasi_socketd::adapter::test {
@@ -36,15 +37,17 @@ TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
   TempDir dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
-  const std::size_t idle_fds = open_fds(daemon->pid());
+  const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());
   std::vector<std::unique_ptr<ChildProcess>> guests;
   for (int i = 0; i < kGuests; ++i) {
     guests.push_back(std::make_unique<ChildProcess>(
         runner_command({"--broker", socket, guest_path("tcp_bulk"), "1000000"})));
   }
-  // Each guest transfers through a listener and two connected sockets, plus its session.
-  ASSERT_TRUE(
-      eventually([&] { return open_fds(daemon->pid()) >= idle_fds + 4 * kGuests; }, kStartTimeout));
+  // Mid-transfer: each guest connected, so its session, listener and two connected sockets exist.
+  for (auto& guest : guests) {
+    ASSERT_TRUE(guest->wait_for_stdout("connected", kStartTimeout)) << guest->stdout_so_far();
+  }
+  ASSERT_GE(testing::open_fd_count(daemon->pid()), idle_fds + 4 * kGuests);
 
   daemon->kill(SIGKILL);
   const auto deadline = std::chrono::steady_clock::now() + kPromptExit;

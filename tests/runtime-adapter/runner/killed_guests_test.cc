@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "process_fds.h"
 #include "runner_test_support.h"
 
 namespace wasi_socketd::adapter::test {
@@ -21,7 +22,8 @@ TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
   TempDir dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
-  const std::size_t idle_fds = open_fds(daemon->pid());
+  const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());
+  const std::string fds_at_start = testing::open_fd_listing(daemon->pid());
 
   ChildProcess server(runner_command({"--broker", socket, guest_path("http_server"), "0", "0"}));
   ASSERT_TRUE(server.wait_for_stdout("listening on", kStartTimeout)) << server.stdout_so_far();
@@ -31,9 +33,12 @@ TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
     bulk.push_back(std::make_unique<ChildProcess>(
         runner_command({"--broker", socket, guest_path("tcp_bulk"), "1000000"})));
   }
-  // Server: session + listener; each bulk guest: session, listener and two connected sockets.
-  ASSERT_TRUE(
-      eventually([&] { return open_fds(daemon->pid()) >= idle_fds + 2 + 4 * 2; }, kStartTimeout));
+  // Server: session + listener; each bulk guest, once connected: session, listener and two
+  // connected sockets.
+  for (auto& guest : bulk) {
+    ASSERT_TRUE(guest->wait_for_stdout("connected", kStartTimeout)) << guest->stdout_so_far();
+  }
+  ASSERT_GE(testing::open_fd_count(daemon->pid()), idle_fds + 2 + 4 * 2);
   for (int i = 0; i < 5; ++i) {
     ASSERT_NE(http_get(port, "/").find("200 OK"), std::string::npos);
   }
@@ -41,8 +46,12 @@ TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
   server.kill(SIGKILL);
   for (auto& guest : bulk) guest->kill(SIGKILL);
 
-  EXPECT_TRUE(eventually([&] { return open_fds(daemon->pid()) == idle_fds; }, kCleanupTimeout))
-      << open_fds(daemon->pid()) << " descriptors open, " << idle_fds << " before the guests";
+  EXPECT_TRUE(eventually([&] { return testing::open_fd_count(daemon->pid()) == idle_fds; },
+                         kCleanupTimeout))
+      << testing::open_fd_count(daemon->pid()) << " descriptors open, " << idle_fds
+      << " before the guests:\n"
+      << fds_at_start << "now:\n"
+      << testing::open_fd_listing(daemon->pid());
   ASSERT_TRUE(process_running(daemon->pid())) << "the broker died with its guests";
 
   ChildProcess next(runner_command({"--broker", socket, guest_path("http_server"), "0", "1"}));

@@ -1,5 +1,7 @@
 #include "runner_test_support.h"
 
+#include "fake_service_manager.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -34,16 +36,17 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::size_t open_fds(pid_t pid) {
-  const std::filesystem::directory_iterator fds("/proc/" + std::to_string(pid) + "/fd");
-  return static_cast<std::size_t>(std::distance(begin(fds), end(fds)));
-}
-
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
+  // READY=1, not the socket file: the file exists (and takes connections into its backlog) before
+  // the admin socket and gRPC's pollers do, so an fd baseline taken then would be short.
+  testing::FakeServiceManager service_manager;
+  ChildProcess::Options options;
+  options.extra_env = {"NOTIFY_SOCKET=" + service_manager.socket_path()};
   auto daemon = std::make_unique<ChildProcess>(
-      std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"});
-  if (!eventually([&] { return std::filesystem::exists(socket_path); }, 10s)) {
-    throw std::runtime_error("wasi-socketd did not create " + socket_path);
+      std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"},
+      options);
+  if (!service_manager.wait_for("READY=1", 30s)) {
+    throw std::runtime_error("wasi-socketd did not report READY=1 on " + socket_path);
   }
   return daemon;
 }

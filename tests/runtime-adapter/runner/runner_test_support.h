@@ -34,10 +34,7 @@ class TempDir {
   std::string path_;
 };
 
-// How many file descriptors `pid` has open (/proc/PID/fd).
-std::size_t open_fds(pid_t pid);
-
-// Starts `wasi-socketd --listen SOCKET` (default policy) and waits until the socket exists.
+// Starts `wasi-socketd --listen SOCKET` (default policy) and waits for its READY=1.
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path);
 
 // The port of the http_server guest's "listening on 127.0.0.1:PORT" line; 0 if absent.

@@ -1,0 +1,66 @@
+#include "process_fds.h"
+
+#include <filesystem>
+#include <map>
+#include <system_error>
+#include <thread>
+
+namespace wasi_socketd::testing {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fd_directory(pid_t pid) { return fs::path("/proc") / std::to_string(pid) / "fd"; }
+
+}  // namespace
+
+std::size_t open_fd_count(pid_t pid) {
+  std::error_code error;
+  std::size_t count = 0;
+  for (fs::directory_iterator it(fd_directory(pid), error), end; !error && it != end;
+       it.increment(error)) {
+    ++count;
+  }
+  return count;
+}
+
+std::size_t stable_fd_count(pid_t pid) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::size_t count = open_fd_count(pid);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::size_t next = open_fd_count(pid);
+    if (next == count) break;
+    count = next;
+  }
+  return count;
+}
+
+std::size_t settle_fd_count(pid_t pid, std::size_t baseline, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t count = open_fd_count(pid);
+  while (count > baseline && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    count = open_fd_count(pid);
+  }
+  return count;
+}
+
+std::string open_fd_listing(pid_t pid) {
+  std::map<int, std::string> targets;  // in fd order
+  std::error_code error;
+  for (fs::directory_iterator it(fd_directory(pid), error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code unreadable;
+    const fs::path target = fs::read_symlink(it->path(), unreadable);
+    targets[std::stoi(it->path().filename().string())] = unreadable ? "?" : target.string();
+  }
+  std::string listing;
+  for (const auto& [fd, target] : targets) {
+    listing += std::to_string(fd) + " -> " + target + "\n";
+  }
+  return listing;
+}
+
+}  // namespace wasi_socketd::testing

@@ -1,0 +1,31 @@
+// The open file descriptors of another process, read from /proc/PID/fd: how tests check that
+// the daemon gives back what a client made it hold.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace wasi_socketd::testing {
+
+// Entries of /proc/PID/fd right now (0 if the process is gone).
+std::size_t open_fd_count(pid_t pid);
+
+// The count once it stopped changing (equal over 100 ms; at most 5 s): a baseline. Right after
+// READY=1 the daemon may still hold the socket it sent the notification through, and a client
+// that just went away may not yet be noticed.
+std::size_t stable_fd_count(pid_t pid);
+
+// Polls until at most `baseline` fds are open or `timeout` passes; returns the last count.
+// Closing is asynchronous in the daemon (a session ends on its strand, a socket may linger), so a
+// single sample right after a client goes away would race.
+std::size_t settle_fd_count(pid_t pid, std::size_t baseline,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a test
+// prints when fds were not given back, so the failure names what was left.
+std::string open_fd_listing(pid_t pid);
+
+}  // namespace wasi_socketd::testing
