@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,14 @@ inline double median(std::vector<double> values) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
+}
+
+// The 1-minute load average: printed beside figures, which mean little on a busy machine.
+inline std::string load_average() {
+  std::ifstream loadavg("/proc/loadavg");
+  std::string one;
+  loadavg >> one;
+  return one;
 }
 
 // One measured figure: "FIGURE name=value unit".

@@ -66,6 +66,11 @@ std::string ChildProcess::read_rest() {
   return rest;
 }
 
+bool ChildProcess::running() {
+  if (!reaped_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
 int ChildProcess::wait() {
   if (!reaped_) {
     ::waitpid(pid_, &status_, 0);

@@ -18,6 +18,9 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
+  pid_t pid() const { return pid_; }
+  // False once the child has exited (then reaped: wait() returns its status).
+  bool running();
   // The next stdout line, or nullopt at end of output or after `timeout`.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
   // Everything left on stdout, then the exit status (as from waitpid).

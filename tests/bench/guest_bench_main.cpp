@@ -21,6 +21,7 @@
 #include "child_process.h"
 #include "daemon_launcher.h"
 #include "native_bulk.h"
+#include "runner_host.h"
 
 using namespace wasi_socketd::bench;
 using namespace std::chrono_literals;
@@ -58,19 +59,7 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-struct Host {
-  std::string name;                // "broker" or "shim"
-  std::vector<std::string> flags;  // wasi-socket-run flags choosing the host
-};
-
-std::vector<std::string> runner_command(const Host& host, const std::string& guest,
-                                        const std::vector<std::string>& args) {
-  std::vector<std::string> argv{own_directory() + "/wasi-socket-run"};
-  argv.insert(argv.end(), host.flags.begin(), host.flags.end());
-  argv.push_back(own_directory() + "/../guests/" + guest + ".wasm");
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
-}
+using Host = RunnerHost;
 
 // Runs tcp_bulk_peer once; returns the guest's own bytes/s.
 double guest_bulk_rate(const Host& host, const std::string& direction, std::uint16_t port,

@@ -23,6 +23,8 @@
 
 #include "bench_report.h"
 #include "daemon_launcher.h"
+#include "loopback_acceptor.h"
+#include "process_stats.h"
 #include "wasi_socketd/client/session.h"
 #include "wasi_socketd/client/tcp_socket.h"
 
@@ -30,70 +32,8 @@ namespace {
 
 using wasi_socketd::bench::Clock;
 namespace client = wasi_socketd::client;
-
-long daemon_rss_bytes(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6) * 1024;
-  }
-  return 0;
-}
-
-long daemon_fds(pid_t pid) {
-  long count = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
-    (void)entry;
-    ++count;
-  }
-  return count;
-}
-
-std::string load_average() {
-  std::ifstream loadavg("/proc/loadavg");
-  std::string one;
-  loadavg >> one;
-  return one;
-}
-
-// A kernel listener on 127.0.0.1 that accepts (and keeps) every connection on its own thread.
-class Acceptor {
- public:
-  Acceptor() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(fd_, 4096) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      std::perror("listener");
-      std::exit(1);
-    }
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] {
-      for (;;) {
-        const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) return;  // shutdown() below
-        accepted_.push_back(fd);
-      }
-    });
-  }
-  ~Acceptor() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-    for (int fd : accepted_) ::close(fd);
-  }
-  std::uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::vector<int> accepted_;
-  std::thread thread_;
-};
+using wasi_socketd::testing::open_fd_count;
+using wasi_socketd::testing::resident_bytes;
 
 }  // namespace
 
@@ -111,7 +51,7 @@ int main(int argc, char** argv) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("wasi-socketd-scale-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  Acceptor acceptor;
+  wasi_socketd::bench::LoopbackAcceptor acceptor;
   // The default policy (loopback for this uid), with one documented key raised.
   const auto policy = dir / "policy.toml";
   std::ofstream(policy) << "[[tenant]]\nname = \"scale\"\nuids = [" << ::getuid()
@@ -125,8 +65,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot open a broker session: %s\n", error.c_str());
     return 1;
   }
-  const long fds_before = daemon_fds(daemon.pid());
-  const long rss_before = daemon_rss_bytes(daemon.pid());
+  const long fds_before = static_cast<long>(open_fd_count(daemon.pid()));
+  const long rss_before = resident_bytes(daemon.pid());
 
   client::IpSocketAddress remote{client::IpAddress::v4(127, 0, 0, 1), acceptor.port()};
   std::vector<client::TcpSocket> held;
@@ -158,17 +98,18 @@ int main(int argc, char** argv) {
   }
   const double connect_seconds = wasi_socketd::bench::seconds_since(started);
   std::this_thread::sleep_for(std::chrono::seconds(1));  // let the daemon settle
-  const long rss_held = daemon_rss_bytes(daemon.pid());
-  const long fds_held = daemon_fds(daemon.pid());
+  const long rss_held = resident_bytes(daemon.pid());
+  const long fds_held = static_cast<long>(open_fd_count(daemon.pid()));
 
   held.clear();  // drop every connection
-  long fds_after = daemon_fds(daemon.pid());
+  long fds_after = static_cast<long>(open_fd_count(daemon.pid()));
   for (int i = 0; i < 300 && fds_after > fds_before; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    fds_after = daemon_fds(daemon.pid());
+    fds_after = static_cast<long>(open_fd_count(daemon.pid()));
   }
 
-  std::printf("load average %s (2 cores shared): figures are indicative\n", load_average().c_str());
+  std::printf("load average %s (2 cores shared): figures are indicative\n",
+              wasi_socketd::bench::load_average().c_str());
   std::printf("connections %d, daemon fds %ld -> %ld, rss %ld -> %ld bytes\n", connections,
               fds_before, fds_held, rss_before, rss_held);
   wasi_socketd::bench::print_figure("daemon_bytes_per_idle_connection",

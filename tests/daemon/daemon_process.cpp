@@ -1,6 +1,6 @@
 #include "daemon_process.h"
 
-#include "process_fds.h"
+#include "process_stats.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -113,18 +112,6 @@ int DaemonProcess::stable_fd_count() const {
   return static_cast<int>(testing::stable_fd_count(pid_));
 }
 
-long DaemonProcess::resident_bytes() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      long kilobytes = 0;
-      status >> kilobytes;
-      return kilobytes * 1024;
-    }
-    status.ignore(4096, '\n');
-  }
-  return -1;
-}
+long DaemonProcess::resident_bytes() const { return testing::resident_bytes(pid_); }
 
 }  // namespace wasi_socketd::testing

@@ -40,7 +40,7 @@ class DaemonProcess {
   // One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a
   // test shows when fds were not given back.
   std::string open_fd_listing() const;
-  // The fd count once it stopped changing: the baseline a test compares with later (process_fds.h).
+  // The fd count once it stopped changing: the baseline a test compares with later (process_stats.h).
   int stable_fd_count() const;
   // VmRSS of the daemon in bytes.
   long resident_bytes() const;

@@ -17,7 +17,7 @@
 #include "client_load.h"
 #include "daemon_process.h"
 #include "loopback_peer.h"
-#include "process_fds.h"
+#include "process_stats.h"
 
 namespace wasi_socketd::testing {
 namespace {

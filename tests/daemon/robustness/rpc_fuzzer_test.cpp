@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "daemon_process.h"
-#include "process_fds.h"
+#include "process_stats.h"
 #include "rpc_fuzzer.h"
 #include "test_client.h"
 

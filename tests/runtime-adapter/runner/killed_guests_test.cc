@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "process_fds.h"
+#include "process_stats.h"
 #include "runner_test_support.h"
 
 namespace wasi_socketd::adapter::test {

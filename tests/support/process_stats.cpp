@@ -1,6 +1,7 @@
-#include "process_fds.h"
+#include "process_stats.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <system_error>
 #include <thread>
@@ -61,6 +62,19 @@ std::string open_fd_listing(pid_t pid) {
     listing += std::to_string(fd) + " -> " + target + "\n";
   }
   return listing;
+}
+
+long resident_bytes(pid_t pid) {
+  std::ifstream status(fs::path("/proc") / std::to_string(pid) / "status");
+  for (std::string key; status >> key;) {
+    if (key == "VmRSS:") {
+      long kilobytes = 0;
+      status >> kilobytes;
+      return kilobytes * 1024;
+    }
+    status.ignore(4096, '\n');
+  }
+  return -1;
 }
 
 }  // namespace wasi_socketd::testing

@@ -1,5 +1,5 @@
-// The open file descriptors of another process, read from /proc/PID/fd: how tests check that
-// the daemon gives back what a client made it hold.
+// What /proc says about another process — its open file descriptors and resident memory: how
+// tests and benchmarks check that the daemon (or a runner) gives back what a client made it hold.
 #pragma once
 
 #include <sys/types.h>
@@ -27,5 +27,8 @@ std::size_t settle_fd_count(pid_t pid, std::size_t baseline,
 // One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a test
 // prints when fds were not given back, so the failure names what was left.
 std::string open_fd_listing(pid_t pid);
+
+// VmRSS of the process in bytes; -1 if it is gone.
+long resident_bytes(pid_t pid);
 
 }  // namespace wasi_socketd::testing
