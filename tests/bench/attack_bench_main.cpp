@@ -33,11 +33,6 @@ using Raw = testing::RawHttp2Connection;
 // How long "after" waits: the daemon trims freed memory every 5 s (daemon/src/memory_trimmer.h).
 constexpr auto kSettleTime = 12s;  // two trim intervals and more
 
-double load_average() {
-  double load[1] = {0};
-  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
-}
-
 void print_state(const DaemonProcess& daemon, const std::string& attack, const std::string& when) {
   print_figure(attack + "." + when + ".rss",
                static_cast<double>(daemon.resident_bytes()) / (1 << 20), "MiB");

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -23,11 +23,9 @@ inline double median(std::vector<double> values) {
 }
 
 // The 1-minute load average: printed beside figures, which mean little on a busy machine.
-inline std::string load_average() {
-  std::ifstream loadavg("/proc/loadavg");
-  std::string one;
-  loadavg >> one;
-  return one;
+inline double load_average() {
+  double load[1] = {0};
+  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 // One measured figure: "FIGURE name=value unit".

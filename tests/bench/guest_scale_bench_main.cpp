@@ -172,8 +172,8 @@ int main(int argc, char** argv) {
                         << "\nsockets = " << connections + 1
                         << "\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"0.0.0.0\"]\n"
                            "[[tenant.tcp.connect]]\naddresses = [\"127.0.0.1\"]\n";
-  std::printf("load average %s (2 cores): figures are indicative unless it is below 1.5\n",
-              load_average().c_str());
+  std::printf("load average %.2f (2 cores): figures are indicative unless it is below 1.5\n",
+              load_average());
   try {
     DaemonLauncher daemon((dir / "broker.sock").string(), policy.string());
     const RunnerHost broker{

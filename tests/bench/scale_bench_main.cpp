@@ -108,8 +108,8 @@ int main(int argc, char** argv) {
     fds_after = static_cast<long>(open_fd_count(daemon.pid()));
   }
 
-  std::printf("load average %s (2 cores shared): figures are indicative\n",
-              wasi_socketd::bench::load_average().c_str());
+  std::printf("load average %.2f (2 cores shared): figures are indicative\n",
+              wasi_socketd::bench::load_average());
   std::printf("connections %d, daemon fds %ld -> %ld, rss %ld -> %ld bytes\n", connections,
               fds_before, fds_held, rss_before, rss_held);
   wasi_socketd::bench::print_figure("daemon_bytes_per_idle_connection",
