@@ -9,6 +9,8 @@
 //   connection among n idle ones:
 //                                              a byte written here, echoed by the guest
 //   RATIO  connect_rate_vs_preview2_shim, connect_rate_vs_native
+//   FIGURE daemon_fds_over_baseline_after_exit after the guest dropped everything and exited (the
+//                                              benchmark exits 1 unless it is 0)
 //   RATIO  wake_at_<N>_vs_wake_at_<small>     broker's wake time with few connections / with N:
 //                                              1.0 when idle connections cost the wake nothing
 // The load average is printed first: on a busy machine the figures are indicative only.
@@ -43,6 +45,8 @@
 using namespace wasi_socketd::bench;
 using namespace std::chrono_literals;
 using wasi_socketd::testing::resident_bytes;
+using wasi_socketd::testing::settle_fd_count;
+using wasi_socketd::testing::stable_fd_count;
 
 namespace {
 
@@ -180,13 +184,18 @@ int main(int argc, char** argv) {
         "broker", {"--broker", daemon.socket_path(), "--cache-dir", (dir / "cache").string()}};
     const RunnerHost shim{"shim", {"--no-broker", "--cache-dir", (dir / "cache").string()}};
 
+    const std::size_t idle_fds = stable_fd_count(daemon.pid());
     const HoldResult through_broker = hold(broker, connections, daemon.pid());
+    // The guest exited and dropped everything: the broker is back at its idle fds.
+    const std::size_t fds_after = settle_fd_count(daemon.pid(), idle_fds);
     const HoldResult few_through_broker = hold(broker, few, daemon.pid());
     const HoldResult on_shim = hold(shim, connections, -1);
     const double native = native_connect_rate(connections);
 
     print_figure("adapter_bytes_per_idle_connection", through_broker.runner_bytes_each, "bytes");
     print_figure("daemon_bytes_per_idle_connection", through_broker.daemon_bytes_each, "bytes");
+    print_figure("daemon_fds_over_baseline_after_exit",
+                 static_cast<double>(fds_after) - static_cast<double>(idle_fds), "fds");
     print_figure("shim_runner_bytes_per_idle_connection", on_shim.runner_bytes_each, "bytes");
     print_figure("broker_connect_rate", through_broker.connect_rate, "connections/s");
     print_figure("shim_connect_rate", on_shim.connect_rate, "connections/s");
@@ -203,6 +212,12 @@ int main(int argc, char** argv) {
         "wake_at_" + std::to_string(connections) + "_vs_wake_at_" + std::to_string(few),
         1.0 / through_broker.wake_us, 1.0 / few_through_broker.wake_us,
         "one wake among N idle connections, against among few: 1.0 = idle ones cost nothing");
+    if (fds_after > idle_fds) {
+      std::fprintf(stderr, "the broker kept %zu fds of the guest that exited\n",
+                   fds_after - idle_fds);
+      std::filesystem::remove_all(dir);
+      return 1;
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "wasi-socketd-guest-scale-bench: %s\n", error.what());
     std::filesystem::remove_all(dir);
