@@ -35,19 +35,17 @@ bool accepts_connections(const std::string& path) {
 }
 
 DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
-  std::string pattern = (fs::temp_directory_path() / "wasi-socketd-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  directory_ = pattern;
-  socket_path_ = directory_ + "/broker.sock";
+  socket_path_ = directory_.file("broker.sock");
 
   std::vector<std::string> args = {WASI_SOCKETD_BINARY, "--listen", socket_path_, "--log-level",
                                    "warn"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  service_manager_ = std::make_unique<FakeServiceManager>();
+  // Only for READY=1: it goes away once that arrived, so that the daemon's later notifications
+  // (RELOADING=1 and READY=1 per reload) fail at once instead of filling a datagram queue nobody
+  // reads, where sd_notify would block the daemon.
+  FakeServiceManager service_manager;
   // Built before fork(): the child of a threaded test may only exec.
-  std::vector<std::string> environment = {"NOTIFY_SOCKET=" + service_manager_->socket_path()};
+  std::vector<std::string> environment = {"NOTIFY_SOCKET=" + service_manager.socket_path()};
   for (char** variable = environ; *variable != nullptr; ++variable) {
     if (std::strncmp(*variable, "NOTIFY_SOCKET=", 14) != 0) environment.emplace_back(*variable);
   }
@@ -66,7 +64,7 @@ DaemonProcess::DaemonProcess(std::vector<std::string> extra_args) {
   }
   // Sanitized builds on a loaded machine start slowly: up to 30 s.
   for (int attempt = 0; attempt < 600; ++attempt) {
-    if (service_manager_->wait_for("READY=1", std::chrono::milliseconds(50))) {
+    if (service_manager.wait_for("READY=1", std::chrono::milliseconds(50))) {
       return;
     }
     int status = 0;
@@ -83,8 +81,6 @@ DaemonProcess::~DaemonProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  std::error_code ignored;
-  fs::remove_all(directory_, ignored);
 }
 
 int DaemonProcess::terminate(std::chrono::milliseconds timeout) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fake_service_manager.h"
+#include "temp_directory.h"
 
 namespace wasi_socketd::testing {
 
@@ -40,7 +41,8 @@ class DaemonProcess {
   // One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a
   // test shows when fds were not given back.
   std::string open_fd_listing() const;
-  // The fd count once it stopped changing: the baseline a test compares with later (process_stats.h).
+  // The fd count once it stopped changing: the baseline a test compares with later
+  // (process_stats.h).
   int stable_fd_count() const;
   // VmRSS of the daemon in bytes.
   long resident_bytes() const;
@@ -49,8 +51,7 @@ class DaemonProcess {
   int terminate(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
-  std::unique_ptr<FakeServiceManager> service_manager_;  // NOTIFY_SOCKET of the daemon
-  std::string directory_;
+  TempDirectory directory_{"wasi-socketd-test"};
   std::string socket_path_;
   pid_t pid_ = -1;
 };

@@ -15,16 +15,16 @@
 #include <thread>
 #include <vector>
 
-#include "../daemon/policy/temp_directory.h"
 #include "daemon_process.h"
 #include "loopback_peer.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using policy::TempDirectory;
+using testing::TempDirectory;
 
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
 
@@ -123,7 +123,7 @@ TEST(EventBacklog, ASessionPastTheHardCapIsEndedAndAudited) {
   constexpr int kSockets =
       128;  // x 1 MiB read window: past the 64 MiB hard cap plus what gRPC buffers
   constexpr long kRssBound = 200L << 20;
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string audit = dir.file("audit.log");
   const std::string policy = dir.write(
       "policy.toml", "[audit]\ndestination = \"" + audit +

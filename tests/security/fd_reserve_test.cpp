@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "../daemon/policy/run_as.h"
-#include "../daemon/policy/temp_directory.h"
 #include "daemon_process.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
@@ -56,7 +56,7 @@ class FdReserveTest : public ::testing::Test {
     ::chmod(std::filesystem::path(daemon_->socket_path()).parent_path().c_str(), 0755);
   }
 
-  policy::TempDirectory dir_;
+  testing::TempDirectory dir_;
   std::unique_ptr<DaemonProcess> daemon_;
 };
 

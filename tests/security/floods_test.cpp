@@ -21,16 +21,16 @@
 
 #include "daemon_process.h"
 #include "policy/run_as.h"
-#include "policy/temp_directory.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::security {
 namespace {
 
 using policy::run_as;
-using policy::TempDirectory;
 using testing::accepts_connections;
 using testing::DaemonProcess;
+using testing::TempDirectory;
 using testing::TestClient;
 namespace v1 = wasi_socketd::v1;
 
@@ -46,7 +46,7 @@ std::vector<std::string> lines_of(const std::string& path) {
 
 TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutATenant) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string audit = dir.file("audit.log");
   // The tenant has its own listening socket, as docs/SECURITY.md recommends: a flood fills the
   // kernel backlog of the socket it targets (connects there then fail with EAGAIN whatever the
@@ -146,7 +146,7 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
 // issue 15: a uid no tenant matches saw "UNAVAILABLE: ... Broken pipe". It gets the reason.
 TEST(Floods, ARefusedPeerIsToldWhy) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string policy =
       dir.write("p.toml", "[audit]\ndestination = \"none\"\n[[tenant]]\nname = \"web\"\nuids = [" +
                               std::to_string(kTenant) + "]\n[tenant.tcp]\n");

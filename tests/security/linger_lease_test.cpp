@@ -15,9 +15,9 @@
 #include <thread>
 #include <vector>
 
-#include "../daemon/policy/temp_directory.h"
 #include "daemon_process.h"
 #include "loopback_listener.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
@@ -79,7 +79,7 @@ class LingerLeaseTest : public ::testing::Test {
     return extra;
   }
 
-  policy::TempDirectory dir_;
+  testing::TempDirectory dir_;
   std::unique_ptr<DaemonProcess> daemon_;
   std::unique_ptr<TestClient> client_;
   int baseline_fds_ = 0;

@@ -23,15 +23,15 @@
 
 #include "daemon_process.h"
 #include "policy/run_as.h"
-#include "policy/temp_directory.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::security {
 namespace {
 
 using policy::run_as;
-using policy::TempDirectory;
 using testing::DaemonProcess;
+using testing::TempDirectory;
 using testing::TestClient;
 namespace v1 = wasi_socketd::v1;
 using Clock = std::chrono::steady_clock;
@@ -96,7 +96,7 @@ class Lookups : public ::testing::Test {
     if (black_hole_ >= 0) ::close(black_hole_);
   }
 
-  TempDirectory dir_;
+  testing::TempDirectory dir_;
   int black_hole_ = -1;
 };
 

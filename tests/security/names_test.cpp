@@ -12,15 +12,15 @@
 #include "daemon_process.h"
 #include "loopback_listener.h"
 #include "policy/run_as.h"
-#include "policy/temp_directory.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::security {
 namespace {
 
 using policy::run_as;
-using policy::TempDirectory;
 using testing::DaemonProcess;
+using testing::TempDirectory;
 using testing::TestClient;
 using namespace std::string_literals;
 namespace v1 = wasi_socketd::v1;
@@ -40,7 +40,7 @@ class Names : public ::testing::Test {
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "runs its clients in forked children as root";
   }
-  TempDirectory dir_;
+  testing::TempDirectory dir_;
 };
 
 // issue 8 item 1: "localhost\0é.example.com" matched *.example.com while IDNA and getaddrinfo

@@ -1,4 +1,5 @@
 #include "admin/admin_server.h"
+#include "temp_directory.h"
 
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
@@ -45,16 +46,7 @@ class FixedBackend : public AdminBackend {
 
 class AdminServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/admin-server-test-XXXXXX";
-    directory_ = ::mkdtemp(pattern);
-    path_ = directory_ + "/run/broker.admin.sock";
-  }
-  void TearDown() override {
-    server_.stop();
-    ::rmdir((directory_ + "/run").c_str());
-    ::rmdir(directory_.c_str());
-  }
+  void TearDown() override { server_.stop(); }
   std::unique_ptr<v1::Admin::Stub> stub() {
     return v1::Admin::NewStub(
         grpc::CreateChannel("unix:" + path_, grpc::InsecureChannelCredentials()));
@@ -66,8 +58,8 @@ class AdminServerTest : public ::testing::Test {
 
   FixedBackend backend_;
   AdminServer server_{backend_};
-  std::string directory_;
-  std::string path_;
+  testing::TempDirectory directory_{"admin-server-test"};
+  std::string path_ = directory_.file("run/broker.admin.sock");
 };
 
 TEST_F(AdminServerTest, ServesTheBackendOnARootOnlySocket) {
@@ -128,8 +120,7 @@ bool server_speaks_first(const std::string& path) {
 TEST_F(AdminServerTest, RefusesPeersThatAreNeitherRootNorTheDaemonUser) {
   server_.start(path_);
   ::chmod(path_.c_str(), 0666);  // even with the file opened up, the uid check holds
-  ::chmod(directory_.c_str(), 0755);
-  ::chmod((directory_ + "/run").c_str(), 0755);
+  ::chmod(directory_.file("run").c_str(), 0755);
   ASSERT_TRUE(server_speaks_first(path_)) << "root must be served";
   const pid_t child = ::fork();
   if (child == 0) {

@@ -19,6 +19,7 @@
 
 #include "http_get.h"
 #include "supervised_daemon.h"
+#include "temp_directory.h"
 #include "test_client.h"
 #include "wasi_socketd/v1/session.grpc.pb.h"
 #include "wasi_socketd/v1/tcp.grpc.pb.h"
@@ -223,9 +224,8 @@ TEST_F(SocketctlTest, DenialsAndErrorsAreCountedPerTenant) {
 }
 
 TEST(SocketctlPolicyFileTest, RejectedReloadKeepsThePolicyAndAcceptedOneCountsAGeneration) {
-  char pattern[] = "/tmp/socketctl-policy-XXXXXX";
-  const std::string directory = ::mkdtemp(pattern);
-  const std::string policy = directory + "/policy.toml";
+  const testing::TempDirectory directory("socketctl-policy");
+  const std::string policy = directory.file("policy.toml");
   std::ofstream(policy) << "[[tenant]]\nname = \"alpha\"\n";
   SupervisedDaemon daemon({.extra_args = {"--policy", policy}});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
@@ -250,7 +250,6 @@ TEST(SocketctlPolicyFileTest, RejectedReloadKeepsThePolicyAndAcceptedOneCountsAG
   const auto stats = socketctl(daemon.admin_socket_path(), "stats");
   EXPECT_TRUE(contains(stats.output, "wasi_socketd_policy_reloads_total{result=\"rejected\"} 1"))
       << stats.output;
-  std::filesystem::remove_all(directory);
 }
 
 TEST_F(SocketctlTest, UnreachableDaemonExitsWithThree) {

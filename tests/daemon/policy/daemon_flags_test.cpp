@@ -37,7 +37,7 @@ bool wait_for_file(const std::string& path) {
 }
 
 TEST(PidFile, HoldsThePidWhileServingAndIsRemovedAtExit) {
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string pid_file = dir.file("d.pid");
   DaemonProcess daemon({"--pid-file", pid_file});
   ASSERT_TRUE(wait_for_file(pid_file));
@@ -54,7 +54,7 @@ TEST(PidFile, HoldsThePidWhileServingAndIsRemovedAtExit) {
 }
 
 TEST(PidFile, AFileThatNoLongerHoldsOurPidIsLeftAlone) {
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string pid_file = dir.file("d.pid");
   DaemonProcess daemon({"--pid-file", pid_file});
   ASSERT_TRUE(wait_for_file(pid_file));

@@ -32,7 +32,7 @@ int fail(int code, const char* why) {
 
 TEST(NameLookupPolicy, AllowListAndResolvedAddressesBecomeConnectableForThatSessionOnly) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs its client in a forked child as root";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string policy = dir.write("p.toml", R"([audit]
 destination = "none"
 [[tenant]]

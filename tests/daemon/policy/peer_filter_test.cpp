@@ -82,7 +82,7 @@ addresses = ["127.0.0.1"]
     daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{"--policy", policy});
   }
 
-  TempDirectory dir_;
+  testing::TempDirectory dir_;
   std::string audit_;
   std::unique_ptr<DaemonProcess> daemon_;
 };

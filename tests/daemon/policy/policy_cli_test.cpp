@@ -44,7 +44,7 @@ constexpr const char* kTcpOff = "[[tenant]]\nname = \"t\"\n[tenant.tcp]\nenabled
 constexpr const char* kBroken = "[[tenant]]\nname = \"t\"\n[tenant.tcp]\nenabled = maybe\n";
 
 TEST(CheckPolicy, ValidFileExitsZeroWithASummary) {
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const ProgramRun run = run_daemon("--check-policy " + dir.write("p.toml", kTcpOn));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("ok: 1 listener (main), 1 tenant: t (tcp; 1 rule;"), std::string::npos)
@@ -52,7 +52,7 @@ TEST(CheckPolicy, ValidFileExitsZeroWithASummary) {
 }
 
 TEST(CheckPolicy, InvalidFileExitsOneWithFileLineColumn) {
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string path = dir.write("p.toml", kBroken);
   const ProgramRun run = run_daemon("--check-policy " + path);
   EXPECT_EQ(run.exit_code, 1);
@@ -60,7 +60,7 @@ TEST(CheckPolicy, InvalidFileExitsOneWithFileLineColumn) {
 }
 
 TEST(PolicyFlag, DaemonRefusesToStartOnABadPolicy) {
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const ProgramRun run =
       run_daemon("--listen " + dir.file("s.sock") + " --policy " + dir.write("p.toml", kBroken));
   EXPECT_EQ(run.exit_code, 1);
@@ -91,7 +91,7 @@ bool eventually(const std::string& target, v1::ErrorCode expected) {
 
 TEST(PolicyReload, SighupSwapsThePolicyAndABadFileKeepsTheOldOne) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs clients in forked children as root";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string policy = dir.write("p.toml", kTcpOn);
   DaemonProcess daemon({"--policy", policy});
   EXPECT_EQ(create_tcp_error(daemon.target()), v1::ERROR_CODE_UNSPECIFIED);
@@ -113,7 +113,7 @@ TEST(PolicyReload, SighupSwapsThePolicyAndABadFileKeepsTheOldOne) {
 
 TEST(PolicyReload, LiveSessionsFollowTheNewRules) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs clients in forked children as root";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string policy = dir.write("p.toml", kTcpOn);
   DaemonProcess daemon({"--policy", policy});
   int ready[2], reloaded[2];

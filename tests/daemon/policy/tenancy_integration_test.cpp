@@ -74,7 +74,7 @@ class TenancyIntegration : public ::testing::Test {
     return daemon;
   }
 
-  TempDirectory dir_;
+  testing::TempDirectory dir_;
 };
 
 TEST_F(TenancyIntegration, TwoTenantsOnTheirOwnSocketsAreIsolatedAndQuotaBoundIndependently) {

@@ -36,7 +36,7 @@ constexpr const char* kTcpOff = "[[tenant]]\nname = \"t\"\n[tenant.tcp]\nenabled
 
 TEST(TenancyReloadUnderLoad, SessionsKeepDecidingOnAWholePolicyWhileItIsReloadedInALoop) {
   if (::geteuid() != 0) GTEST_SKIP() << "uid 0 is the policy's tenant";
-  TempDirectory dir;
+  testing::TempDirectory dir;
   const std::string policy = dir.write("p.toml", kTcpOn);
   DaemonProcess daemon({"--policy", policy, "--io-threads", "2"});
   const std::string admin_socket =

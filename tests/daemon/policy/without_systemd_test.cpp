@@ -124,7 +124,7 @@ class WithoutSystemd : public ::testing::Test {
   static uid_t uid_of(const std::string& user) { return ::getpwnam(user.c_str())->pw_uid; }
   gid_t group_id() const { return ::getgrnam(group_.c_str())->gr_gid; }
 
-  TempDirectory dir_;
+  testing::TempDirectory dir_;
   std::string group_, web_, fetcher_;
 };
 

@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "../policy/temp_directory.h"
 #include "daemon_process.h"
 #include "loopback_listener.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::testing {
@@ -49,7 +49,7 @@ class SocketQuota : public ::testing::Test {
     return created;
   }
 
-  policy::TempDirectory dir_;
+  testing::TempDirectory dir_;
   std::unique_ptr<DaemonProcess> daemon_;
 };
 

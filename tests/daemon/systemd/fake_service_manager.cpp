@@ -13,10 +13,7 @@
 namespace wasi_socketd::testing {
 
 FakeServiceManager::FakeServiceManager() {
-  char pattern[] = "/tmp/fake-systemd-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  directory_ = pattern;
-  path_ = directory_ + "/notify";
+  path_ = directory_.file("notify");
   fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -26,11 +23,7 @@ FakeServiceManager::FakeServiceManager() {
   }
 }
 
-FakeServiceManager::~FakeServiceManager() {
-  ::close(fd_);
-  ::unlink(path_.c_str());
-  ::rmdir(directory_.c_str());
-}
+FakeServiceManager::~FakeServiceManager() { ::close(fd_); }
 
 std::optional<std::string> FakeServiceManager::next(std::chrono::milliseconds timeout) {
   pollfd waiting{fd_, POLLIN, 0};

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_directory.h"
+
 namespace wasi_socketd::testing {
 
 class FakeServiceManager {
@@ -30,7 +32,7 @@ class FakeServiceManager {
   const std::vector<std::string>& received() const { return received_; }
 
  private:
-  std::string directory_;
+  TempDirectory directory_{"fake-systemd"};
   std::string path_;
   int fd_ = -1;
   std::vector<std::string> received_;

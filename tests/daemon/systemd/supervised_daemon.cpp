@@ -44,15 +44,12 @@ void write_pid(char* field, pid_t pid) {
 }  // namespace
 
 SupervisedDaemon::SupervisedDaemon(SupervisionOptions options) {
-  char pattern[] = "/tmp/supervised-daemon-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  directory_ = pattern;
-  listen_path_ = directory_ + "/broker.sock";
-  admin_path_ = directory_ + "/broker.admin.sock";
+  listen_path_ = directory_.file("broker.sock");
+  admin_path_ = directory_.file("broker.admin.sock");
   socket_path_ = listen_path_;
   int inherited = -1;
   if (options.socket_activated) {
-    socket_path_ = directory_ + "/activated.sock";
+    socket_path_ = directory_.file("activated.sock");
     inherited = listening_socket(socket_path_);
   }
 
@@ -111,8 +108,6 @@ SupervisedDaemon::~SupervisedDaemon() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(directory_, ignored);
 }
 
 void SupervisedDaemon::signal(int number) const { ::kill(pid_, number); }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fake_service_manager.h"
+#include "temp_directory.h"
 
 namespace wasi_socketd::testing {
 
@@ -32,7 +33,7 @@ class SupervisedDaemon {
 
   FakeServiceManager& manager() { return manager_; }
   pid_t pid() const { return pid_; }
-  const std::string& directory() const { return directory_; }
+  const std::string& directory() const { return directory_.path(); }
   // Where clients connect: the inherited socket's path, or the --listen path.
   const std::string& socket_path() const { return socket_path_; }
   // The --listen path given to the daemon (unused when socket-activated).
@@ -46,7 +47,7 @@ class SupervisedDaemon {
 
  private:
   FakeServiceManager manager_;
-  std::string directory_;
+  TempDirectory directory_{"supervised-daemon"};
   std::string socket_path_;
   std::string listen_path_;
   std::string admin_path_;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "session/session_registry.h"
+#include "temp_directory.h"
 #include "wasi_socketd/v1/network.grpc.pb.h"
 
 namespace wasi_socketd::daemon {
@@ -51,9 +52,8 @@ TEST(FdChannelPeer, PeerOfAnFdChannelIsItsConnectionKey) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   ASSERT_TRUE(server);
 
-  std::string directory = (std::filesystem::temp_directory_path() / "peer-test-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(directory.data()), nullptr);
-  const std::string path = directory + "/s.sock";
+  const testing::TempDirectory directory("peer-test");
+  const std::string path = directory.file("s.sock");
   const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -83,7 +83,6 @@ TEST(FdChannelPeer, PeerOfAnFdChannelIsItsConnectionKey) {
   }
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   ::close(listener);
-  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

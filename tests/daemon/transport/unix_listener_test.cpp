@@ -1,6 +1,7 @@
 // The listening socket: directory creation, file mode, stale sockets, and the accept loop handing
 // over connections with the kernel's peer credentials.
 #include "transport/unix_listener.h"
+#include "temp_directory.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 
 class UnixListenerTest : public ::testing::Test {
  protected:
-  UnixListenerTest() {
-    std::string pattern = (fs::temp_directory_path() / "listener-test-XXXXXX").string();
-    directory_ = ::mkdtemp(pattern.data());
-  }
-  ~UnixListenerTest() override { fs::remove_all(directory_); }
-
   static int connect_to(const std::string& path) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un address{};
@@ -36,7 +31,8 @@ class UnixListenerTest : public ::testing::Test {
     return fd;
   }
 
-  fs::path directory_;
+  testing::TempDirectory temp_{"listener-test"};
+  fs::path directory_ = temp_.path();
   boost::asio::io_context io_;
 };
 

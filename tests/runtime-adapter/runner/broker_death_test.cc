@@ -15,7 +15,7 @@ constexpr auto kStartTimeout = 30s;
 constexpr auto kFailTimeout = 20s;  // bounded: a hanging guest fails the test here
 
 TEST(BrokerDeath, BlockedGuestTrapsWithAClearErrorWhenTheBrokerDies) {
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   ChildProcess runner(runner_command({"--broker", socket, guest_path("http_server"), "0", "0"}));
@@ -34,7 +34,7 @@ TEST(BrokerDeath, BlockedGuestTrapsWithAClearErrorWhenTheBrokerDies) {
 TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
   constexpr int kGuests = 3;
   constexpr auto kPromptExit = 5s;
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());
@@ -62,7 +62,7 @@ TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
 }
 
 TEST(BrokerDeath, UnreachableBrokerIsAClearStartError) {
-  TempDir dir;
+  testing::TempDirectory dir;
   ChildProcess runner(
       runner_command({"--broker", dir.file("absent.sock"), guest_path("http_server")}));
   const ProcessResult result = runner.wait(kFailTimeout);

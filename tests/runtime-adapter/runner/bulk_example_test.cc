@@ -8,7 +8,7 @@ namespace wasi_socketd::adapter::test {
 namespace {
 
 TEST(BulkExample, SixteenMebibytesArriveIntactThroughTheBroker) {
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   ChildProcess runner(runner_command({"--broker", socket, guest_path("tcp_bulk"), "16", "100000"}));

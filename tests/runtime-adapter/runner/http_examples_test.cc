@@ -28,7 +28,7 @@ ProcessResult fetch_from_server_guest(const std::vector<std::string>& host_optio
 }
 
 TEST(HttpExamples, ClientGuestFetchesFromServerGuestThroughTheBroker) {
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   const ProcessResult result = fetch_from_server_guest({"--broker", socket});

@@ -19,7 +19,7 @@ constexpr auto kStartTimeout = 30s;
 constexpr auto kCleanupTimeout = 15s;
 
 TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());

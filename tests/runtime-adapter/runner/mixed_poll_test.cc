@@ -12,7 +12,7 @@ namespace wasi_socketd::adapter::test {
 namespace {
 
 TEST(MixedPoll, ShimStdinAndBrokerClockInOnePollOfAGuest) {
-  TempDir dir;
+  testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
   auto daemon = start_daemon(socket);
   ChildProcess runner(runner_command({"--broker", socket, guest_path("runner_mixed_poll")}));

@@ -36,7 +36,7 @@ class PrivateDaemon : public ::testing::Test {
     return runner;
   }
 
-  TempDir dir_;
+  testing::TempDirectory dir_;
 };
 
 TEST_F(PrivateDaemon, ServesTheRunAndEndsWithIt) {

@@ -55,7 +55,7 @@ class RunnerCache : public ::testing::Test {
     EXPECT_GE(entries, 1u) << "the transpiled component is cached";
   }
 
-  TempDir dir_;
+  testing::TempDirectory dir_;
   std::string runtime_dir_;
 };
 

@@ -97,7 +97,7 @@ TEST(RunnerIo, MissingComponentIsAUsageError) {
 }
 
 TEST(RunnerIo, UnreadableComponentExits125) {
-  TempDir dir;
+  testing::TempDirectory dir;
   ChildProcess runner(runner_command({dir.file("missing.wasm")}));
   const ProcessResult result = runner.wait(kRunTimeout);
   ASSERT_TRUE(result.exited);

@@ -25,17 +25,6 @@ std::string guest_path(std::string_view name) {
 
 std::string daemon_path() { return WASI_SOCKETD_PATH; }
 
-TempDir::TempDir() {
-  std::string pattern = std::filesystem::temp_directory_path() / "wasi-socket-run-test-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
   // READY=1, not the socket file: the file exists (and takes connections into its backlog) before
   // the admin socket and gRPC's pollers do, so an fd baseline taken then would be short.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "child_process.h"
+#include "temp_directory.h"
 
 namespace wasi_socketd::adapter::test {
 
@@ -20,19 +21,6 @@ std::vector<std::string> runner_command(const std::vector<std::string>& args);
 std::string guest_path(std::string_view name);
 // build/bin/wasi-socketd
 std::string daemon_path();
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
 
 // Starts `wasi-socketd --listen SOCKET` (default policy) and waits for its READY=1.
 std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path);
