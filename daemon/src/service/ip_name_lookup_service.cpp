@@ -19,8 +19,7 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
         // Parsed once: the policy, the resolver and the connect_resolved memory all see this
         // form, never the raw bytes.
         auto parsed =
-            session.has_network(request->network_id()) &&
-                    request->name().size() <= kMaxNameLength
+            session.has_network(request->network_id()) && request->name().size() <= kMaxNameLength
                 ? sockets::parse_lookup_name(request->name())
                 : sockets::Result<sockets::LookupName>(sockets::ErrorCode::invalid_argument);
         if (!parsed) {
@@ -41,8 +40,9 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
                                sockets::Result<sockets::NameResolver::Addresses> found) {
               if (!found) {
                 response->set_lookup_error(to_proto(found.error()));
+              } else if (!admit_resolved(tenant, name, *found)) {
+                response->set_lookup_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
               } else {
-                remember_resolved(tenant, name, *found);
                 for (const boost::asio::ip::address& address : *found) {
                   *response->add_addresses() = to_proto(address);
                 }
