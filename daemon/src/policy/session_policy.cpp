@@ -163,6 +163,8 @@ bool SessionPolicy::lookups_enabled(std::string_view name) const {
 
 bool SessionPolicy::allows_lookup(const sockets::LookupName& name) const {
   const auto current = tenant();
+  // Lookups switched off in report mode: lookups_enabled() already wrote the would-deny line.
+  if (current && current->mode == Mode::report && !current->name_lookup.enabled) return true;
   const Decision decision =
       current ? current->decide_lookup(name) : Decision{false, "tenant-removed"};
   return decide(current.get(), Kind::rule, "name_lookup", "", sockets::to_string(name), decision);

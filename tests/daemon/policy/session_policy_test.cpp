@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "audit_capture.h"
 #include "policy/policy_loader.h"
+#include "policy/policy_summary.h"
 #include "policy/tenancy.h"
 
 namespace wasi_socketd::policy {
@@ -511,6 +513,11 @@ TEST(SessionPolicyReportMode, DenialsAreWouldDenyAndGoAhead) {
   EXPECT_TRUE(session->allows_lookup(parsed("api.example.com")));
   EXPECT_TRUE(has(audit.last(), "\"name\":\"api.example.com\"")) << audit.last();
   EXPECT_TRUE(has(audit.last(), "\"outcome\":\"would-deny\"")) << audit.last();
+  const auto lines = audit.lines();
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                          [](const std::string& l) { return has(l, "api.example.com"); }),
+            1)
+      << "one lookup, one line";
   std::vector<boost::asio::ip::address> answer = {boost::asio::ip::make_address("169.254.169.254")};
   EXPECT_TRUE(session->screen_resolved(parsed("imds.example.com"), answer));
   EXPECT_EQ(answer.size(), 1u);
@@ -531,6 +538,11 @@ TEST(SessionPolicyReportMode, EnforceIsTheDefaultAndOtherModesAreErrors) {
   LoadResult plain = parse_policy("[[tenant]]\nname = \"a\"\n", "m.toml");
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain.policy->tenants[0]->mode, Mode::enforce);
+  LoadResult report = parse_policy("[[tenant]]\nname = \"a\"\nmode = \"report\"\n", "m.toml");
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(summarize(*report.policy),
+            "1 listener (main), 1 tenant: a (no network; 0 rules; listeners main; report mode); "
+            "audit to stderr");
   LoadResult bad = parse_policy("[[tenant]]\nname = \"a\"\nmode = \"audit\"\n", "m.toml");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error->to_string(),
