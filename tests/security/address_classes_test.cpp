@@ -142,6 +142,12 @@ TEST_F(AddressClasses, ConnectToMetadataUnderAnAnyRuleIsAccessDenied) {
   EXPECT_EQ(client.tcp_start_connect(socket, socket_address("169.254.169.254", kMetadataPort)),
             v1::ERROR_CODE_ACCESS_DENIED);
   EXPECT_FALSE(metadata_reached(std::chrono::milliseconds(300)));
+  // Binding to the protected address (it is local here) is refused the same way.
+  const std::uint64_t server = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
+  EXPECT_EQ(client.tcp_bind(server, socket_address("169.254.169.254", 0)),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_TRUE(audited({"\"operation\":\"tcp.bind\"", "\"address\":\"169.254.169.254:0\"",
+                       "\"rule\":\"protected.metadata\""}));
   EXPECT_TRUE(audited({"\"tenant\":\"strict\"", "\"operation\":\"tcp.connect\"",
                        "\"address\":\"169.254.169.254:8775\"", "\"rule\":\"protected.metadata\"",
                        "\"outcome\":\"deny\""}));
