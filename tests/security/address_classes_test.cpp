@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -50,12 +51,17 @@ v1::IpSocketAddress socket_address(const char* text, std::uint32_t port) {
   return address;
 }
 
-// Rules that allow every address for every TCP use, and every name.
+// Rules that allow every address for every TCP and UDP use, and every name.
 constexpr const char* kAnyRules = R"(
 [tenant.tcp]
 [[tenant.tcp.bind]]
 addresses = ["any"]
 [[tenant.tcp.connect]]
+addresses = ["any"]
+[tenant.udp]
+[[tenant.udp.bind]]
+addresses = ["any"]
+[[tenant.udp.send]]
 addresses = ["any"]
 [tenant.name_lookup]
 allow = ["*"]
@@ -151,6 +157,72 @@ TEST_F(AddressClasses, ConnectToMetadataUnderAnAnyRuleIsAccessDenied) {
   EXPECT_TRUE(audited({"\"tenant\":\"strict\"", "\"operation\":\"tcp.connect\"",
                        "\"address\":\"169.254.169.254:8775\"", "\"rule\":\"protected.metadata\"",
                        "\"outcome\":\"deny\""}));
+}
+
+// A UDP socket bound to the wildcard, its stream pair opened unconnected: (socket, generation).
+std::pair<std::uint64_t, std::uint64_t> open_udp(TestClient& client) {
+  const std::uint64_t socket = client.create_udp(v1::IP_ADDRESS_FAMILY_IPV4);
+  v1::UdpStartBindRequest bind;
+  bind.set_socket_id(socket);
+  bind.set_network_id(client.network_id());
+  *bind.mutable_local_address() = socket_address("0.0.0.0", 0);
+  EXPECT_EQ(client.call(client.udp(), &v1::Udp::Stub::StartBind, bind).error(),
+            v1::ERROR_CODE_UNSPECIFIED);
+  v1::UdpSocketRequest finish;
+  finish.set_socket_id(socket);
+  EXPECT_EQ(client.call(client.udp(), &v1::Udp::Stub::FinishBind, finish).error(),
+            v1::ERROR_CODE_UNSPECIFIED);
+  v1::UdpStreamRequest stream;
+  stream.set_socket_id(socket);
+  const auto opened = client.call(client.udp(), &v1::Udp::Stub::Stream, stream);
+  EXPECT_EQ(opened.error(), v1::ERROR_CODE_UNSPECIFIED);
+  return {socket, opened.stream_generation()};
+}
+
+v1::ErrorCode send_to(TestClient& client, std::pair<std::uint64_t, std::uint64_t> udp,
+                      const char* ip, std::uint32_t port) {
+  v1::UdpSendRequest request;
+  request.set_socket_id(udp.first);
+  request.set_stream_generation(udp.second);
+  v1::OutgoingDatagram* datagram = request.add_datagrams();
+  datagram->set_data("x");
+  *datagram->mutable_remote_address() = socket_address(ip, port);
+  return client.call(client.udp(), &v1::Udp::Stub::Send, request).error();
+}
+
+// A UDP socket of this process on `ip`:`port`; whether a datagram arrives within `wait`.
+bool datagram_arrives(const char* ip, std::uint16_t port, const std::function<void()>& send) {
+  const int receiver = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  ::inet_pton(AF_INET, ip, &address.sin_addr);
+  EXPECT_EQ(::bind(receiver, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  send();
+  pollfd ready{receiver, POLLIN, 0};
+  const bool arrived = ::poll(&ready, 1, 500) == 1;
+  ::close(receiver);
+  return arrived;
+}
+
+TEST_F(AddressClasses, UdpSendAndStreamToMetadataUnderAnAnyRuleAreAccessDenied) {
+  auto daemon = start_daemon();
+  TestClient client(daemon->target());
+  const auto udp = open_udp(client);
+  // The path works: the same socket reaches loopback.
+  EXPECT_TRUE(datagram_arrives("127.0.0.1", kMetadataPort, [&] {
+    EXPECT_EQ(send_to(client, udp, "127.0.0.1", kMetadataPort), v1::ERROR_CODE_UNSPECIFIED);
+  }));
+  EXPECT_FALSE(datagram_arrives("169.254.169.254", kMetadataPort, [&] {
+    EXPECT_EQ(send_to(client, udp, "169.254.169.254", kMetadataPort), v1::ERROR_CODE_ACCESS_DENIED);
+  }));
+  EXPECT_TRUE(audited({"\"operation\":\"udp.send\"", "\"address\":\"169.254.169.254:8775\"",
+                       "\"rule\":\"protected.metadata\""}));
+  v1::UdpStreamRequest stream;
+  stream.set_socket_id(udp.first);
+  *stream.mutable_remote_address() = socket_address("169.254.169.254", kMetadataPort);
+  EXPECT_EQ(client.call(client.udp(), &v1::Udp::Stub::Stream, stream).error(),
+            v1::ERROR_CODE_ACCESS_DENIED);
 }
 
 // The socket core already refuses both spellings on an IPv6 socket (invalid-argument, before the
