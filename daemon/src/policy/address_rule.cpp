@@ -51,6 +51,4 @@ std::string protected_rule(std::string_view class_name) {
   return "protected." + std::string(class_name);
 }
 
-bool is_protected_rule(std::string_view rule) { return rule.starts_with("protected."); }
-
 }  // namespace wasi_socketd::policy
