@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "address_aggregation.h"
+#include "policy/name_pattern.h"
 #include "policy/operation.h"
 #include "policy/port_range.h"
 
@@ -85,8 +86,12 @@ bool note(const nlohmann::json& line, TenantNeeds& needs) {
     if (rule.starts_with("protected.")) {
       if (const auto answer = parse_ip(address)) needs.lookup_answers.insert(*answer);
     } else if (!name.empty() && !parse_ip(name)) {
-      needs.names.insert(name);  // a literal needs only ip_literals, which is on by default
-    }
+      // The name is the tenant's: only a plain host name becomes an allow entry, never a
+      // pattern ("*" would allow every name).
+      const auto pattern = policy::NamePattern::parse(name);
+      if (!pattern || name.find('*') != std::string::npos) return false;
+      needs.names.insert(pattern->to_string());
+    }  // a literal needs only ip_literals, which is on by default
     return true;
   }
   const auto use = operation_named(operation);
@@ -202,7 +207,8 @@ SuggestionReport suggest_policy(std::istream& audit, const std::string& tenant,
   std::ostringstream out;
   out << "# wasi-socketctl policy suggest --audit " << source << ": " << report.refused
       << " refusal(s) the rules below would have allowed; " << report.skipped
-      << " no rule can lift (quotas, unknown peers).\n"
+      << " left out (quotas and unknown peers, which no rule lifts; names that are not plain host "
+         "names).\n"
          "# To extend a tenant of your policy instead, paste its lines from [tenant.tcp] on at\n"
          "# the end of its [[tenant]] block, merging any table header it already has.\n";
   for (auto& [name, needs] : tenants) write_tenant(out, name, needs);

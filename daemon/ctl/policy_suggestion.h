@@ -13,7 +13,9 @@ struct SuggestionReport {
   std::string toml;         // one [[tenant]] block per tenant with something to allow; may be empty
   std::size_t lines = 0;    // audit lines read
   std::size_t refused = 0;  // of those, the deny / would-deny decisions the rules account for
-  std::size_t skipped = 0;  // deny / would-deny lines no rule can lift (quotas, unknown peers)
+  // deny / would-deny lines left out: no rule lifts them (quotas, unknown peers), or their name
+  // is no plain host name (a pattern such as "*" from the log would allow every name)
+  std::size_t skipped = 0;
   std::size_t unreadable = 0;  // lines that are not an audit record
 };
 

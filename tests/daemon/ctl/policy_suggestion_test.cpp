@@ -123,6 +123,23 @@ TEST(PolicySuggestion, ExplicitDenyRulesAreNamed) {
       << report.toml;
 }
 
+// A tenant in report mode chooses what it looks up: a pattern in the log must not become one.
+TEST(PolicySuggestion, LookedUpPatternsAreNotSuggested) {
+  const std::string log =
+      line("web", "name_lookup", R"("name":"*","rule":"default-deny")", "would-deny") +
+      line("web", "name_lookup", R"("name":"*.example.com","rule":"default-deny")", "would-deny") +
+      line("web", "name_lookup", R"("name":"API.Example.com.","rule":"default-deny")",
+           "would-deny");
+  const SuggestionReport report = suggest(log);
+  EXPECT_EQ(report.skipped, 2u);
+  const auto suggested = load(report.toml);
+  ASSERT_TRUE(suggested);
+  const policy::Tenant& web = *suggested->tenants[0];
+  EXPECT_TRUE(web.decide_lookup(std::string("api.example.com")).allowed);
+  EXPECT_FALSE(web.decide_lookup(std::string("www.example.com")).allowed);
+  EXPECT_FALSE(web.decide_lookup(std::string("other.test")).allowed);
+}
+
 // Names and tenants come from the log, which a tenant influences: they stay quoted TOML.
 TEST(PolicySuggestion, HostileTenantNameStaysOneTomlString) {
   const std::string log = line(R"(x\"\n[[tenant]]\nname = \"y)", "udp.send",
