@@ -185,9 +185,18 @@ SuggestionReport suggest_policy(std::istream& audit, const std::string& tenant,
       ++report.unreadable;
       continue;
     }
+    const std::string who = line.value("tenant", "");
+    const std::string operation = line.value("operation", "");
+    if (operation == "audit.suppressed" || operation == "audit.dropped") {
+      const bool ours =
+          operation == "audit.dropped" || (!who.empty() && (tenant.empty() || who == tenant));
+      if (ours && line.contains("suppressed") && line["suppressed"].is_number_unsigned()) {
+        report.lost += line["suppressed"].get<std::size_t>();
+      }
+      continue;
+    }
     const std::string outcome = line["outcome"].get<std::string>();
     if (outcome != "deny" && outcome != "would-deny") continue;
-    const std::string who = line.value("tenant", "");
     if (!tenant.empty() && who != tenant) continue;
     if (who.empty() || beyond_rules(line.value("rule", ""))) {
       ++report.skipped;
@@ -208,8 +217,13 @@ SuggestionReport suggest_policy(std::istream& audit, const std::string& tenant,
   out << "# wasi-socketctl policy suggest --audit " << source << ": " << report.refused
       << " refusal(s) the rules below would have allowed; " << report.skipped
       << " left out (quotas and unknown peers, which no rule lifts; names that are not plain host "
-         "names).\n"
-         "# To extend a tenant of your policy instead, paste its lines from [tenant.tcp] on at\n"
+         "names).\n";
+  if (report.lost != 0) {
+    out << "# " << report.lost
+        << " audit line(s) were suppressed (rate limit) or dropped before reaching the log: what\n"
+           "# they recorded is not covered below. Run the workload again and suggest once more.\n";
+  }
+  out << "# To extend a tenant of your policy instead, paste its lines from [tenant.tcp] on at\n"
          "# the end of its [[tenant]] block, merging any table header it already has.\n";
   for (auto& [name, needs] : tenants) write_tenant(out, name, needs);
   report.toml = out.str();

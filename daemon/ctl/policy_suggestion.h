@@ -16,6 +16,7 @@ struct SuggestionReport {
   // deny / would-deny lines left out: no rule lifts them (quotas, unknown peers), or their name
   // is no plain host name (a pattern such as "*" from the log would allow every name)
   std::size_t skipped = 0;
+  std::size_t lost = 0;        // lines the daemon's rate limit or full queue kept out of the log
   std::size_t unreadable = 0;  // lines that are not an audit record
 };
 

@@ -123,6 +123,22 @@ TEST(PolicySuggestion, ExplicitDenyRulesAreNamed) {
       << report.toml;
 }
 
+// The rate limit keeps lines out of the log: the suggestion says it cannot be complete.
+TEST(PolicySuggestion, SuppressedLinesAreCounted) {
+  const std::string log =
+      line("web", "udp.send", R"("address":"192.0.2.1:53","rule":"default-deny")") +
+      R"({"time":"2026-11-26T17:30:45.000Z","tenant":"web","uid":1000,"gid":1000,"pid":7,"operation":"audit.suppressed","rule":"audit.rate_limit.tenant","outcome":"deny","suppressed":812})"
+      "\n" +
+      R"({"time":"2026-11-26T17:30:45.000Z","tenant":"other","uid":1001,"gid":1000,"pid":7,"operation":"audit.suppressed","rule":"audit.rate_limit.tenant","outcome":"deny","suppressed":5})"
+      "\n";
+  const SuggestionReport report = suggest(log, "web");
+  EXPECT_EQ(report.lost, 812u);
+  EXPECT_EQ(report.skipped, 0u);
+  EXPECT_NE(report.toml.find("# 812 audit line(s) were suppressed"), std::string::npos)
+      << report.toml;
+  EXPECT_TRUE(load(report.toml));
+}
+
 // A tenant in report mode chooses what it looks up: a pattern in the log must not become one.
 TEST(PolicySuggestion, LookedUpPatternsAreNotSuggested) {
   const std::string log =
