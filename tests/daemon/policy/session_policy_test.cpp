@@ -448,17 +448,19 @@ TEST(SessionPolicyProtectedClasses, LookupAnswersLoseUnnamedProtectedAddresses) 
   std::vector<boost::asio::ip::address> answer = {
       boost::asio::ip::make_address("169.254.169.254"),
       boost::asio::ip::make_address("::ffff:169.254.169.254"),
-      boost::asio::ip::make_address("fe80::1"), boost::asio::ip::make_address("192.0.2.9")};
+      boost::asio::ip::make_address("::169.254.169.254"), boost::asio::ip::make_address("fe80::1"),
+      boost::asio::ip::make_address("192.0.2.9")};
   EXPECT_TRUE(t.session->screen_resolved(parsed("rebound.example.com"), answer));
   EXPECT_EQ(answer,
             (std::vector<boost::asio::ip::address>{boost::asio::ip::make_address("192.0.2.9")}));
   const auto lines = t.audit.lines();
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   EXPECT_TRUE(has(lines[0],
                   "\"operation\":\"name_lookup\",\"address\":\"169.254.169.254\",\"name\":"
                   "\"rebound.example.com\",\"rule\":\"protected.metadata\",\"outcome\":\"deny\""))
       << lines[0];
-  EXPECT_TRUE(has(lines[2], "\"rule\":\"protected.link-local\"")) << lines[2];
+  EXPECT_TRUE(has(lines[2], "\"address\":\"169.254.169.254\"")) << lines[2];
+  EXPECT_TRUE(has(lines[3], "\"rule\":\"protected.link-local\"")) << lines[3];
   std::vector<boost::asio::ip::address> only_metadata = {
       boost::asio::ip::make_address("169.254.169.254")};
   EXPECT_FALSE(t.session->screen_resolved(parsed("169.254.169.254"), only_metadata));
