@@ -56,6 +56,10 @@ constexpr const char* kAnyRules = R"(
 [tenant.tcp]
 [[tenant.tcp.bind]]
 addresses = ["any"]
+[[tenant.tcp.listen]]
+addresses = ["any"]
+[[tenant.tcp.accept]]
+addresses = ["any"]
 [[tenant.tcp.connect]]
 addresses = ["any"]
 [tenant.udp]
@@ -223,6 +227,47 @@ TEST_F(AddressClasses, UdpSendAndStreamToMetadataUnderAnAnyRuleAreAccessDenied) 
   *stream.mutable_remote_address() = socket_address("169.254.169.254", kMetadataPort);
   EXPECT_EQ(client.call(client.udp(), &v1::Udp::Stub::Stream, stream).error(),
             v1::ERROR_CODE_ACCESS_DENIED);
+}
+
+// A peer connecting from the metadata address (a source address this namespace has) is not a
+// peer an `any` accept rule admits: it is reset, and the next connection is accepted.
+TEST_F(AddressClasses, PeerFromMetadataAddressIsResetAtAccept) {
+  auto daemon = start_daemon();
+  TestClient client(daemon->target());
+  std::uint32_t port = 0;
+  const std::uint64_t listener = client.tcp_listener(v1::IP_ADDRESS_FAMILY_IPV4, &port);
+  const auto connect_from = [&](const char* source) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &local.sin_addr);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&local), sizeof local), 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to), 0) << source;
+    return fd;
+  };
+  const int protected_peer = connect_from("169.254.169.254");
+  const int loopback_peer = connect_from("127.0.0.1");
+  v1::TcpSocketRequest request;
+  request.set_socket_id(listener);
+  v1::TcpAcceptResponse accepted;
+  for (int i = 0; i < 500; ++i) {
+    accepted = client.call(client.tcp(), &v1::Tcp::Stub::Accept, request);
+    if (accepted.error() != v1::ERROR_CODE_WOULD_BLOCK) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(accepted.error(), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(accepted.remote_address().address().octets(), std::string("\x7f\x00\x00\x01", 4));
+  char byte = 0;
+  EXPECT_EQ(::recv(protected_peer, &byte, 1, 0), -1);
+  EXPECT_EQ(errno, ECONNRESET);
+  EXPECT_TRUE(audited({"\"operation\":\"tcp.accept\"",
+                       "\"address\":\"169.254.169.254:", "\"rule\":\"protected.metadata\""}));
+  ::close(protected_peer);
+  ::close(loopback_peer);
 }
 
 // The socket core already refuses both spellings on an IPv6 socket (invalid-argument, before the
