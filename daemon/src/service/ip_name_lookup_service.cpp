@@ -19,7 +19,8 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
         // Parsed once: the policy, the resolver and the connect_resolved memory all see this
         // form, never the raw bytes.
         auto parsed =
-            session.has_network(request->network_id()) && request->name().size() <= kMaxNameLength
+            session.has_network(request->network_id()) &&
+                    request->name().size() <= kMaxNameLength
                 ? sockets::parse_lookup_name(request->name())
                 : sockets::Result<sockets::LookupName>(sockets::ErrorCode::invalid_argument);
         if (!parsed) {
