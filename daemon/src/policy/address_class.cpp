@@ -44,10 +44,17 @@ std::string_view class_words() {
 }
 
 std::optional<ProtectedRange> protected_range(const boost::asio::ip::address& address) {
-  for (std::string_view name : {"metadata", "link-local"}) {  // most specific first
-    for (const Cidr& range : class_networks(name)) {
-      if (range.contains(address)) return ProtectedRange{name, range};
+  // Asked on every decision (each datagram received too): the ranges, most specific first.
+  static const std::vector<ProtectedRange> guarded = [] {
+    std::vector<ProtectedRange> out;
+    for (std::string_view name : {"metadata", "link-local"}) {
+      for (const Cidr& range : class_networks(name)) out.push_back({name, range});
     }
+    return out;
+  }();
+  const auto ipv4_or_v6 = unmap_v4(address);
+  for (const ProtectedRange& guard : guarded) {
+    if (guard.range.contains(ipv4_or_v6)) return guard;
   }
   return std::nullopt;
 }
