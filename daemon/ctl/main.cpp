@@ -8,6 +8,7 @@
 #include "admin/admin_socket_path.h"
 #include "admin_client.h"
 #include "output.h"
+#include "policy_suggestion.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ struct Options {
   std::string tenant;
   std::string policy_file;
   bool raw = false;
+  std::string audit_file;
 };
 
 std::string read_policy_file(const std::string& path) {
@@ -61,6 +63,19 @@ int reload_policy(ctl::AdminClient& admin, const Options& options) {
   return result.reloaded() ? 0 : ctl::kExitFailed;
 }
 
+// Offline: reads the audit log, never the daemon.
+int suggest_policy(const Options& options) {
+  std::ifstream audit(options.audit_file, std::ios::binary);
+  if (!audit) throw CommandError{ctl::kExitFailed, "cannot read " + options.audit_file};
+  const auto report = ctl::suggest_policy(audit, options.tenant, options.audit_file);
+  std::cout << report.toml;
+  if (report.unreadable != 0) {
+    std::cerr << "wasi-socketctl: " << report.unreadable << " of " << report.lines
+              << " lines are not audit records and were skipped\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,11 +99,18 @@ int main(int argc, char** argv) {
   sockets->add_option("--tenant", options.tenant, "Only this tenant's sockets");
   auto* stats = app.add_subcommand("stats", "Counters and gauges (Prometheus samples)");
   stats->add_flag("--raw", options.raw, "The full Prometheus exposition, with HELP and TYPE");
-  auto* policy = app.add_subcommand("policy", "Check or reload the tenancy policy");
+  auto* policy = app.add_subcommand("policy", "Check, reload or suggest the tenancy policy");
   policy->require_subcommand(1);
   auto* check = policy->add_subcommand("check", "Validate a policy file with the daemon's parser");
   check->add_option("FILE", options.policy_file, "Policy file (TOML)")->required();
   auto* reload = policy->add_subcommand("reload", "Re-read the daemon's policy file (like SIGHUP)");
+  auto* suggest = policy->add_subcommand(
+      "suggest",
+      "Print the smallest TOML rules that would have allowed what an audit log records as\n"
+      "deny or would-deny (offline: reads the log, not the daemon)");
+  suggest->add_option("--audit", options.audit_file, "Audit log (the daemon's JSON lines)")
+      ->required();
+  suggest->add_option("--tenant", options.tenant, "Only this tenant (default: every tenant)");
 
   try {
     app.parse(argc, argv);
@@ -98,6 +120,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*suggest) return suggest_policy(options);
     ctl::AdminClient admin(options.admin_socket, options.timeout_seconds);
     if (*status) {
       const auto answer = admin.status();

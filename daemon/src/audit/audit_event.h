@@ -8,7 +8,8 @@
 
 namespace wasi_socketd::audit {
 
-enum class Outcome { allow, deny };
+// would_deny: a report-mode tenant's denial, recorded but not enforced.
+enum class Outcome { allow, deny, would_deny };
 
 struct AuditEvent {
   std::chrono::system_clock::time_point time = std::chrono::system_clock::now();

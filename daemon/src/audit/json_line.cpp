@@ -28,6 +28,18 @@ std::string format_time(std::chrono::system_clock::time_point time) {
 
 }  // namespace
 
+std::string_view outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::allow:
+      return "allow";
+    case Outcome::would_deny:
+      return "would-deny";
+    case Outcome::deny:
+      break;
+  }
+  return "deny";
+}
+
 std::string json_escape(std::string_view text) {
   const auto quoted = dump(Json(std::string(text)));
   return quoted.substr(1, quoted.size() - 2);
@@ -45,7 +57,7 @@ std::string to_json_line(const AuditEvent& event) {
   if (!event.name.empty()) line["name"] = event.name;
   if (!event.target.empty()) line["target"] = event.target;
   line["rule"] = event.rule;
-  line["outcome"] = event.outcome == Outcome::allow ? "allow" : "deny";
+  line["outcome"] = outcome_name(event.outcome);
   if (event.suppressed != 0) line["suppressed"] = event.suppressed;
   return dump(line);
 }

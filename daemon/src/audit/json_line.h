@@ -14,6 +14,9 @@ namespace wasi_socketd::audit {
 // invalid sequence becomes U+FFFD written as UTF-8, so every line stays JSON).
 std::string json_escape(std::string_view text);
 
+// "allow", "deny" or "would-deny", as the `outcome` field spells it.
+std::string_view outcome_name(Outcome outcome);
+
 // {"time":"2026-11-26T17:30:44.123Z","tenant":...,"outcome":"deny"}
 std::string to_json_line(const AuditEvent& event);
 

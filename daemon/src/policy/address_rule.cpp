@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policy/address_class.h"
+
 namespace wasi_socketd::policy {
 
 bool AddressRule::matches(const boost::asio::ip::address& address, uint16_t port) const {
@@ -16,20 +18,37 @@ bool AddressRule::matches(const boost::asio::ip::address& address, uint16_t port
   return network_ok && port_ok;
 }
 
+bool AddressRule::names(const ProtectedRange& guard,
+                        const boost::asio::ip::address& address) const {
+  return std::any_of(networks.begin(), networks.end(),
+                     [&](const Cidr& n) { return n.contains(address) && n.within(guard.range); });
+}
+
 Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::address& address,
                   uint16_t port, bool binding) {
   const bool needs_grant = binding && is_privileged_port(port);
+  const auto guard = protected_range(address);
   bool passed_over = false;
+  bool passed_over_guard = false;
   for (const AddressRule& rule : rules) {
     if (!rule.matches(address, port)) continue;
     if (rule.action == AddressRule::Action::deny) return {false, rule.label};
+    if (guard && !rule.names(*guard, address)) {
+      passed_over_guard = true;
+      continue;
+    }
     if (needs_grant && !rule.privileged) {
       passed_over = true;
       continue;
     }
     return {true, rule.label};
   }
+  if (passed_over_guard) return {false, protected_rule(guard->class_name)};
   return {false, passed_over ? "privileged-port" : "default-deny"};
+}
+
+std::string protected_rule(std::string_view class_name) {
+  return "protected." + std::string(class_name);
 }
 
 }  // namespace wasi_socketd::policy

@@ -12,6 +12,8 @@
 
 namespace wasi_socketd::policy {
 
+struct ProtectedRange;
+
 enum class FamilyFilter { any, ipv4, ipv6 };
 
 struct AddressRule {
@@ -25,17 +27,26 @@ struct AddressRule {
   bool privileged = false;  // lends bind to ports 1-1023 (only meaningful on bind rules)
 
   bool matches(const boost::asio::ip::address& address, uint16_t port) const;
+  // Whether one of the rule's networks holding `address` lies wholly inside the protected range
+  // (the class word, the address itself, or a CIDR inside it): only such a rule allows it.
+  bool names(const ProtectedRange& guard, const boost::asio::ip::address& address) const;
 };
 
 struct Decision {
   bool allowed = false;
-  std::string rule;  // label of the deciding rule, "default-deny" or "privileged-port"
+  // Label of the deciding rule, "default-deny", "privileged-port" or "protected.CLASS".
+  std::string rule;
 };
 
 // First matching rule wins; no match denies ("default-deny"). When `binding` and the port is
 // privileged, allow rules without `privileged = true` are passed over, so such a bind ends
 // at a deny rule, a granting rule, or "privileged-port" (an allow rule matched but lent nothing).
+// Likewise for an address in a protected class (metadata, link-local): allow rules that do not
+// name it are passed over, ending at "protected.metadata" / "protected.link-local".
 Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::address& address,
                   uint16_t port, bool binding);
+
+// "protected.CLASS", the rule of a denial an unnamed protected class caused.
+std::string protected_rule(std::string_view class_name);
 
 }  // namespace wasi_socketd::policy

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "policy/address_class.h"
+
 namespace wasi_socketd::policy {
 namespace {
 
@@ -40,10 +42,16 @@ bool prefix_equal(const Bytes16& a, const Bytes16& b, unsigned prefix) {
 }  // namespace
 
 boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address) {
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-  }
-  return address;
+  if (!address.is_v6()) return address;
+  const auto bytes = address.to_v6().to_bytes();
+  const bool zero_head =
+      std::all_of(bytes.begin(), bytes.begin() + 10, [](auto b) { return b == 0; });
+  const bool mapped = zero_head && bytes[10] == 0xFF && bytes[11] == 0xFF;
+  // IPv4-compatible (::a.b.c.d, deprecated by RFC 4291) but never :: or ::1, which are IPv6's own.
+  const bool compatible = zero_head && bytes[10] == 0 && bytes[11] == 0 &&
+                          !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0 && bytes[15] <= 1);
+  if (!mapped && !compatible) return address;
+  return boost::asio::ip::address_v4({bytes[12], bytes[13], bytes[14], bytes[15]});
 }
 
 std::optional<Cidr> Cidr::parse(std::string_view text, std::string* fault) {
@@ -64,8 +72,8 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string* fault) {
                      "' has fewer than four parts; write all four, such as '10.0.0.0/8'");
     }
     return explain("is not an address: '" + address_text +
-                   "' is neither IPv4 nor IPv6 (use a CIDR such as '10.0.0.0/8' or "
-                   "loopback/any/unspecified)");
+                   "' is neither IPv4 nor IPv6 (use a CIDR such as '10.0.0.0/8' or one of " +
+                   std::string(class_words()) + ")");
   }
   const unsigned width = network.is_v4() ? 32 : 128;
   const std::string family = network.is_v4() ? "IPv4" : "IPv6";
@@ -98,6 +106,11 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string* fault) {
     return explain("has host bits set: give the network address '" + network_only.to_string() +
                    "', or '" + network.to_string() + "' alone for the one address");
   }
+  // An IPv4 network written the IPv6 way (::ffff:10.0.0.0/104) is that IPv4 network, as the
+  // addresses it is matched against are.
+  if (network.is_v6() && prefix >= 96 && unmap_v4(network).is_v4()) {
+    return Cidr(unmap_v4(network), prefix - 96);
+  }
   return Cidr(network, prefix);
 }
 
@@ -105,6 +118,10 @@ bool Cidr::contains(const boost::asio::ip::address& address) const {
   const auto candidate = unmap_v4(address);
   if (candidate.is_v4() != network_.is_v4()) return false;
   return prefix_equal(as_bits(candidate).first, as_bits(network_).first, prefix_);
+}
+
+bool Cidr::within(const Cidr& outer) const {
+  return outer.prefix_ <= prefix_ && outer.contains(network_);
 }
 
 std::string Cidr::to_string() const { return network_.to_string() + "/" + std::to_string(prefix_); }

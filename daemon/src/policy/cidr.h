@@ -16,9 +16,12 @@ class Cidr {
   // `fault`, when given, says what is wrong with `text` and how to write it instead.
   static std::optional<Cidr> parse(std::string_view text, std::string* fault = nullptr);
 
-  // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are matched as the IPv4 address they carry,
-  // so a rule cannot be sidestepped by spelling an IPv4 peer the IPv6 way.
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) IPv6 addresses are matched as
+  // the IPv4 address they carry, so a rule cannot be sidestepped by spelling an IPv4 peer the IPv6
+  // way; a network written so is parsed as the IPv4 network.
   bool contains(const boost::asio::ip::address& address) const;
+  // Every address of this network is in `outer`.
+  bool within(const Cidr& outer) const;
   bool is_v4() const { return network_.is_v4(); }
   std::string to_string() const;
 
@@ -29,7 +32,8 @@ class Cidr {
   unsigned prefix_;
 };
 
-// Drops the IPv4-mapped wrapping of an IPv6 address; any other address is returned as is.
+// The IPv4 address an IPv4-mapped or IPv4-compatible IPv6 address carries (not :: or ::1, which
+// are IPv6's own); any other address is returned as is.
 boost::asio::ip::address unmap_v4(const boost::asio::ip::address& address);
 
 }  // namespace wasi_socketd::policy

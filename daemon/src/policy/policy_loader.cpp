@@ -121,6 +121,13 @@ std::shared_ptr<Tenant> read_tenant(const toml::table& table, const std::string&
   tenant->name = reader.required_string("name");
   reader.set_context("[[tenant]] \"" + tenant->name + "\"");
   tenant->log_grants = reader.boolean("log_grants").value_or(audit.log_grants);
+  if (const auto mode = reader.string("mode")) {
+    if (*mode == "report") {
+      tenant->mode = Mode::report;
+    } else if (*mode != "enforce") {
+      reader.fail(*table.get("mode"), "'mode' must be \"enforce\" or \"report\"");
+    }
+  }
   if (const auto* list = reader.array("uids")) {
     for (const toml::node& item : *list) tenant->uids.push_back(read_uid(item, reader));
   }

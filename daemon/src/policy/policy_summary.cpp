@@ -28,6 +28,7 @@ std::string describe(const Tenant& tenant) {
   std::string out =
       tenant.name + " (" + switches + "; " + plural(rules, "rule") + "; listeners " + listeners;
   if (!tenant.network_namespace.empty()) out += "; netns " + tenant.network_namespace;
+  if (tenant.mode == Mode::report) out += "; report mode";
   return out + ")";
 }
 

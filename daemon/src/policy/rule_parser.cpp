@@ -1,14 +1,9 @@
 #include "policy/rule_parser.h"
 
+#include "policy/address_class.h"
+
 namespace wasi_socketd::policy {
 namespace {
-
-std::vector<Cidr> named_networks(std::string_view word) {
-  if (word == "loopback") return {*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")};
-  if (word == "any") return {*Cidr::parse("0.0.0.0/0"), *Cidr::parse("::/0")};
-  if (word == "unspecified") return {*Cidr::parse("0.0.0.0/32"), *Cidr::parse("::/128")};
-  return {};
-}
 
 std::optional<FamilyFilter> parse_family(std::string_view text) {
   if (text == "any") return FamilyFilter::any;
@@ -24,7 +19,7 @@ std::vector<Cidr> read_networks(const toml::array& list, const TomlTableReader& 
   for (const toml::node& item : list) {
     const auto* text = item.as_string();
     if (text == nullptr) reader.fail(item, "an address must be a string such as \"10.0.0.0/8\"");
-    if (auto words = named_networks(text->get()); !words.empty()) {
+    if (const auto& words = class_networks(text->get()); !words.empty()) {
       networks.insert(networks.end(), words.begin(), words.end());
       continue;
     }

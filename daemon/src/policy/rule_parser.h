@@ -12,7 +12,8 @@
 
 namespace wasi_socketd::policy {
 
-// `addresses`: CIDRs, bare addresses, or the words "loopback", "any", "unspecified".
+// `addresses`: CIDRs, bare addresses, or class words (address_class.h: "loopback", "metadata",
+// ...).
 std::vector<Cidr> read_networks(const toml::array& list, const TomlTableReader& reader);
 // `ports`: integers or "N-M" strings.
 std::vector<PortRange> read_ports(const toml::array& list, const TomlTableReader& reader);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "policy/address_class.h"
 #include "policy/network_namespace.h"
 #include "policy/tenancy.h"
 
@@ -75,16 +76,22 @@ void SessionPolicy::audit(std::string_view operation, std::string address, std::
   tenancy_->audit()->record(event);  // rate limited per tenant there
 }
 
-bool SessionPolicy::decide(const Tenant* tenant, std::string_view operation, std::string address,
-                           std::string name, const Decision& decision, std::string target) const {
-  if (!decision.allowed) {
+bool SessionPolicy::decide(const Tenant* tenant, Kind kind, std::string_view operation,
+                           std::string address, std::string name, const Decision& decision,
+                           std::string target) const {
+  const bool reported =
+      !decision.allowed && kind == Kind::rule && tenant != nullptr && tenant->mode == Mode::report;
+  if (!decision.allowed && !reported) {
     tenancy_->denied(tenant_name_, operation, decision.rule);
   }
   if (!decision.allowed || (tenant != nullptr && tenant->log_grants)) {
-    audit(operation, std::move(address), std::move(name), decision.rule,
-          decision.allowed ? audit::Outcome::allow : audit::Outcome::deny, std::move(target));
+    const auto outcome = decision.allowed ? audit::Outcome::allow
+                         : reported       ? audit::Outcome::would_deny
+                                          : audit::Outcome::deny;
+    audit(operation, std::move(address), std::move(name), decision.rule, outcome,
+          std::move(target));
   }
-  return decision.allowed;
+  return decision.allowed || reported;
 }
 
 bool SessionPolicy::allows(sockets::Protocol protocol, sockets::Use use,
@@ -105,15 +112,16 @@ bool SessionPolicy::check(sockets::Protocol protocol, sockets::Use use,
   const std::string_view operation_text =
       operation ? operation_name(*operation) : std::string_view("unknown");
   if (!current || !operation) {
-    return decide(nullptr, operation_text, format_address(address), "",
+    return decide(nullptr, Kind::rule, operation_text, format_address(address), "",
                   {false, current ? "unknown-operation" : "tenant-removed"}, std::move(target));
   }
   Decision decision = current->decide(*operation, address.ip, address.port);
   std::string resolved_from;
   const bool outbound = *operation == Operation::tcp_connect || *operation == Operation::udp_send;
-  // A resolved name lends its addresses only where no rule spoke: an explicit deny still wins.
+  // A resolved name lends its addresses only where no rule spoke: an explicit deny still wins,
+  // and a protected address (metadata, link-local) is never lent, whatever a resolver said.
   if (!decision.allowed && decision.rule == "default-deny" && outbound &&
-      current->name_lookup.connect_resolved) {
+      current->name_lookup.connect_resolved && !protected_range(address.ip)) {
     const auto& ports = current->name_lookup.connect_resolved_ports;
     const bool port_ok =
         ports.empty() || std::any_of(ports.begin(), ports.end(),
@@ -123,8 +131,8 @@ bool SessionPolicy::check(sockets::Protocol protocol, sockets::Use use,
       resolved_from = *name;
     }
   }
-  return decide(current.get(), operation_text, format_address(address), resolved_from, decision,
-                std::move(target));
+  return decide(current.get(), Kind::rule, operation_text, format_address(address), resolved_from,
+                decision, std::move(target));
 }
 
 sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol protocol) const {
@@ -132,14 +140,15 @@ sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol
   const bool tcp = protocol == sockets::Protocol::tcp;
   const std::string_view operation = tcp ? "tcp.create" : "udp.create";
   if (!current || !(tcp ? current->tcp : current->udp)) {
-    decide(current.get(), operation, "", "",
-           {false,
-            current ? current->name + (tcp ? ".tcp" : ".udp") + ".disabled" : "tenant-removed"});
-    return sockets::ErrorCode::access_denied;
+    const bool reported =
+        decide(current.get(), Kind::rule, operation, "", "",
+               {false, current ? current->name + (tcp ? ".tcp" : ".udp") + ".disabled"
+                               : "tenant-removed"});
+    if (!reported) return sockets::ErrorCode::access_denied;
   }
   TenantUsage::Lease lease = usage_->try_open_socket();
   if (!lease) {
-    decide(current.get(), operation, "", "", {false, "quota.sockets"});
+    decide(current.get(), Kind::quota, operation, "", "", {false, "quota.sockets"});
     return sockets::ErrorCode::new_socket_limit;
   }
   return lease;
@@ -148,15 +157,38 @@ sockets::Result<TenantUsage::Lease> SessionPolicy::open_socket(sockets::Protocol
 bool SessionPolicy::lookups_enabled(std::string_view name) const {
   const auto current = tenant();
   if (current && current->name_lookup.enabled) return true;
-  return decide(current.get(), "name_lookup", "", std::string(name),
+  return decide(current.get(), Kind::rule, "name_lookup", "", std::string(name),
                 {false, current ? current->name + ".name_lookup.disabled" : "tenant-removed"});
 }
 
 bool SessionPolicy::allows_lookup(const sockets::LookupName& name) const {
   const auto current = tenant();
+  // Lookups switched off in report mode: lookups_enabled() already wrote the would-deny line.
+  if (current && current->mode == Mode::report && !current->name_lookup.enabled) return true;
   const Decision decision =
       current ? current->decide_lookup(name) : Decision{false, "tenant-removed"};
-  return decide(current.get(), "name_lookup", "", sockets::to_string(name), decision);
+  return decide(current.get(), Kind::rule, "name_lookup", "", sockets::to_string(name), decision);
+}
+
+bool SessionPolicy::screen_resolved(const sockets::LookupName& name,
+                                    std::vector<boost::asio::ip::address>& addresses) const {
+  const auto current = tenant();
+  if (!current) return false;
+  const auto outbound = {Operation::tcp_connect, Operation::udp_send};
+  std::erase_if(addresses, [&](const boost::asio::ip::address& address) {
+    const auto guard = protected_range(address);
+    if (!guard) return false;
+    const bool named = std::any_of(outbound.begin(), outbound.end(), [&](Operation operation) {
+      const auto& rules = current->rules_for(operation);
+      return std::any_of(rules.begin(), rules.end(), [&](const AddressRule& rule) {
+        return rule.action == AddressRule::Action::allow && rule.names(*guard, address);
+      });
+    });
+    if (named) return false;
+    return !decide(current.get(), Kind::rule, "name_lookup", unmap_v4(address).to_string(),
+                   sockets::to_string(name), {false, protected_rule(guard->class_name)});
+  });
+  return !addresses.empty();
 }
 
 void SessionPolicy::remember_resolved(
@@ -170,20 +202,21 @@ void SessionPolicy::remember_resolved(
 
 bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {
   if (usage_->try_new_connection()) return true;
-  decide(nullptr, "tcp.connection_rate", format_address(target), "",
+  decide(nullptr, Kind::quota, "tcp.connection_rate", format_address(target), "",
          {false, "quota.connections_per_second"});
   return false;
 }
 
 bool SessionPolicy::may_accept_connection() const {
   if (usage_->may_accept_connection()) return true;
-  decide(nullptr, "tcp.connection_rate", "", "", {false, "quota.connections_per_second"});
+  decide(nullptr, Kind::quota, "tcp.connection_rate", "", "",
+         {false, "quota.connections_per_second"});
   return false;
 }
 
 TenantUsage::Lease SessionPolicy::try_buffer(uint64_t bytes) const {
   TenantUsage::Lease lease = usage_->try_buffer(bytes);
-  if (!lease) decide(nullptr, "tcp.buffers", "", "", {false, "quota.buffered_bytes"});
+  if (!lease) decide(nullptr, Kind::quota, "tcp.buffers", "", "", {false, "quota.buffered_bytes"});
   return lease;
 }
 
@@ -195,6 +228,7 @@ uint64_t SessionPolicy::sockets_per_session() const {
 Capabilities SessionPolicy::capabilities() const {
   const auto current = tenant();
   if (!current) return {};
+  if (current->mode == Mode::report) return {true, true, true};  // switches are reported only
   return {current->tcp, current->udp, current->name_lookup.enabled};
 }
 

@@ -1,6 +1,8 @@
 // One client session's view of its tenant: the socket core's SocketPolicy hook, the switches
 // and quotas the services check, name-lookup permission and the "resolved names become
 // connectable" memory, and the audit records of every decision.
+// A report-mode tenant's rule and switch denials are audited as would-deny and then allowed;
+// quota refusals (sockets, connection rate, buffers) hold in every mode.
 // Every decision reads the policy in force *now* (by tenant name), so a reload reaches live
 // sessions; a tenant removed by a reload is denied everything.
 // Thread-safe: all methods may be called from any thread (the core shares one hook between a
@@ -54,6 +56,12 @@ class SessionPolicy final : public sockets::SocketPolicy {
   bool lookups_enabled(std::string_view name) const;
   // This name (the request's one parsed form): false → permanent-resolver-failure.
   bool allows_lookup(const sockets::LookupName& name) const;
+  // After a lookup succeeded: drops the addresses in a protected class (metadata, link-local)
+  // that no allow rule of tcp.connect or udp.send names, each audited as a name_lookup denial
+  // with rule protected.CLASS (kept, as would-deny, in report mode) — so a name rebound to the
+  // metadata service gives the tenant nothing to connect to. False when none is left.
+  bool screen_resolved(const sockets::LookupName& name,
+                       std::vector<boost::asio::ip::address>& addresses) const;
   // After a permitted lookup succeeded; remembered only if the tenant has connect_resolved and
   // `name` is a host name: a literal "resolves" to itself and lends nothing.
   void remember_resolved(const sockets::LookupName& name,
@@ -84,8 +92,13 @@ class SessionPolicy final : public sockets::SocketPolicy {
              audit::Outcome outcome, std::string target = "") const;
 
  private:
+  // rule: the tenant's rules and switches (reported, not enforced, in report mode);
+  // quota: the bounds that protect the daemon, enforced in every mode.
+  enum class Kind { rule, quota };
+
   std::shared_ptr<const Tenant> tenant() const;
-  bool decide(const Tenant* tenant, std::string_view operation, std::string address,
+  // Audits and returns whether the operation goes ahead. `tenant` null: enforce.
+  bool decide(const Tenant* tenant, Kind kind, std::string_view operation, std::string address,
               std::string name, const Decision& decision, std::string target = "") const;
   bool check(sockets::Protocol protocol, sockets::Use use, const sockets::SocketAddress& address,
              std::string target) const;

@@ -25,8 +25,13 @@ struct NameLookupRules {
   std::vector<PortRange> connect_resolved_ports;  // empty: any port
 };
 
+// enforce: denials deny. report: every decision is made and audited, a denial as `would-deny`,
+// but the operation proceeds; quotas and bounds still hold.
+enum class Mode { enforce, report };
+
 struct Tenant {
   std::string name;
+  Mode mode = Mode::enforce;
   // Selection: the connection came through one of `listeners` (empty: only "main") and the
   // peer's uid is in `uids` or its gid in `gids` (both empty: any peer that reached the socket).
   std::vector<uid_t> uids;

@@ -41,8 +41,9 @@ grpc::ServerUnaryReactor* IpNameLookupService::ResolveAddresses(
                                sockets::Result<sockets::NameResolver::Addresses> found) {
               if (!found) {
                 response->set_lookup_error(to_proto(found.error()));
+              } else if (!admit_resolved(tenant, name, *found)) {
+                response->set_lookup_error(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE);
               } else {
-                remember_resolved(tenant, name, *found);
                 for (const boost::asio::ip::address& address : *found) {
                   *response->add_addresses() = to_proto(address);
                 }

@@ -54,9 +54,12 @@ void count_accepted(const Tenant& tenant) {
   if (tenant.tenancy) tenant.tenancy->count_accepted_connection();
 }
 
-void remember_resolved(const Tenant& tenant, const sockets::LookupName& name,
-                       const std::vector<boost::asio::ip::address>& addresses) {
-  if (tenant.tenancy) tenant.tenancy->remember_resolved(name, addresses);
+bool admit_resolved(const Tenant& tenant, const sockets::LookupName& name,
+                    std::vector<boost::asio::ip::address>& addresses) {
+  if (!tenant.tenancy) return true;
+  if (!tenant.tenancy->screen_resolved(name, addresses)) return false;
+  tenant.tenancy->remember_resolved(name, addresses);
+  return true;
 }
 
 }  // namespace wasi_socketd::daemon

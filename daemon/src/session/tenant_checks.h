@@ -51,9 +51,11 @@ auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> declty
 // audited with the `name` asked for). Which names is may_resolve's question.
 bool may_look_up(const Tenant& tenant, const std::string& name);
 
-// After a permitted lookup of a host name: its addresses may become connectable
-// (connect_resolved). A literal lends nothing.
-void remember_resolved(const Tenant& tenant, const sockets::LookupName& name,
-                       const std::vector<boost::asio::ip::address>& addresses);
+// After a permitted lookup: drops the protected-class addresses (metadata, link-local) the
+// tenant's rules do not name, audited; false when none is left (→ permanent-resolver-failure).
+// The rest of a host name's addresses may become connectable (connect_resolved); a literal lends
+// nothing.
+bool admit_resolved(const Tenant& tenant, const sockets::LookupName& name,
+                    std::vector<boost::asio::ip::address>& addresses);
 
 }  // namespace wasi_socketd::daemon

@@ -17,7 +17,9 @@
 #include <string>
 #include <thread>
 
+#include "daemon_process.h"
 #include "http_get.h"
+#include "loopback_listener.h"
 #include "supervised_daemon.h"
 #include "temp_directory.h"
 #include "test_client.h"
@@ -270,6 +272,71 @@ TEST_F(SocketctlTest, MetricsOverLoopbackHttpWhenConfigured) {
       http_exchange(static_cast<unsigned short>(std::stoi(port)), "GET /metrics HTTP/1.0\r\n\r\n");
   EXPECT_TRUE(contains(reply, "200 OK")) << reply;
   EXPECT_TRUE(contains(reply, "wasi_socketd_start_time_seconds")) << reply;
+}
+
+// Issue 13 item 3, end to end: a report-mode tenant without a single rule does its work while the
+// daemon audits every refusal as would-deny; `policy suggest` turns that log into rules; a daemon
+// enforcing those rules lets the same operations through and denies nothing.
+TEST(SocketctlPolicySuggestTest, SuggestedRulesAllowAReplayOfTheReportedRun) {
+  char pattern[] = "/tmp/socketctl-suggest-XXXXXX";
+  const std::string directory = ::mkdtemp(pattern);
+  const std::string reported_log = directory + "/reported.log";
+  const std::string enforced_log = directory + "/enforced.log";
+  LoopbackListener peer;  // what the tenant connects to, the same port in both runs
+  const std::uint16_t listen_port = [] {
+    LoopbackListener probe;  // a free port for the tenant's own listener, released at once
+    return probe.port();
+  }();
+
+  // Every operation's error (UNSPECIFIED: done).
+  const auto work = [&](const std::string& target) {
+    TestClient client(target);
+    std::vector<v1::ErrorCode> errors(3, v1::ERROR_CODE_UNSPECIFIED);
+    const std::uint64_t outgoing = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4, &errors[0]);
+    errors.push_back(
+        client.tcp_connect_polling(outgoing, loopback(v1::IP_ADDRESS_FAMILY_IPV4, peer.port())));
+    const std::uint64_t server = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4, &errors[1]);
+    errors.push_back(client.tcp_bind(server, loopback(v1::IP_ADDRESS_FAMILY_IPV4, listen_port)));
+    v1::TcpSocketRequest listen;
+    listen.set_socket_id(server);
+    errors.push_back(client.call(client.tcp(), &v1::Tcp::Stub::StartListen, listen).error());
+    errors.push_back(client.call(client.tcp(), &v1::Tcp::Stub::FinishListen, listen).error());
+    const v1::ResolveAddressesResponse lookup = client.resolve("localhost");
+    errors.push_back(lookup.error() != v1::ERROR_CODE_UNSPECIFIED ? lookup.error()
+                                                                  : lookup.lookup_error());
+    client.create_udp(v1::IP_ADDRESS_FAMILY_IPV4, &errors[2]);
+    return errors;
+  };
+  const std::vector<v1::ErrorCode> all_done(8, v1::ERROR_CODE_UNSPECIFIED);
+
+  const std::string reported = directory + "/reported.toml";
+  std::ofstream(reported) << "[audit]\ndestination = \"" << reported_log
+                          << "\"\n[[tenant]]\nname = \"learn\"\nmode = \"report\"\n";
+  {
+    DaemonProcess daemon({"--policy", reported});
+    EXPECT_EQ(work(daemon.target()), all_done) << "report mode denies nothing";
+  }
+  std::ifstream log_in(reported_log);
+  const std::string log((std::istreambuf_iterator<char>(log_in)), {});
+  EXPECT_TRUE(contains(log, "\"operation\":\"tcp.connect\"")) << log;
+  EXPECT_TRUE(contains(log, "\"outcome\":\"would-deny\"")) << log;
+  EXPECT_FALSE(contains(log, "\"outcome\":\"deny\"")) << log;
+
+  const auto suggested =
+      socketctl("/nonexistent", "policy suggest --audit " + reported_log + " --tenant learn");
+  ASSERT_EQ(suggested.exit_code, 0) << suggested.output;
+  EXPECT_FALSE(contains(suggested.output, "mode")) << suggested.output;
+  const std::string enforced = directory + "/enforced.toml";
+  std::ofstream(enforced) << "[audit]\ndestination = \"" << enforced_log << "\"\n"
+                          << suggested.output;
+  {
+    DaemonProcess daemon({"--policy", enforced});
+    EXPECT_EQ(work(daemon.target()), all_done) << suggested.output;
+  }
+  std::ifstream enforced_in(enforced_log);
+  const std::string denials((std::istreambuf_iterator<char>(enforced_in)), {});
+  EXPECT_FALSE(contains(denials, "deny")) << denials << "\n" << suggested.output;
+  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

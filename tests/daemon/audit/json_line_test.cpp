@@ -31,6 +31,17 @@ TEST(JsonLine, HostileNamesStillGiveOneParsableLine) {
   EXPECT_EQ(parsed.at("operation"), "name_lookup");
 }
 
+// A report-mode tenant's denial (issue 13 item 3).
+TEST(JsonLine, OutcomeSpellsEachDecision) {
+  AuditEvent event;
+  event.outcome = Outcome::would_deny;
+  EXPECT_EQ(nlohmann::json::parse(to_json_line(event)).at("outcome"), "would-deny");
+  event.outcome = Outcome::deny;
+  EXPECT_EQ(nlohmann::json::parse(to_json_line(event)).at("outcome"), "deny");
+  event.outcome = Outcome::allow;
+  EXPECT_EQ(nlohmann::json::parse(to_json_line(event)).at("outcome"), "allow");
+}
+
 TEST(JsonLine, HasEveryFieldOfADecision) {
   AuditEvent event;
   event.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'123));

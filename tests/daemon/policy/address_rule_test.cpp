@@ -77,5 +77,53 @@ TEST(AddressRule, PrivilegedBindNeedsAGrant) {
   EXPECT_FALSE(evaluate(lent, ip("127.0.0.1"), 81, true).allowed);
 }
 
+TEST(AddressRule, WideAllowDoesNotReachProtectedClasses) {
+  for (const char* wide : {"0.0.0.0/0", "169.254.0.0/15", "128.0.0.0/1"}) {
+    const std::vector<AddressRule> rules = {rule("wide", kAllow, {wide, "::/0"})};
+    const Decision metadata = evaluate(rules, ip("169.254.169.254"), 80, false);
+    EXPECT_FALSE(metadata.allowed) << wide;
+    EXPECT_EQ(metadata.rule, "protected.metadata") << wide;
+    const Decision link_local = evaluate(rules, ip("fe80::1"), 80, false);
+    EXPECT_FALSE(link_local.allowed) << wide;
+    EXPECT_EQ(link_local.rule, "protected.link-local") << wide;
+  }
+  const std::vector<AddressRule> any = {rule("any", kAllow, {"0.0.0.0/0", "::/0"})};
+  EXPECT_EQ(evaluate(any, ip("::ffff:169.254.169.254"), 80, false).rule, "protected.metadata");
+  EXPECT_EQ(evaluate(any, ip("::169.254.169.254"), 80, false).rule, "protected.metadata");
+  EXPECT_EQ(evaluate(any, ip("100.100.100.200"), 80, false).rule, "protected.metadata");
+  EXPECT_EQ(evaluate(any, ip("fd00:ec2::254"), 80, false).rule, "protected.metadata");
+  EXPECT_EQ(evaluate(any, ip("169.254.1.1"), 80, true).rule, "protected.link-local");
+  EXPECT_TRUE(evaluate(any, ip("100.100.100.201"), 80, false).allowed);
+  EXPECT_TRUE(evaluate(any, ip("10.0.0.1"), 80, false).allowed);
+}
+
+TEST(AddressRule, RuleNamingTheClassAllowsIt) {
+  // The wide rule comes first and is passed over; the naming rule after it decides.
+  const std::vector<AddressRule> rules = {rule("any", kAllow, {"0.0.0.0/0"}),
+                                          rule("imds", kAllow, {"169.254.169.254"}),
+                                          rule("ll", kAllow, {"169.254.0.0/16"})};
+  EXPECT_EQ(evaluate(rules, ip("169.254.169.254"), 80, false).rule, "imds");
+  EXPECT_EQ(evaluate(rules, ip("::ffff:169.254.169.254"), 80, false).rule, "imds");
+  EXPECT_EQ(evaluate(rules, ip("169.254.1.1"), 80, false).rule, "ll");
+  // Naming link-local does not name the metadata address inside it.
+  const std::vector<AddressRule> link_local_only = {rule("ll", kAllow, {"169.254.0.0/16"})};
+  EXPECT_EQ(evaluate(link_local_only, ip("169.254.169.254"), 80, false).rule, "protected.metadata");
+  EXPECT_TRUE(evaluate(link_local_only, ip("169.254.169.253"), 80, false).allowed);
+}
+
+TEST(AddressRule, DenyStillWinsOverANamingRule) {
+  const std::vector<AddressRule> rules = {rule("no-imds", kDeny, {"0.0.0.0/0"}),
+                                          rule("imds", kAllow, {"169.254.169.254"})};
+  EXPECT_EQ(evaluate(rules, ip("169.254.169.254"), 80, false).rule, "no-imds");
+}
+
+TEST(AddressRule, PrivilegedBindToProtectedAddressNeedsBoth) {
+  const std::vector<AddressRule> rules = {rule("ll", kAllow, {"169.254.0.0/16"}),
+                                          rule("ll-priv", kAllow, {"169.254.0.0/16"}, {}, true)};
+  EXPECT_EQ(evaluate(rules, ip("169.254.1.1"), 80, true).rule, "ll-priv");
+  const std::vector<AddressRule> wide_privileged = {rule("wide", kAllow, {"0.0.0.0/0"}, {}, true)};
+  EXPECT_EQ(evaluate(wide_privileged, ip("169.254.1.1"), 80, true).rule, "protected.link-local");
+}
+
 }  // namespace
 }  // namespace wasi_socketd::policy

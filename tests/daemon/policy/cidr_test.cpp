@@ -48,6 +48,34 @@ TEST(Cidr, Ipv4MappedIpv6IsMatchedAsIpv4) {
   EXPECT_FALSE(Cidr::parse("127.0.0.0/8")->contains(ip("::ffff:10.9.9.9")));
 }
 
+TEST(Cidr, Ipv4CompatibleIpv6IsMatchedAsIpv4) {
+  EXPECT_TRUE(Cidr::parse("169.254.169.254")->contains(ip("::169.254.169.254")));
+  EXPECT_FALSE(Cidr::parse("::/96")->contains(ip("::169.254.169.254")));
+  // :: and ::1 are IPv6's own, not IPv4-compatible forms of 0.0.0.0 and 0.0.0.1.
+  EXPECT_TRUE(Cidr::parse("::1")->contains(ip("::1")));
+  EXPECT_FALSE(Cidr::parse("0.0.0.1")->contains(ip("::1")));
+  EXPECT_TRUE(Cidr::parse("::")->contains(ip("::")));
+  EXPECT_FALSE(Cidr::parse("0.0.0.0")->contains(ip("::")));
+}
+
+TEST(Cidr, Ipv4NetworkWrittenTheIpv6WayIsTheIpv4Network) {
+  EXPECT_EQ(Cidr::parse("::ffff:10.0.0.0/104")->to_string(), "10.0.0.0/8");
+  EXPECT_TRUE(Cidr::parse("::ffff:10.0.0.0/104")->contains(ip("10.1.2.3")));
+  EXPECT_TRUE(Cidr::parse("::ffff:10.0.0.0/104")->contains(ip("::ffff:10.1.2.3")));
+  EXPECT_EQ(Cidr::parse("::169.254.169.254")->to_string(), "169.254.169.254/32");
+}
+
+TEST(Cidr, WithinIsWholeContainment) {
+  const Cidr link_local = *Cidr::parse("169.254.0.0/16");
+  EXPECT_TRUE(Cidr::parse("169.254.0.0/16")->within(link_local));
+  EXPECT_TRUE(Cidr::parse("169.254.169.254")->within(link_local));
+  EXPECT_TRUE(Cidr::parse("::ffff:169.254.169.254")->within(link_local));
+  EXPECT_FALSE(Cidr::parse("169.254.0.0/15")->within(link_local));
+  EXPECT_FALSE(Cidr::parse("0.0.0.0/0")->within(link_local));
+  EXPECT_FALSE(Cidr::parse("::/0")->within(link_local));
+  EXPECT_FALSE(Cidr::parse("169.254.169.254")->within(*Cidr::parse("169.254.169.255")));
+}
+
 TEST(Cidr, RejectsMalformedText) {
   for (const char* bad : {"", "10.0.0.0/", "10.0.0.0/33", "::/129", "10.0.0/8", "10.0.0.0/8x",
                           "10.0.0.1/8", "fe80::1/10", "example.com/8", "10.0.0.0/-1"}) {

@@ -43,7 +43,8 @@ TEST(PolicyErrorMessages, ShortIpv4AddressAsksForFourParts) {
             "write all four, such as '10.0.0.0/8' in rule web.tcp.connect[0]");
   EXPECT_EQ(error_of(connect_rule("addresses = [\"example.com/8\"]")),
             "p.toml:5:14: 'example.com/8' is not an address: 'example.com' is neither IPv4 nor "
-            "IPv6 (use a CIDR such as '10.0.0.0/8' or loopback/any/unspecified) in rule "
+            "IPv6 (use a CIDR such as '10.0.0.0/8' or one of loopback, link-local, private, "
+            "metadata, multicast, any, unspecified) in rule "
             "web.tcp.connect[0]");
   EXPECT_EQ(error_of(connect_rule("addresses = [\"10.0.0.0/\"]")),
             "p.toml:5:14: '10.0.0.0/' has no prefix length after '/': write a number 0-32 in "

@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "audit_capture.h"
 #include "policy/policy_loader.h"
+#include "policy/policy_summary.h"
 #include "policy/tenancy.h"
 
 namespace wasi_socketd::policy {
@@ -365,6 +367,188 @@ TEST(SessionPolicyAuditBudget, NewSessionsOfATenantShareOneBudget) {
   // 5 bursts' worth of denials: at most one burst (plus the refill while the test ran) written.
   EXPECT_LT(audit.lines().size(), kBurst + kBurst / 2);
   EXPECT_GT(audit.log()->dropped(), 0u);
+}
+
+// Issue 13 item 4: metadata and link-local are reached only through a rule naming them, on every
+// use of an address, and a resolver's answer cannot lend them.
+constexpr const char* kWidePolicy = R"(
+[[tenant]]
+name = "wide"
+[tenant.tcp]
+[[tenant.tcp.bind]]
+addresses = ["any"]
+[[tenant.tcp.listen]]
+addresses = ["any"]
+[[tenant.tcp.accept]]
+addresses = ["any"]
+[[tenant.tcp.connect]]
+addresses = ["0.0.0.0/0", "::/0"]
+[tenant.udp]
+[[tenant.udp.bind]]
+addresses = ["any"]
+[[tenant.udp.send]]
+addresses = ["any"]
+[[tenant.udp.receive]]
+addresses = ["any"]
+[tenant.name_lookup]
+allow = ["*"]
+connect_resolved = true
+)";
+
+struct WideTenant {
+  explicit WideTenant(const std::string& extra = "") {
+    LoadResult loaded = parse_policy(std::string(kWidePolicy) + extra, "w.toml");
+    EXPECT_TRUE(loaded.ok()) << loaded.error->to_string();
+    tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+    tenancy->on_denial([this](const std::string&, std::string_view, std::string_view rule) {
+      denials.emplace_back(rule);
+    });
+    session = tenancy->admit({5, 5, 5, "main"}).session;
+  }
+  AuditCapture audit;
+  std::shared_ptr<Tenancy> tenancy;
+  std::shared_ptr<SessionPolicy> session;
+  std::vector<std::string> denials;
+};
+
+TEST(SessionPolicyProtectedClasses, WideRulesReachNeitherMetadataNorLinkLocal) {
+  WideTenant t;
+  ASSERT_TRUE(t.session);
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+  EXPECT_TRUE(has(t.audit.last(),
+                  "\"operation\":\"tcp.connect\",\"address\":\"169.254.169.254:80\",\"rule\":"
+                  "\"protected.metadata\",\"outcome\":\"deny\""))
+      << t.audit.last();
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("::ffff:169.254.169.254", 80)));
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("::169.254.169.254", 80)));
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("fd00:ec2::254", 80)));
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::bind, at("169.254.3.4", 8080)));
+  EXPECT_TRUE(has(t.audit.last(), "\"rule\":\"protected.link-local\"")) << t.audit.last();
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::listen, at("fe80::1", 8080)));
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::accept, at("169.254.9.9", 40000)));
+  EXPECT_FALSE(t.session->allows(Protocol::udp, Use::bind, at("fe80::2", 0)));
+  EXPECT_FALSE(t.session->allows(Protocol::udp, Use::send, at("100.100.100.200", 53)));
+  EXPECT_FALSE(t.session->allows(Protocol::udp, Use::connect, at("169.254.169.254", 53)));
+  EXPECT_FALSE(t.session->allows(Protocol::udp, Use::receive, at("169.254.169.254", 53)));
+  // Everything else the wide rules allow.
+  EXPECT_TRUE(t.session->allows(Protocol::tcp, Use::connect, at("10.0.0.1", 80)));
+  EXPECT_TRUE(t.session->allows(Protocol::udp, Use::send, at("100.100.100.201", 53)));
+}
+
+TEST(SessionPolicyProtectedClasses, ResolvedMetadataAddressIsNeverLent) {
+  WideTenant t("[[tenant.tcp.connect]]\naddresses = [\"10.0.0.0/8\"]\n");
+  t.session->remember_resolved(parsed("rebound.example.com"),
+                               {boost::asio::ip::make_address("169.254.169.254"),
+                                boost::asio::ip::make_address("192.0.2.9")});
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+}
+
+TEST(SessionPolicyProtectedClasses, LookupAnswersLoseUnnamedProtectedAddresses) {
+  WideTenant t;
+  std::vector<boost::asio::ip::address> answer = {
+      boost::asio::ip::make_address("169.254.169.254"),
+      boost::asio::ip::make_address("::ffff:169.254.169.254"),
+      boost::asio::ip::make_address("::169.254.169.254"), boost::asio::ip::make_address("fe80::1"),
+      boost::asio::ip::make_address("192.0.2.9")};
+  EXPECT_TRUE(t.session->screen_resolved(parsed("rebound.example.com"), answer));
+  EXPECT_EQ(answer,
+            (std::vector<boost::asio::ip::address>{boost::asio::ip::make_address("192.0.2.9")}));
+  const auto lines = t.audit.lines();
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_TRUE(has(lines[0],
+                  "\"operation\":\"name_lookup\",\"address\":\"169.254.169.254\",\"name\":"
+                  "\"rebound.example.com\",\"rule\":\"protected.metadata\",\"outcome\":\"deny\""))
+      << lines[0];
+  EXPECT_TRUE(has(lines[2], "\"address\":\"169.254.169.254\"")) << lines[2];
+  EXPECT_TRUE(has(lines[3], "\"rule\":\"protected.link-local\"")) << lines[3];
+  std::vector<boost::asio::ip::address> only_metadata = {
+      boost::asio::ip::make_address("169.254.169.254")};
+  EXPECT_FALSE(t.session->screen_resolved(parsed("169.254.169.254"), only_metadata));
+  EXPECT_TRUE(only_metadata.empty());
+}
+
+TEST(SessionPolicyProtectedClasses, RuleNamingTheClassLetsItThrough) {
+  WideTenant t(
+      "[[tenant.udp.send]]\naddresses = [\"metadata\"]\n[[tenant.tcp.connect]]\naddresses = "
+      "[\"fe80::/10\"]\n");
+  // (The appended rules belong to the wide tenant: its tables continue.)
+  EXPECT_TRUE(t.session->allows(Protocol::udp, Use::send, at("169.254.169.254", 53)));
+  EXPECT_TRUE(t.session->allows(Protocol::tcp, Use::connect, at("fe80::1", 80)));
+  EXPECT_FALSE(t.session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+  std::vector<boost::asio::ip::address> answer = {boost::asio::ip::make_address("169.254.169.254"),
+                                                  boost::asio::ip::make_address("fe80::1"),
+                                                  boost::asio::ip::make_address("169.254.1.1")};
+  EXPECT_TRUE(t.session->screen_resolved(parsed("imds.example.com"), answer));
+  EXPECT_EQ(answer.size(), 2u);  // metadata (named for udp.send) and fe80::1; not 169.254.1.1
+}
+
+// Issue 13 item 3: report mode decides and audits everything, enforces only the quotas.
+TEST(SessionPolicyReportMode, DenialsAreWouldDenyAndGoAhead) {
+  AuditCapture audit;
+  LoadResult loaded = parse_policy(
+      "[[tenant]]\nname = \"learn\"\nmode = \"report\"\n[tenant.quotas]\nsockets = 1\n"
+      "connections_per_second = 1\n",
+      "r.toml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error->to_string();
+  auto tenancy = Tenancy::create(loaded.policy, "", audit.log()).tenancy;
+  std::vector<std::string> denials;
+  tenancy->on_denial([&](const std::string&, std::string_view, std::string_view rule) {
+    denials.emplace_back(rule);
+  });
+  auto session = tenancy->admit({5, 5, 5, "main"}).session;
+  ASSERT_TRUE(session);
+  const Capabilities caps = session->capabilities();
+  EXPECT_TRUE(caps.tcp && caps.udp && caps.name_lookup);
+  auto socket = session->open_socket(Protocol::tcp);  // no [tenant.tcp]: switched off
+  EXPECT_TRUE(socket.ok());
+  EXPECT_TRUE(has(audit.last(),
+                  "\"operation\":\"tcp.create\",\"rule\":\"learn.tcp.disabled\",\"outcome\":"
+                  "\"would-deny\""))
+      << audit.last();
+  EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("192.0.2.1", 80)));
+  EXPECT_TRUE(has(audit.last(),
+                  "\"address\":\"192.0.2.1:80\",\"rule\":\"learn.disabled\",\"outcome\":\"would-"
+                  "deny\""))
+      << audit.last();
+  EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+  EXPECT_TRUE(session->lookups_enabled("api.example.com"));
+  EXPECT_TRUE(session->allows_lookup(parsed("api.example.com")));
+  EXPECT_TRUE(has(audit.last(), "\"name\":\"api.example.com\"")) << audit.last();
+  EXPECT_TRUE(has(audit.last(), "\"outcome\":\"would-deny\"")) << audit.last();
+  const auto lines = audit.lines();
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(),
+                          [](const std::string& l) { return has(l, "api.example.com"); }),
+            1)
+      << "one lookup, one line";
+  std::vector<boost::asio::ip::address> answer = {boost::asio::ip::make_address("169.254.169.254")};
+  EXPECT_TRUE(session->screen_resolved(parsed("imds.example.com"), answer));
+  EXPECT_EQ(answer.size(), 1u);
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"protected.metadata\",\"outcome\":\"would-deny\""))
+      << audit.last();
+  EXPECT_TRUE(denials.empty()) << "a would-deny is not a denial";
+  // The quotas still hold.
+  auto second = session->open_socket(Protocol::udp);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error(), sockets::ErrorCode::new_socket_limit);
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"quota.sockets\",\"outcome\":\"deny\"")) << audit.last();
+  EXPECT_TRUE(session->try_new_connection(at("192.0.2.1", 80)));
+  EXPECT_FALSE(session->try_new_connection(at("192.0.2.1", 80)));
+  EXPECT_EQ(denials, (std::vector<std::string>{"quota.sockets", "quota.connections_per_second"}));
+}
+
+TEST(SessionPolicyReportMode, EnforceIsTheDefaultAndOtherModesAreErrors) {
+  LoadResult plain = parse_policy("[[tenant]]\nname = \"a\"\n", "m.toml");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain.policy->tenants[0]->mode, Mode::enforce);
+  LoadResult report = parse_policy("[[tenant]]\nname = \"a\"\nmode = \"report\"\n", "m.toml");
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(summarize(*report.policy),
+            "1 listener (main), 1 tenant: a (no network; 0 rules; listeners main; report mode); "
+            "audit to stderr");
+  LoadResult bad = parse_policy("[[tenant]]\nname = \"a\"\nmode = \"audit\"\n", "m.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error->to_string(),
+            "m.toml:3:8: 'mode' must be \"enforce\" or \"report\" in [[tenant]] \"a\"");
 }
 
 }  // namespace
