@@ -24,14 +24,14 @@
 #include <thread>
 
 #include "daemon_process.h"
-#include "policy/temp_directory.h"
+#include "temp_directory.h"
 #include "test_client.h"
 
 namespace wasi_socketd::security {
 namespace {
 
-using policy::TempDirectory;
 using testing::DaemonProcess;
+using testing::TempDirectory;
 using testing::TestClient;
 namespace v1 = wasi_socketd::v1;
 
@@ -320,26 +320,24 @@ TEST_F(AddressClasses, NameResolvingToMetadataIsRefused) {
   EXPECT_FALSE(metadata_reached(std::chrono::milliseconds(300)));
 }
 
-// Report mode: the same rules, the same address; the connect goes ahead and is audited.
-TEST_F(AddressClasses, ReportModeTenantConnectsAndIsAuditedAsWouldDeny) {
+// Report mode lifts a tenant's own rules, never the protection of the metadata class: a tenant
+// put in report mode to learn its policy still cannot reach the cloud's credentials, neither by
+// address nor through a name.
+TEST_F(AddressClasses, ReportModeTenantIsStillDeniedTheMetadataAddress) {
   auto daemon = start_daemon();
-  TestClient strict(daemon->target());
-  const std::uint64_t denied = strict.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
-  EXPECT_EQ(strict.tcp_start_connect(denied, socket_address("169.254.169.254", kMetadataPort)),
-            v1::ERROR_CODE_ACCESS_DENIED);
   TestClient learn("unix:" + dir_.file("learn.sock"));
   const std::uint64_t socket = learn.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
   ASSERT_NE(socket, 0u);
-  EXPECT_EQ(learn.tcp_connect_polling(socket, socket_address("169.254.169.254", kMetadataPort)),
-            v1::ERROR_CODE_UNSPECIFIED);
-  EXPECT_TRUE(metadata_reached(std::chrono::seconds(5)));
+  EXPECT_EQ(learn.tcp_start_connect(socket, socket_address("169.254.169.254", kMetadataPort)),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_FALSE(metadata_reached(std::chrono::milliseconds(300)));
   EXPECT_TRUE(audited({"\"tenant\":\"learn\"", "\"operation\":\"tcp.connect\"",
                        "\"address\":\"169.254.169.254:8775\"", "\"rule\":\"protected.metadata\"",
-                       "\"outcome\":\"would-deny\""}));
+                       "\"outcome\":\"deny\""}));
   const v1::ResolveAddressesResponse answer = learn.resolve("imds.test");
-  EXPECT_EQ(answer.addresses_size(), 1);
+  EXPECT_EQ(answer.addresses_size(), 0);
   EXPECT_TRUE(audited({"\"tenant\":\"learn\"", "\"name\":\"imds.test\"",
-                       "\"rule\":\"protected.metadata\"", "\"outcome\":\"would-deny\""}));
+                       "\"rule\":\"protected.metadata\"", "\"outcome\":\"deny\""}));
 }
 
 }  // namespace

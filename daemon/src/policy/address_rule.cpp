@@ -47,8 +47,14 @@ Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::
   return {false, passed_over ? "privileged-port" : "default-deny"};
 }
 
+namespace {
+constexpr std::string_view kProtectedPrefix = "protected.";
+}  // namespace
+
 std::string protected_rule(std::string_view class_name) {
-  return "protected." + std::string(class_name);
+  return std::string(kProtectedPrefix) + std::string(class_name);
 }
+
+bool is_protected_rule(std::string_view rule) { return rule.starts_with(kProtectedPrefix); }
 
 }  // namespace wasi_socketd::policy

@@ -48,5 +48,7 @@ Decision evaluate(const std::vector<AddressRule>& rules, const boost::asio::ip::
 
 // "protected.CLASS", the rule of a denial an unnamed protected class caused.
 std::string protected_rule(std::string_view class_name);
+// Whether `rule` (a decision's rule) is such a protected-class denial.
+bool is_protected_rule(std::string_view rule);
 
 }  // namespace wasi_socketd::policy

@@ -76,11 +76,34 @@ void SessionPolicy::audit(std::string_view operation, std::string address, std::
   tenancy_->audit()->record(event);  // rate limited per tenant there
 }
 
+namespace {
+
+// The protected-class denial `address` gets under `tenant` when none of its allow rules for
+// `operations` names it; nullopt for an unprotected or named address.
+std::optional<std::string> unnamed_protection(const Tenant& tenant,
+                                              std::initializer_list<Operation> operations,
+                                              const boost::asio::ip::address& address) {
+  const auto guard = protected_range(address);
+  if (!guard) return std::nullopt;
+  for (Operation operation : operations) {
+    for (const AddressRule& rule : tenant.rules_for(operation)) {
+      if (rule.action == AddressRule::Action::allow && rule.names(*guard, address)) {
+        return std::nullopt;
+      }
+    }
+  }
+  return protected_rule(guard->class_name);
+}
+
+}  // namespace
+
 bool SessionPolicy::decide(const Tenant* tenant, Kind kind, std::string_view operation,
                            std::string address, std::string name, const Decision& decision,
                            std::string target) const {
-  const bool reported =
-      !decision.allowed && kind == Kind::rule && tenant != nullptr && tenant->mode == Mode::report;
+  // Report mode lifts the tenant's own rules, never the protection of the metadata and
+  // link-local classes: learning a policy must not open the cloud's credentials to the tenant.
+  const bool reported = !decision.allowed && kind == Kind::rule && tenant != nullptr &&
+                        tenant->mode == Mode::report && !is_protected_rule(decision.rule);
   if (!decision.allowed && !reported) {
     tenancy_->denied(tenant_name_, operation, decision.rule);
   }
@@ -116,6 +139,13 @@ bool SessionPolicy::check(sockets::Protocol protocol, sockets::Use use,
                   {false, current ? "unknown-operation" : "tenant-removed"}, std::move(target));
   }
   Decision decision = current->decide(*operation, address.ip, address.port);
+  // A switch that is off decides before any rule is read; in report mode that denial is only
+  // reported, so the protection of the metadata and link-local classes is checked on its own.
+  if (!decision.allowed && current->mode == Mode::report && !is_protected_rule(decision.rule)) {
+    if (auto protection = unnamed_protection(*current, {*operation}, address.ip)) {
+      decision = {false, *protection};
+    }
+  }
   std::string resolved_from;
   const bool outbound = *operation == Operation::tcp_connect || *operation == Operation::udp_send;
   // A resolved name lends its addresses only where no rule spoke: an explicit deny still wins,
@@ -174,19 +204,12 @@ bool SessionPolicy::screen_resolved(const sockets::LookupName& name,
                                     std::vector<boost::asio::ip::address>& addresses) const {
   const auto current = tenant();
   if (!current) return false;
-  const auto outbound = {Operation::tcp_connect, Operation::udp_send};
   std::erase_if(addresses, [&](const boost::asio::ip::address& address) {
-    const auto guard = protected_range(address);
-    if (!guard) return false;
-    const bool named = std::any_of(outbound.begin(), outbound.end(), [&](Operation operation) {
-      const auto& rules = current->rules_for(operation);
-      return std::any_of(rules.begin(), rules.end(), [&](const AddressRule& rule) {
-        return rule.action == AddressRule::Action::allow && rule.names(*guard, address);
-      });
-    });
-    if (named) return false;
+    const auto protection =
+        unnamed_protection(*current, {Operation::tcp_connect, Operation::udp_send}, address);
+    if (!protection) return false;
     return !decide(current.get(), Kind::rule, "name_lookup", unmap_v4(address).to_string(),
-                   sockets::to_string(name), {false, protected_rule(guard->class_name)});
+                   sockets::to_string(name), {false, *protection});
   });
   return !addresses.empty();
 }

@@ -278,10 +278,9 @@ TEST_F(SocketctlTest, MetricsOverLoopbackHttpWhenConfigured) {
 // daemon audits every refusal as would-deny; `policy suggest` turns that log into rules; a daemon
 // enforcing those rules lets the same operations through and denies nothing.
 TEST(SocketctlPolicySuggestTest, SuggestedRulesAllowAReplayOfTheReportedRun) {
-  char pattern[] = "/tmp/socketctl-suggest-XXXXXX";
-  const std::string directory = ::mkdtemp(pattern);
-  const std::string reported_log = directory + "/reported.log";
-  const std::string enforced_log = directory + "/enforced.log";
+  const testing::TempDirectory directory("socketctl-suggest");
+  const std::string reported_log = directory.file("reported.log");
+  const std::string enforced_log = directory.file("enforced.log");
   LoopbackListener peer;  // what the tenant connects to, the same port in both runs
   const std::uint16_t listen_port = [] {
     LoopbackListener probe;  // a free port for the tenant's own listener, released at once
@@ -309,7 +308,7 @@ TEST(SocketctlPolicySuggestTest, SuggestedRulesAllowAReplayOfTheReportedRun) {
   };
   const std::vector<v1::ErrorCode> all_done(8, v1::ERROR_CODE_UNSPECIFIED);
 
-  const std::string reported = directory + "/reported.toml";
+  const std::string reported = directory.file("reported.toml");
   std::ofstream(reported) << "[audit]\ndestination = \"" << reported_log
                           << "\"\n[[tenant]]\nname = \"learn\"\nmode = \"report\"\n";
   {
@@ -326,7 +325,7 @@ TEST(SocketctlPolicySuggestTest, SuggestedRulesAllowAReplayOfTheReportedRun) {
       socketctl("/nonexistent", "policy suggest --audit " + reported_log + " --tenant learn");
   ASSERT_EQ(suggested.exit_code, 0) << suggested.output;
   EXPECT_FALSE(contains(suggested.output, "mode")) << suggested.output;
-  const std::string enforced = directory + "/enforced.toml";
+  const std::string enforced = directory.file("enforced.toml");
   std::ofstream(enforced) << "[audit]\ndestination = \"" << enforced_log << "\"\n"
                           << suggested.output;
   {
@@ -336,7 +335,6 @@ TEST(SocketctlPolicySuggestTest, SuggestedRulesAllowAReplayOfTheReportedRun) {
   std::ifstream enforced_in(enforced_log);
   const std::string denials((std::istreambuf_iterator<char>(enforced_in)), {});
   EXPECT_FALSE(contains(denials, "deny")) << denials << "\n" << suggested.output;
-  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

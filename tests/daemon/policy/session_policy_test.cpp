@@ -510,7 +510,10 @@ TEST(SessionPolicyReportMode, DenialsAreWouldDenyAndGoAhead) {
                   "\"address\":\"192.0.2.1:80\",\"rule\":\"learn.disabled\",\"outcome\":\"would-"
                   "deny\""))
       << audit.last();
-  EXPECT_TRUE(session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+  // The protected classes stay enforced, also behind a switch that is off.
+  EXPECT_FALSE(session->allows(Protocol::tcp, Use::connect, at("169.254.169.254", 80)));
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"protected.metadata\",\"outcome\":\"deny\""))
+      << audit.last();
   EXPECT_TRUE(session->lookups_enabled("api.example.com"));
   EXPECT_TRUE(session->allows_lookup(parsed("api.example.com")));
   EXPECT_TRUE(has(audit.last(), "\"name\":\"api.example.com\"")) << audit.last();
@@ -521,11 +524,13 @@ TEST(SessionPolicyReportMode, DenialsAreWouldDenyAndGoAhead) {
             1)
       << "one lookup, one line";
   std::vector<boost::asio::ip::address> answer = {boost::asio::ip::make_address("169.254.169.254")};
-  EXPECT_TRUE(session->screen_resolved(parsed("imds.example.com"), answer));
-  EXPECT_EQ(answer.size(), 1u);
-  EXPECT_TRUE(has(audit.last(), "\"rule\":\"protected.metadata\",\"outcome\":\"would-deny\""))
+  EXPECT_FALSE(session->screen_resolved(parsed("imds.example.com"), answer));
+  EXPECT_TRUE(answer.empty());
+  EXPECT_TRUE(has(audit.last(), "\"rule\":\"protected.metadata\",\"outcome\":\"deny\""))
       << audit.last();
-  EXPECT_TRUE(denials.empty()) << "a would-deny is not a denial";
+  EXPECT_EQ(denials, (std::vector<std::string>{"protected.metadata", "protected.metadata"}))
+      << "only the protected classes were denied";
+  denials.clear();
   // The quotas still hold.
   auto second = session->open_socket(Protocol::udp);
   ASSERT_FALSE(second.ok());
