@@ -1,9 +1,11 @@
 // C ABI: wasi:io/streams for the byte streams of TCP sockets.
 //
 // Non-blocking calls answer from the session mirror; blocking ones wait on it. The write permit
-// is enforced here: writing more than check-write allows is a trap, as the WIT demands.
+// is enforced here as the WIT states it: check-write's permit is for the next write only (a write,
+// flush or splice consumes it), and writing more than it allows is a trap.
 #include <algorithm>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "abi_call.h"
@@ -21,8 +23,12 @@ client::TcpStreams& input(Host& host, uint32_t stream) {
   return host.table().get<InputStreamResource>(stream).streams;
 }
 
+OutputStreamResource& output_resource(Host& host, uint32_t stream) {
+  return host.table().get<OutputStreamResource>(stream);
+}
+
 client::TcpStreams& output(Host& host, uint32_t stream) {
-  return host.table().get<OutputStreamResource>(stream).streams;
+  return output_resource(host, stream).streams;
 }
 
 int32_t read_into(Host& host, uint32_t stream, uint64_t len, uint8_t* buf, uint64_t* n,
@@ -47,17 +53,30 @@ int32_t skip(Host& host, uint32_t stream, uint64_t len, uint64_t* n, uint32_t* e
   return code;
 }
 
-// write(): the permit check, then the write itself.
-int32_t write_checked(Host& host, uint32_t stream, std::span<const uint8_t> data, uint32_t* error) {
-  auto& s = output(host, stream);
-  auto permit = s.check_write();
-  if (!permit.ok()) return stream_code(host, permit, error);
-  if (data.size() > permit.value) {
-    trap("wasi-socketd: write of " + std::to_string(data.size()) +
-         " bytes exceeds the check-write permit of " + std::to_string(permit.value));
+// Spends the last check-write permit on a write of `len` bytes: WSD_OK, the end of a closed or
+// failed stream (answered "without writing", whatever the length), or a trap past the permit.
+int32_t spend_permit(Host& host, uint32_t stream, uint64_t len, uint32_t* error) {
+  auto& resource = output_resource(host, stream);
+  auto state = resource.streams.check_write();
+  if (!state.ok()) return stream_code(host, state, error);
+  const uint64_t permitted = std::exchange(resource.permitted, 0);
+  if (len > permitted) {
+    trap("wasi-socketd: write of " + std::to_string(len) +
+         " bytes exceeds the check-write permit of " + std::to_string(permitted));
   }
-  return stream_code(host, s.write(data), error);
+  return WSD_OK;
 }
+
+// write(): the permit spent, then the write itself.
+int32_t write_checked(Host& host, uint32_t stream, std::span<const uint8_t> data, uint32_t* error) {
+  if (const int32_t code = spend_permit(host, stream, data.size(), error); code != WSD_OK) {
+    return code;
+  }
+  return stream_code(host, output(host, stream).write(data), error);
+}
+
+// flush, blocking-write-and-flush and splice leave no permit: the next write needs check-write.
+void forget_permit(Host& host, uint32_t stream) { output_resource(host, stream).permitted = 0; }
 
 // blocking-write-and-flush: writes in permit-sized pieces, waiting for permit, then flushes.
 int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> data,
@@ -65,6 +84,7 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
   if (data.size() > kBlockingWriteLimit) {
     trap("wasi-socketd: blocking write of more than 4096 bytes");
   }
+  forget_permit(host, stream);
   auto& s = output(host, stream);
   while (!data.empty()) {
     host.session().wait_until([&](const client::Mirror& m) { return s.output_ready_in(m); },
@@ -83,6 +103,7 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
 int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t* n,
                uint32_t* error, bool blocking) {
   out_param(n);
+  forget_permit(host, stream);
   auto& out = output(host, stream);
   auto& in = input(host, src);
   if (blocking) {
@@ -140,9 +161,10 @@ int32_t wsd_output_stream_check_write(wsd_host* h, uint32_t stream, uint64_t* pe
                                       uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
     out_param(permit);
-    auto result = output(host, stream).check_write();
+    auto& resource = output_resource(host, stream);
+    auto result = resource.streams.check_write();
     const int32_t code = stream_code(host, result, error);
-    if (code == WSD_OK) *permit = result.value;
+    if (code == WSD_OK) *permit = resource.permitted = result.value;
     return code;
   });
 }
@@ -165,12 +187,14 @@ int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream,
 
 int32_t wsd_output_stream_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
+    forget_permit(host, stream);
     return stream_code(host, output(host, stream).flush(), error);
   });
 }
 
 int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
+    forget_permit(host, stream);
     return stream_code(host, output(host, stream).blocking_flush(), error);
   });
 }
@@ -178,12 +202,10 @@ int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t*
 int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len,
                                        uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    auto permit = output(host, stream).check_write();
-    if (permit.ok() && len > permit.value) {
-      trap("wasi-socketd: write-zeroes exceeds the check-write permit");
-    }
-    const std::vector<uint8_t> zeroes(permit.ok() ? len : 0);
-    return write_checked(host, stream, zeroes, error);
+    // The permit first: a length past it traps before anything is allocated.
+    if (const int32_t code = spend_permit(host, stream, len, error); code != WSD_OK) return code;
+    const std::vector<uint8_t> zeroes(len);
+    return stream_code(host, output(host, stream).write(zeroes), error);
   });
 }
 

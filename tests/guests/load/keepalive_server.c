@@ -120,23 +120,23 @@ static bool on_input(conn* c) {
   return true;
 }
 
-// Writes as much as check-write permits (several pieces when they fit), then flushes once the
-// queue is empty; false when the connection must be closed.
+// Writes as much as check-write permits, one check-write per write (a permit is for the next
+// write only), then flushes once the queue is empty; false when the connection must be closed.
 static bool on_output(conn* c) {
-  uint64_t permit = 0;
-  if (output_check_write(c->out, &permit) != STREAM_OK) return false;
-  if (c->flushing) {
-    if (permit == 0) return true;  // the flush is still in progress
-    c->flushing = false;
-  }
   bool wrote = false;
-  while (c->count > 0 && permit > 0) {
+  for (;;) {
+    uint64_t permit = 0;
+    if (output_check_write(c->out, &permit) != STREAM_OK) return false;
+    if (c->flushing) {
+      if (permit == 0) return true;  // the flush is still in progress
+      c->flushing = false;
+    }
+    if (c->count == 0 || permit == 0) break;
     const char* data = c->pieces[c->first].data + c->at;
     size_t left = c->pieces[c->first].len - c->at;
     size_t n = left < permit ? left : (size_t)permit;
     if (output_write(c->out, data, (uint32_t)n) != STREAM_OK) return false;
     wrote = true;
-    permit -= n;
     c->at += n;
     if (c->at == c->pieces[c->first].len) {
       c->first = (c->first + 1) % MAX_PIECES;
