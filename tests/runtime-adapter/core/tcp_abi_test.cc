@@ -82,6 +82,27 @@ TEST_P(TcpAbiTest, WriteBeyondCheckWritePermitTraps) {
   EXPECT_NE(trap_message().find("check-write"), std::string::npos) << trap_message();
 }
 
+// WIT: check-write gives "the number of bytes permitted for the next call to write".
+TEST_P(TcpAbiTest, PermitIsForTheNextWriteOnly) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_GE(permit, 2u);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes("a"), 1, nullptr), WSD_OK);
+  EXPECT_EQ(wsd_output_stream_write(h_, client.output, bytes("b"), 1, nullptr), WSD_TRAP);
+  EXPECT_NE(trap_message().find("check-write"), std::string::npos) << trap_message();
+}
+
+TEST_P(TcpAbiTest, WriteAfterFlushNeedsAFreshCheckWrite) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_blocking_flush(h_, client.output, nullptr), WSD_OK);
+  EXPECT_EQ(wsd_output_stream_write(h_, client.output, bytes("a"), 1, nullptr), WSD_TRAP);
+}
+
 TEST_P(TcpAbiTest, AfterFlushCheckWriteIsZeroUntilFlushCompletes) {
   Connection client, server;
   connect_pair(family(), &client, &server);
