@@ -1,9 +1,13 @@
 // C ABI: wasi:io/streams for the byte streams of TCP sockets.
 //
 // Non-blocking calls answer from the session mirror; blocking ones wait on it. The write permit
-// is enforced here as the WIT states it: check-write's permit is for the next write only (a write,
-// flush or splice consumes it), and writing more than it allows is a trap.
+// is enforced here as the WIT states it: check-write's permit is for the next write only, and
+// writing more than it allows is a trap. Where the reference host (wasmtime) leaves a permit in
+// place we do too, so no guest it runs traps here: flush keeps it; blocking-flush and
+// blocking-write-and-flush end ready for writing (wasmtime checks write readiness itself), so any
+// write the window takes is allowed after them; splice spends it only when it moved bytes.
 #include <algorithm>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
@@ -53,12 +57,19 @@ int32_t skip(Host& host, uint32_t stream, uint64_t len, uint64_t* n, uint32_t* e
   return code;
 }
 
+// The permit after blocking-flush and blocking-write-and-flush: whatever the window takes.
+constexpr uint64_t kWindowPermit = std::numeric_limits<uint64_t>::max();
+// Far above any write window a broker grants (wasi-socketd grants 1 MiB).
+constexpr uint64_t kLargestWindow = 64u << 20;
+
 // Spends the last check-write permit on a write of `len` bytes: WSD_OK, the end of a closed or
 // failed stream (answered "without writing", whatever the length), or a trap past the permit.
+// An empty write needs no permit and spends none.
 int32_t spend_permit(Host& host, uint32_t stream, uint64_t len, uint32_t* error) {
   auto& resource = output_resource(host, stream);
   auto state = resource.streams.check_write();
   if (!state.ok()) return stream_code(host, state, error);
+  if (len == 0) return WSD_OK;
   const uint64_t permitted = std::exchange(resource.permitted, 0);
   if (len > permitted) {
     trap("wasi-socketd: write of " + std::to_string(len) +
@@ -67,16 +78,30 @@ int32_t spend_permit(Host& host, uint32_t stream, uint64_t len, uint32_t* error)
   return WSD_OK;
 }
 
+// Writes `data` once its permit is spent. The client refuses (invalid-argument, unsent) only a
+// write larger than the window's room: with kWindowPermit that is the trap past the permit.
+int32_t write_permitted(Host& host, uint32_t stream, std::span<const uint8_t> data,
+                        uint32_t* error) {
+  auto result = output(host, stream).write(data);
+  if (result.status == client::StreamStatus::kFailed &&
+      result.error == client::ErrorCode::kInvalidArgument) {
+    trap("wasi-socketd: write of " + std::to_string(data.size()) +
+         " bytes exceeds what check-write would permit");
+  }
+  return stream_code(host, result, error);
+}
+
 // write(): the permit spent, then the write itself.
 int32_t write_checked(Host& host, uint32_t stream, std::span<const uint8_t> data, uint32_t* error) {
   if (const int32_t code = spend_permit(host, stream, data.size(), error); code != WSD_OK) {
     return code;
   }
-  return stream_code(host, output(host, stream).write(data), error);
+  return write_permitted(host, stream, data, error);
 }
 
-// flush, blocking-write-and-flush and splice leave no permit: the next write needs check-write.
-void forget_permit(Host& host, uint32_t stream) { output_resource(host, stream).permitted = 0; }
+void set_permit(Host& host, uint32_t stream, uint64_t permitted) {
+  output_resource(host, stream).permitted = permitted;
+}
 
 // blocking-write-and-flush: writes in permit-sized pieces, waiting for permit, then flushes.
 int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> data,
@@ -84,7 +109,7 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
   if (data.size() > kBlockingWriteLimit) {
     trap("wasi-socketd: blocking write of more than 4096 bytes");
   }
-  forget_permit(host, stream);
+  set_permit(host, stream, 0);
   auto& s = output(host, stream);
   while (!data.empty()) {
     host.session().wait_until([&](const client::Mirror& m) { return s.output_ready_in(m); },
@@ -97,13 +122,14 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
     }
     data = data.subspan(n);
   }
-  return stream_code(host, s.blocking_flush(), error);
+  const int32_t code = stream_code(host, s.blocking_flush(), error);
+  if (code == WSD_OK) set_permit(host, stream, kWindowPermit);
+  return code;
 }
 
 int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t* n,
                uint32_t* error, bool blocking) {
   out_param(n);
-  forget_permit(host, stream);
   auto& out = output(host, stream);
   auto& in = input(host, src);
   if (blocking) {
@@ -115,6 +141,8 @@ int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t
   std::vector<uint8_t> buffer(std::min(len, permit.value));
   auto got = blocking ? in.blocking_read(buffer) : in.read(buffer);
   if (!got.ok()) return stream_code(host, got, error);
+  if (got.value == 0) return WSD_OK;  // nothing moved: the permit stays, as for an empty write
+  set_permit(host, stream, 0);
   const int32_t code =
       stream_code(host, out.write(std::span<const uint8_t>(buffer.data(), got.value)), error);
   if (code == WSD_OK) *n = got.value;
@@ -187,15 +215,15 @@ int32_t wsd_output_stream_blocking_write_and_flush(wsd_host* h, uint32_t stream,
 
 int32_t wsd_output_stream_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    forget_permit(host, stream);
     return stream_code(host, output(host, stream).flush(), error);
   });
 }
 
 int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    forget_permit(host, stream);
-    return stream_code(host, output(host, stream).blocking_flush(), error);
+    const int32_t code = stream_code(host, output(host, stream).blocking_flush(), error);
+    if (code == WSD_OK) set_permit(host, stream, kWindowPermit);
+    return code;
   });
 }
 
@@ -204,8 +232,11 @@ int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t le
   return abi_call(h, [&](Host& host) -> int32_t {
     // The permit first: a length past it traps before anything is allocated.
     if (const int32_t code = spend_permit(host, stream, len, error); code != WSD_OK) return code;
+    // After blocking-flush the permit is the window: bound the buffer before allocating it.
+    if (len > kLargestWindow)
+      trap("wasi-socketd: write-zeroes exceeds what check-write would permit");
     const std::vector<uint8_t> zeroes(len);
-    return stream_code(host, output(host, stream).write(zeroes), error);
+    return write_permitted(host, stream, zeroes, error);
   });
 }
 

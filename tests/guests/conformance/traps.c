@@ -39,22 +39,6 @@ static void second_write_same_permit(ip_family f) {
   FAIL_NOW("a second write on one check-write permit returned");
 }
 
-// flush: "the output-stream will not accept any writes ... until the flush has completed", and a
-// write needs a fresh check-write afterwards.
-static void write_after_flush_without_check_write(ip_family f) {
-  tcp_pair p;
-  if (!tcp_loopback_pair(f, &p)) return;
-  pollable out = output_subscribe(p.client_out);
-  pollable_block(out);
-  uint64_t permit = 0;
-  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
-  EXPECT_STREAM(output_write(p.client_out, "a", 1), STREAM_OK);
-  EXPECT_STREAM(output_blocking_flush(p.client_out), STREAM_OK);
-  check_expect_trap();
-  output_write(p.client_out, "b", 1);
-  FAIL_NOW("a write after flush without check-write returned");
-}
-
 static bool udp_client(ip_family f, outgoing_datagram_stream* out, sock_addr* server_addr) {
   udp_socket server, client;
   sock_addr client_addr;
@@ -230,8 +214,6 @@ static const struct {
 } cases[] = {
     {"tcp_streams.write_past_permit_traps", write_past_permit},
     {"tcp_streams.second_write_same_permit_traps", second_write_same_permit},
-    {"tcp_streams.write_after_flush_without_check_write_traps",
-     write_after_flush_without_check_write},
     {"udp_datagrams.send_past_check_send_traps", send_past_check_send},
     {"udp_datagrams.send_without_check_send_traps", send_without_check_send},
     {"udp_datagrams.second_send_same_permit_traps", second_send_same_permit},

@@ -29,7 +29,7 @@ const ANSWER_TIMEOUT_MS = 10_000;
 const FD_SETTLE_TIMEOUT_MS = 10_000;
 // Bursts of a path other than the first (a large body) use at most this many connections: 256
 // responses of megabytes each do not finish within a one-second burst on two cores.
-const LARGE_PATH_MAX_CONNECTIONS = 64;
+const LARGE_PATH_MAX_CONNECTIONS = 16;
 
 function parseArgs(argv) {
   const opts = {
