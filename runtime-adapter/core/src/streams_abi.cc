@@ -5,7 +5,8 @@
 // writing more than it allows is a trap. Where the reference host (wasmtime) leaves a permit in
 // place we do too, so no guest it runs traps here: flush keeps it; blocking-flush and
 // blocking-write-and-flush end ready for writing (wasmtime checks write readiness itself), so any
-// write the window takes is allowed after them; splice spends it only when it moved bytes.
+// write the window takes is allowed after them; splice's own check-write is the permit, spent
+// only when it moved bytes.
 #include <algorithm>
 #include <limits>
 #include <span>
@@ -138,10 +139,12 @@ int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t
   }
   auto permit = out.check_write();
   if (!permit.ok()) return stream_code(host, permit, error);
+  // splice is check-write, read, write: its check-write is the guest's permit until bytes move.
+  set_permit(host, stream, permit.value);
   std::vector<uint8_t> buffer(std::min(len, permit.value));
   auto got = blocking ? in.blocking_read(buffer) : in.read(buffer);
   if (!got.ok()) return stream_code(host, got, error);
-  if (got.value == 0) return WSD_OK;  // nothing moved: the permit stays, as for an empty write
+  if (got.value == 0) return WSD_OK;
   set_permit(host, stream, 0);
   const int32_t code =
       stream_code(host, out.write(std::span<const uint8_t>(buffer.data(), got.value)), error);
