@@ -248,6 +248,33 @@ static void reset_with_pending_output_read_fails(ip_family f) {
   drop_server(&p);
 }
 
+WASI_IMPORT(ERROR_MODULE, "[method]error.to-debug-string")
+extern void wasi_io_error_to_debug_string_raw(uint32_t, void*);
+
+// An error is a resource of its own, not a child of the stream that failed (wasi:io/error names
+// no parent; wasmtime pushes it without one): it stays usable after the stream and the socket are
+// dropped, and dropping them first does not trap.
+static void error_outlives_its_stream(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  if (!leave_unread(&p)) return;
+  drop_client(&p);
+  EXPECT_TRUE(wait_input(p.server_in), "the reset never made the server's input ready");
+  abi_ret_area ret;
+  wasi_input_read_raw(p.server_in, 16, ret.bytes);
+  EXPECT_TRUE(abi_load_u8(ret.bytes, 0) == 1 && abi_load_u8(ret.bytes, 4) == 0,
+              "read after the reset did not fail with last-operation-failed");
+  uint32_t error = abi_load_u32(ret.bytes, 8);
+  drop_server(&p);
+  EXPECT_NET(network_error_code(error), ERR_CONNECTION_RESET);
+  abi_ret_area text;
+  wasi_io_error_to_debug_string_raw(error, text.bytes);
+  uint32_t len = abi_load_u32(text.bytes, 4);
+  free((void*)(uintptr_t)abi_load_u32(text.bytes, 0));
+  wasi_io_error_drop_raw(error);
+  EXPECT_TRUE(len > 0, "to-debug-string is empty");
+}
+
 int main(void) {
   check_init();
   memset(chunk, 'z', sizeof chunk);
@@ -257,5 +284,6 @@ int main(void) {
                     peer_closed_then_write_fails_once);
   RUN_BOTH_FAMILIES("tcp_stream_errors.reset_with_pending_output_read_fails",
                     reset_with_pending_output_read_fails);
+  RUN_BOTH_FAMILIES("tcp_stream_errors.error_outlives_its_stream", error_outlives_its_stream);
   return check_finish();
 }
