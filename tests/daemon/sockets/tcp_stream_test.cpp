@@ -104,6 +104,23 @@ TEST_P(TcpStreamTest, WritingToAResetPeerFailsTheOutput) {
   EXPECT_TRUE(connection.socket->write(chunk));
 }
 
+// The kernel reports a reset once: here the write path takes it (no read credit yet), and the
+// read that follows sees only an end of stream. The input still ends with the reset.
+TEST_P(TcpStreamTest, ResetTakenByAWriteStillEndsInputWithConnectionReset) {
+  RecordingTcpObserver events;
+  auto connection = connect_to_raw_peer(events);
+  connection.peer.reset();
+  const auto chunk = pattern(4096);
+  ASSERT_TRUE(io.run_until([&] {
+    EXPECT_TRUE(connection.socket->write(chunk));
+    return events.output_error.has_value();
+  }));
+  connection.socket->add_read_credit(1024);
+  ASSERT_TRUE(io.run_until([&] { return events.ended; }));
+  ASSERT_TRUE(events.end_error.has_value()) << "the reset became a clean end of stream";
+  EXPECT_EQ(*events.end_error, ErrorCode::connection_reset);
+}
+
 TEST_P(TcpStreamTest, NoCreditMeansNoReading) {
   RecordingTcpObserver events;
   auto connection = connect_to_raw_peer(events);
