@@ -66,7 +66,10 @@ void TcpStreamPump::read_available() {
       budget -= std::min<std::uint64_t>(budget, n);
       if (observer_ != nullptr) observer_->data_received(std::span(buffer.data(), n));
     } else if (received == 0) {
-      end_input(std::nullopt);
+      // The kernel reports a reset once: when a write took it first, recv() sees only an end of
+      // stream, and the input ends with the reset as a read that came first would have.
+      const bool reset = output_error_ == ErrorCode::connection_reset;
+      end_input(reset ? output_error_ : std::nullopt);
     } else if (errno == EINTR) {
       continue;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {

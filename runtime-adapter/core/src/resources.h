@@ -52,6 +52,7 @@ struct InputStreamResource {
 struct OutputStreamResource {
   static constexpr const char* kName = "output-stream";
   client::TcpStreams streams;
+  std::uint64_t permitted = 0;  // what the last check-write allowed; the next write consumes it
 };
 
 // wasi:sockets/udp.udp-socket

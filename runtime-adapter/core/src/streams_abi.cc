@@ -1,9 +1,16 @@
 // C ABI: wasi:io/streams for the byte streams of TCP sockets.
 //
 // Non-blocking calls answer from the session mirror; blocking ones wait on it. The write permit
-// is enforced here: writing more than check-write allows is a trap, as the WIT demands.
+// is enforced here as the WIT states it: check-write's permit is for the next write only, and
+// writing more than it allows is a trap. Where the reference host (wasmtime) leaves a permit in
+// place we do too, so no guest it runs traps here: flush keeps it; blocking-flush and
+// blocking-write-and-flush end ready for writing (wasmtime checks write readiness itself), so any
+// write the window takes is allowed after them; splice's own check-write is the permit, spent
+// only when it moved bytes.
 #include <algorithm>
+#include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "abi_call.h"
@@ -21,8 +28,12 @@ client::TcpStreams& input(Host& host, uint32_t stream) {
   return host.table().get<InputStreamResource>(stream).streams;
 }
 
+OutputStreamResource& output_resource(Host& host, uint32_t stream) {
+  return host.table().get<OutputStreamResource>(stream);
+}
+
 client::TcpStreams& output(Host& host, uint32_t stream) {
-  return host.table().get<OutputStreamResource>(stream).streams;
+  return output_resource(host, stream).streams;
 }
 
 int32_t read_into(Host& host, uint32_t stream, uint64_t len, uint8_t* buf, uint64_t* n,
@@ -47,16 +58,50 @@ int32_t skip(Host& host, uint32_t stream, uint64_t len, uint64_t* n, uint32_t* e
   return code;
 }
 
-// write(): the permit check, then the write itself.
-int32_t write_checked(Host& host, uint32_t stream, std::span<const uint8_t> data, uint32_t* error) {
-  auto& s = output(host, stream);
-  auto permit = s.check_write();
-  if (!permit.ok()) return stream_code(host, permit, error);
-  if (data.size() > permit.value) {
-    trap("wasi-socketd: write of " + std::to_string(data.size()) +
-         " bytes exceeds the check-write permit of " + std::to_string(permit.value));
+// The permit after blocking-flush and blocking-write-and-flush: whatever the window takes.
+constexpr uint64_t kWindowPermit = std::numeric_limits<uint64_t>::max();
+// Far above any write window a broker grants (wasi-socketd grants 1 MiB).
+constexpr uint64_t kLargestWindow = 64u << 20;
+
+// Spends the last check-write permit on a write of `len` bytes: WSD_OK, the end of a closed or
+// failed stream (answered "without writing", whatever the length), or a trap past the permit.
+// An empty write needs no permit and spends none.
+int32_t spend_permit(Host& host, uint32_t stream, uint64_t len, uint32_t* error) {
+  auto& resource = output_resource(host, stream);
+  auto state = resource.streams.check_write();
+  if (!state.ok()) return stream_code(host, state, error);
+  if (len == 0) return WSD_OK;
+  const uint64_t permitted = std::exchange(resource.permitted, 0);
+  if (len > permitted) {
+    trap("wasi-socketd: write of " + std::to_string(len) +
+         " bytes exceeds the check-write permit of " + std::to_string(permitted));
   }
-  return stream_code(host, s.write(data), error);
+  return WSD_OK;
+}
+
+// Writes `data` once its permit is spent. The client refuses (invalid-argument, unsent) only a
+// write larger than the window's room: with kWindowPermit that is the trap past the permit.
+int32_t write_permitted(Host& host, uint32_t stream, std::span<const uint8_t> data,
+                        uint32_t* error) {
+  auto result = output(host, stream).write(data);
+  if (result.status == client::StreamStatus::kFailed &&
+      result.error == client::ErrorCode::kInvalidArgument) {
+    trap("wasi-socketd: write of " + std::to_string(data.size()) +
+         " bytes exceeds what check-write would permit");
+  }
+  return stream_code(host, result, error);
+}
+
+// write(): the permit spent, then the write itself.
+int32_t write_checked(Host& host, uint32_t stream, std::span<const uint8_t> data, uint32_t* error) {
+  if (const int32_t code = spend_permit(host, stream, data.size(), error); code != WSD_OK) {
+    return code;
+  }
+  return write_permitted(host, stream, data, error);
+}
+
+void set_permit(Host& host, uint32_t stream, uint64_t permitted) {
+  output_resource(host, stream).permitted = permitted;
 }
 
 // blocking-write-and-flush: writes in permit-sized pieces, waiting for permit, then flushes.
@@ -65,6 +110,7 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
   if (data.size() > kBlockingWriteLimit) {
     trap("wasi-socketd: blocking write of more than 4096 bytes");
   }
+  set_permit(host, stream, 0);
   auto& s = output(host, stream);
   while (!data.empty()) {
     host.session().wait_until([&](const client::Mirror& m) { return s.output_ready_in(m); },
@@ -77,7 +123,9 @@ int32_t write_and_flush(Host& host, uint32_t stream, std::span<const uint8_t> da
     }
     data = data.subspan(n);
   }
-  return stream_code(host, s.blocking_flush(), error);
+  const int32_t code = stream_code(host, s.blocking_flush(), error);
+  if (code == WSD_OK) set_permit(host, stream, kWindowPermit);
+  return code;
 }
 
 int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t* n,
@@ -91,9 +139,13 @@ int32_t splice(Host& host, uint32_t stream, uint32_t src, uint64_t len, uint64_t
   }
   auto permit = out.check_write();
   if (!permit.ok()) return stream_code(host, permit, error);
+  // splice is check-write, read, write: its check-write is the guest's permit until bytes move.
+  set_permit(host, stream, permit.value);
   std::vector<uint8_t> buffer(std::min(len, permit.value));
   auto got = blocking ? in.blocking_read(buffer) : in.read(buffer);
   if (!got.ok()) return stream_code(host, got, error);
+  if (got.value == 0) return WSD_OK;
+  set_permit(host, stream, 0);
   const int32_t code =
       stream_code(host, out.write(std::span<const uint8_t>(buffer.data(), got.value)), error);
   if (code == WSD_OK) *n = got.value;
@@ -140,9 +192,10 @@ int32_t wsd_output_stream_check_write(wsd_host* h, uint32_t stream, uint64_t* pe
                                       uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
     out_param(permit);
-    auto result = output(host, stream).check_write();
+    auto& resource = output_resource(host, stream);
+    auto result = resource.streams.check_write();
     const int32_t code = stream_code(host, result, error);
-    if (code == WSD_OK) *permit = result.value;
+    if (code == WSD_OK) *permit = resource.permitted = result.value;
     return code;
   });
 }
@@ -171,19 +224,22 @@ int32_t wsd_output_stream_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
 
 int32_t wsd_output_stream_blocking_flush(wsd_host* h, uint32_t stream, uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    return stream_code(host, output(host, stream).blocking_flush(), error);
+    const int32_t code = stream_code(host, output(host, stream).blocking_flush(), error);
+    if (code == WSD_OK) set_permit(host, stream, kWindowPermit);
+    return code;
   });
 }
 
 int32_t wsd_output_stream_write_zeroes(wsd_host* h, uint32_t stream, uint64_t len,
                                        uint32_t* error) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    auto permit = output(host, stream).check_write();
-    if (permit.ok() && len > permit.value) {
-      trap("wasi-socketd: write-zeroes exceeds the check-write permit");
-    }
-    const std::vector<uint8_t> zeroes(permit.ok() ? len : 0);
-    return write_checked(host, stream, zeroes, error);
+    // The permit first: a length past it traps before anything is allocated.
+    if (const int32_t code = spend_permit(host, stream, len, error); code != WSD_OK) return code;
+    // After blocking-flush the permit is the window: bound the buffer before allocating it.
+    if (len > kLargestWindow)
+      trap("wasi-socketd: write-zeroes exceeds what check-write would permit");
+    const std::vector<uint8_t> zeroes(len);
+    return write_permitted(host, stream, zeroes, error);
   });
 }
 

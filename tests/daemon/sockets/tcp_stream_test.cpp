@@ -34,6 +34,16 @@ class TcpStreamTest : public TcpTest {
     return connection;
   }
 
+  // Resets the peer, then writes until the write path meets the reset.
+  void reset_peer_until_output_fails(Connection& connection, RecordingTcpObserver& events) {
+    connection.peer.reset();
+    const auto chunk = pattern(4096);
+    ASSERT_TRUE(io.run_until([&] {
+      EXPECT_TRUE(connection.socket->write(chunk));
+      return events.output_error.has_value();
+    }));
+  }
+
   // Reads from `peer` while running the loop, until EOF/error or `limit` bytes; returns the
   // final read status (0 = EOF, <0 = -errno, >0 = stopped at the limit).
   int drain_peer(RawSocket& peer, std::vector<std::byte>& into, std::size_t limit = SIZE_MAX) {
@@ -93,15 +103,22 @@ TEST_P(TcpStreamTest, PeerResetEndsInputWithConnectionReset) {
 TEST_P(TcpStreamTest, WritingToAResetPeerFailsTheOutput) {
   RecordingTcpObserver events;
   auto connection = connect_to_raw_peer(events);
-  connection.peer.reset();
-  const auto chunk = pattern(4096);
-  ASSERT_TRUE(io.run_until([&] {
-    EXPECT_TRUE(connection.socket->write(chunk));
-    return events.output_error.has_value();
-  }));
+  reset_peer_until_output_fails(connection, events);
   EXPECT_EQ(*events.output_error, ErrorCode::connection_reset);
   // Later writes are accepted and discarded; nothing crashes.
-  EXPECT_TRUE(connection.socket->write(chunk));
+  EXPECT_TRUE(connection.socket->write(pattern(4096)));
+}
+
+// The kernel reports a reset once: here the write path takes it (no read credit yet), and the
+// read that follows sees only an end of stream. The input still ends with the reset.
+TEST_P(TcpStreamTest, ResetTakenByAWriteStillEndsInputWithConnectionReset) {
+  RecordingTcpObserver events;
+  auto connection = connect_to_raw_peer(events);
+  reset_peer_until_output_fails(connection, events);
+  connection.socket->add_read_credit(1024);
+  ASSERT_TRUE(io.run_until([&] { return events.ended; }));
+  ASSERT_TRUE(events.end_error.has_value()) << "the reset became a clean end of stream";
+  EXPECT_EQ(*events.end_error, ErrorCode::connection_reset);
 }
 
 TEST_P(TcpStreamTest, NoCreditMeansNoReading) {

@@ -125,6 +125,27 @@ static void flush_then_ready(ip_family f) {
   tcp_pair_drop(&p);
 }
 
+// No false trap: the permit is for the next write, and what is not a write leaves it where the
+// reference host leaves it: an empty write, flush (a write within the permit still goes out while
+// the flush is in progress), and blocking-flush, which ends with the stream ready for writing.
+static void permit_kept_by_non_writes(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  uint64_t permit = 0;
+  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  EXPECT_TRUE(permit >= 2, "check-write permits %llu", (unsigned long long)permit);
+  EXPECT_STREAM(output_write(p.client_out, "", 0), STREAM_OK);
+  EXPECT_STREAM(output_flush(p.client_out), STREAM_OK);
+  EXPECT_STREAM(output_write(p.client_out, "a", 1), STREAM_OK);
+  EXPECT_STREAM(output_blocking_flush(p.client_out), STREAM_OK);
+  EXPECT_STREAM(output_write(p.client_out, "b", 1), STREAM_OK);
+  EXPECT_STREAM(output_blocking_flush(p.client_out), STREAM_OK);
+  uint8_t buf[2];
+  EXPECT_STREAM(read_exactly(p.server_in, buf, sizeof buf), STREAM_OK);
+  EXPECT_TRUE(memcmp(buf, "ab", 2) == 0, "the bytes written differ");
+  tcp_pair_drop(&p);
+}
+
 // "If the stream is closed, this pollable is always ready immediately" (output), and an input
 // stream's pollable is ready once the stream is closed.
 static void closed_streams_pollables_ready(ip_family f) {
@@ -232,6 +253,7 @@ int main(void) {
   RUN_BOTH_FAMILIES("io_streams.zeroes_arrive", zeroes_arrive);
   RUN_BOTH_FAMILIES("io_streams.splice_between_connections", splice_between_connections);
   RUN_BOTH_FAMILIES("io_streams.flush_then_ready", flush_then_ready);
+  RUN_BOTH_FAMILIES("io_streams.permit_kept_by_non_writes", permit_kept_by_non_writes);
   RUN_BOTH_FAMILIES("io_streams.closed_streams_pollables_ready", closed_streams_pollables_ready);
   RUN_BOTH_FAMILIES("io_streams.huge_lengths_clamped", huge_lengths_clamped);
   RUN_BOTH_FAMILIES("io_streams.peer_gone_write_fails", peer_gone_write_fails);

@@ -8,19 +8,42 @@
 #include "wasi_guest/fixtures.h"
 #include "wasi_guest/ip_name_lookup.h"
 
+// A connected pair whose client output has just been granted *permit (> 0) by check-write.
+static bool pair_with_permit(ip_family f, tcp_pair* p, uint64_t* permit) {
+  if (!tcp_loopback_pair(f, p)) return false;
+  pollable out = output_subscribe(p->client_out);
+  pollable_block(out);
+  pollable_drop(out);
+  if (output_check_write(p->client_out, permit) != STREAM_OK || *permit == 0) {
+    check_fail(__FILE__, __LINE__, "set-up: check-write gave no permit");
+    return false;
+  }
+  return true;
+}
+
 static void write_past_permit(ip_family f) {
   tcp_pair p;
-  if (!tcp_loopback_pair(f, &p)) return;
-  pollable out = output_subscribe(p.client_out);
-  pollable_block(out);
   uint64_t permit = 0;
-  EXPECT_STREAM(output_check_write(p.client_out, &permit), STREAM_OK);
+  if (!pair_with_permit(f, &p, &permit)) return;
   EXPECT_TRUE(permit < (64u << 20), "check-write permit %llu too large to exceed",
               (unsigned long long)permit);
   uint8_t* data = calloc(1, (size_t)permit + 1);
   check_expect_trap();
   output_write(p.client_out, data, (uint32_t)permit + 1);
   FAIL_NOW("write of permit+1 (%llu bytes) returned", (unsigned long long)permit + 1);
+}
+
+// The permit is for the next write only (WIT: "the number of bytes permitted for the next call
+// to write"): a second write on the same permit traps, even within what was granted.
+static void second_write_same_permit(ip_family f) {
+  tcp_pair p;
+  uint64_t permit = 0;
+  if (!pair_with_permit(f, &p, &permit)) return;
+  EXPECT_TRUE(permit >= 2, "check-write permit %llu", (unsigned long long)permit);
+  EXPECT_STREAM(output_write(p.client_out, "a", 1), STREAM_OK);
+  check_expect_trap();
+  output_write(p.client_out, "b", 1);
+  FAIL_NOW("a second write on one check-write permit returned");
 }
 
 static bool udp_client(ip_family f, outgoing_datagram_stream* out, sock_addr* server_addr) {
@@ -197,6 +220,7 @@ static const struct {
   void (*fn)(ip_family);
 } cases[] = {
     {"tcp_streams.write_past_permit_traps", write_past_permit},
+    {"tcp_streams.second_write_same_permit_traps", second_write_same_permit},
     {"udp_datagrams.send_past_check_send_traps", send_past_check_send},
     {"udp_datagrams.send_without_check_send_traps", send_without_check_send},
     {"udp_datagrams.second_send_same_permit_traps", second_send_same_permit},

@@ -105,6 +105,8 @@ async function main() {
       witPath: "/wit",
       world: opts.world,
       stringEncoding: "utf8",
+      // network-error-code is @unstable in 0.2.x WIT: without the gate the function is absent.
+      features: { tag: "list", val: ["network-error-code"] },
     });
     const adapter = readFileSync(jco.preview1AdapterCommandPath());
     const component = await jco.componentNew(embedded, [["wasi_snapshot_preview1", adapter]]);

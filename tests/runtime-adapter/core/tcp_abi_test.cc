@@ -82,6 +82,46 @@ TEST_P(TcpAbiTest, WriteBeyondCheckWritePermitTraps) {
   EXPECT_NE(trap_message().find("check-write"), std::string::npos) << trap_message();
 }
 
+// WIT: check-write gives "the number of bytes permitted for the next call to write".
+TEST_P(TcpAbiTest, PermitIsForTheNextWriteOnly) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_GE(permit, 2u);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes("a"), 1, nullptr), WSD_OK);
+  EXPECT_EQ(wsd_output_stream_write(h_, client.output, bytes("b"), 1, nullptr), WSD_TRAP);
+  EXPECT_NE(trap_message().find("check-write"), std::string::npos) << trap_message();
+}
+
+// Where wasmtime keeps a permit, so do we: an empty write spends none, flush keeps it (even while
+// the flush is in progress), and blocking-flush ends ready for writing.
+TEST_P(TcpAbiTest, PermitSurvivesEmptyWritesAndFlushes) {
+  Connection client, server;
+  connect_pair(family(), &client, &server);
+  uint64_t permit = 0;
+  ASSERT_EQ(wsd_output_stream_check_write(h_, client.output, &permit, nullptr), WSD_OK);
+  ASSERT_GE(permit, 2u);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes(""), 0, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_flush(h_, client.output, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes("a"), 1, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_flush(h_, client.output, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_blocking_flush(h_, client.output, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_write(h_, client.output, bytes("b"), 1, nullptr), WSD_OK);
+  ASSERT_EQ(wsd_output_stream_blocking_flush(h_, client.output, nullptr), WSD_OK);
+  char got[2] = {};
+  uint64_t n = 0;
+  while (n < 2) {
+    block_on(server.input, wsd_input_stream_subscribe);
+    uint64_t k = 0;
+    ASSERT_EQ(wsd_input_stream_read(h_, server.input, 2 - n, reinterpret_cast<uint8_t*>(got) + n,
+                                    &k, nullptr),
+              WSD_OK);
+    n += k;
+  }
+  EXPECT_EQ(std::string(got, 2), "ab");
+}
+
 TEST_P(TcpAbiTest, AfterFlushCheckWriteIsZeroUntilFlushCompletes) {
   Connection client, server;
   connect_pair(family(), &client, &server);

@@ -35,7 +35,8 @@ class TcpStreams {
   // ---- output-stream ----
   // The local permit: never more than the broker granted, 0 while a flush is in progress.
   StreamResult<std::uint64_t> check_write();
-  // Precondition: data.size() <= check_write(); larger writes fail with invalid-argument unsent.
+  // Precondition: data.size() <= check_write() (or a permit it gave before a flush that is still
+  // in progress); larger writes fail with invalid-argument unsent.
   StreamResult<std::uint64_t> write(std::span<const std::uint8_t> data);
   StreamResult<std::uint64_t> flush();
   StreamResult<std::uint64_t> blocking_flush();

@@ -179,7 +179,17 @@ extern uint32_t wasi_instance_network_raw(void);
 WASI_IMPORT(NETWORK_MODULE, "[resource-drop]network")
 extern void wasi_network_drop_raw(uint32_t self);
 
+WASI_IMPORT(NETWORK_MODULE, "network-error-code")
+extern void wasi_network_error_code_raw(uint32_t error, void* ret);
+
 static inline network instance_network(void) { return wasi_instance_network_raw(); }
+
+// network-error-code(borrow<error>) -> option<error-code>: NET_OK when the error carries none.
+static inline net_status network_error_code(uint32_t error) {
+  abi_ret_area ret;
+  wasi_network_error_code_raw(error, ret.bytes);
+  return abi_load_u8(ret.bytes, 0) == 0 ? NET_OK : (net_status)abi_load_u8(ret.bytes, 1);
+}
 static inline void network_drop(network n) { wasi_network_drop_raw(n); }
 
 #endif
