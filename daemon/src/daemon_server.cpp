@@ -137,7 +137,7 @@ void DaemonServer::add_listener(const std::string& name, UnixListener::Bound bou
         PeerCredentials stamped = peer;
         stamped.listener = name;
         stamped.connected_at_unix_seconds = unix_now();
-        connections_->adopt(fd, stamped);
+        return connections_->adopt(fd, stamped);
       }));
 }
 

@@ -9,9 +9,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +46,80 @@ std::vector<std::string> lines_of(const std::string& path) {
   return lines;
 }
 
+// 0 when a connect() to the Unix socket `path` worked, else its errno.
+int connect_error(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  const int result = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  const int error = result == 0 ? 0 : errno;
+  ::close(fd);
+  return error;
+}
+
+// The attacker: `uid` (no tenant matches it) connects to `path` in a loop from 4 threads, with
+// blocking connects (they wait for room in the backlog and take it the moment it frees up), from
+// start() until stop(). Runs in a child process of its own uid.
+class Flood {
+ public:
+  // What the flood saw, from the child's exit code.
+  static constexpr int kFlooded = 1;   // more than 1000 connect attempts
+  static constexpr int kKeptAway = 2;  // some connects failed with EACCES (socket_file_ban.h)
+
+  Flood(uid_t uid, std::string path) : uid_(uid), path_(std::move(path)) {
+    if (::pipe(running_) != 0 || ::pipe(stopping_) != 0) std::abort();
+  }
+  ~Flood() {
+    for (const int fd : {running_[0], running_[1], stopping_[0], stopping_[1]}) ::close(fd);
+  }
+
+  // Returns once the flood has run for 300 ms.
+  void start() {
+    thread_ = std::thread([this] { seen_ = run_as(uid_, uid_, [this] { return flood(); }); });
+    char go = 0;
+    if (::read(running_[0], &go, 1) != 1) std::abort();
+  }
+  // Ends the flood; returns kFlooded | kKeptAway as seen.
+  int stop() {
+    (void)::write(stopping_[1], "x", 1);
+    thread_.join();
+    return seen_;
+  }
+
+ private:
+  int flood() {
+    std::atomic<bool> stop{false};
+    std::atomic<int> attempts{0};
+    std::atomic<int> kept_away{0};
+    std::vector<std::thread> loops;
+    for (int i = 0; i < 4; ++i) {
+      loops.emplace_back([&] {
+        while (!stop) {
+          ++attempts;
+          if (connect_error(path_) == EACCES) ++kept_away;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    (void)::write(running_[1], "x", 1);
+    char done = 0;
+    (void)::read(stopping_[0], &done, 1);
+    stop = true;
+    for (std::thread& loop : loops) loop.join();
+    std::fprintf(stderr, "FIGURE flood_connect_attempts %d (%d kept away)\n", attempts.load(),
+                 kept_away.load());
+    return (attempts > 1000 ? kFlooded : 0) | (kept_away > 0 ? kKeptAway : 0);
+  }
+
+  const uid_t uid_;
+  const std::string path_;
+  int running_[2] = {-1, -1};
+  int stopping_[2] = {-1, -1};
+  std::thread thread_;
+  int seen_ = 0;
+};
+
 TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutATenant) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
   TempDirectory dir;
@@ -72,29 +148,8 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
                      return 1;
                    }),
             0);
-  int flooding[2];
-  ASSERT_EQ(::pipe(flooding), 0);
-  int flood_connects = 0;
-  std::thread flood([&] {
-    flood_connects = run_as(kUnknown, kUnknown, [&] {
-      std::atomic<bool> stop{false};
-      std::atomic<int> connects{0};
-      std::vector<std::thread> loops;
-      for (int i = 0; i < 4; ++i) {
-        loops.emplace_back([&] {
-          while (!stop) connects += accepts_connections(daemon->socket_path());
-        });
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      (void)::write(flooding[1], "x", 1);
-      std::this_thread::sleep_for(std::chrono::seconds(4));
-      stop = true;
-      for (std::thread& loop : loops) loop.join();
-      return connects > 1000 ? 1 : 0;  // the exit code says whether it really flooded
-    });
-  });
-  char go = 0;
-  ASSERT_EQ(::read(flooding[0], &go, 1), 1);
+  Flood flood(kUnknown, daemon->socket_path());
+  flood.start();
 
   const int opened = run_as(kTenant, kTenant, [&] {
     int sessions = 0;
@@ -109,9 +164,8 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
     }
     return sessions;
   });
-  flood.join();
+  EXPECT_NE(flood.stop() & Flood::kFlooded, 0) << "the unknown uid did not try 1000 connects";
   EXPECT_EQ(opened, 20) << "sessions of the admitted tenant that opened during the flood";
-  EXPECT_EQ(flood_connects, 1) << "the unknown uid did not manage 1000 connects in 4 s";
 
   // After a second the next line of anyone reports the uid's dropped lines.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
@@ -139,8 +193,58 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
   // The burst (100) plus 20 a second for the ~5 s of the flood, plus suppression lines.
   EXPECT_LT(unknown_lines, 300u) << "audit lines for the unknown uid";
   EXPECT_TRUE(counted) << "no suppression line counts the unknown uid's dropped lines";
-  ::close(flooding[0]);
-  ::close(flooding[1]);
+}
+
+// The shared socket (issue 8 item 7, last sentence): the tenant has no listener of its own, so the
+// flood and the tenant's connects meet in one kernel backlog. Every one of the tenant's 20
+// sessions opens, each within kSharedListenerBound (docs/SECURITY.md "Floods"), while the unknown
+// uid connects in a loop from 4 threads. Before, 18 of 20 failed (EAGAIN on a full backlog).
+TEST(Floods, AnUnknownUidFloodingTheSharedListenerDoesNotLockOutATenant) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
+  constexpr auto kSharedListenerBound = std::chrono::seconds(2);
+  constexpr int kSessions = 20;
+  TempDirectory dir;
+  const std::string policy =
+      dir.write("p.toml", "[audit]\ndestination = \"" + dir.file("audit.log") +
+                              "\"\n[[tenant]]\nname = \"web\"\nuids = [" + std::to_string(kTenant) +
+                              "]\n[tenant.tcp]\n");
+  DaemonProcess daemon({"--policy", policy, "--socket-mode", "0666"});
+  ::chmod(std::filesystem::path(daemon.socket_path()).parent_path().c_str(), 0755);
+
+  Flood flood(kUnknown, daemon.socket_path());
+  flood.start();
+
+  const int in_time = run_as(kTenant, kTenant, [&] {
+    int good = 0;
+    std::chrono::steady_clock::duration slowest{};
+    for (int i = 0; i < kSessions; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      TestClient client(daemon.target());
+      const bool attached = client.attach();
+      const auto took = std::chrono::steady_clock::now() - start;
+      slowest = std::max(slowest, took);
+      if (attached && took <= kSharedListenerBound) {
+        ++good;
+      } else {
+        std::fprintf(stderr, "tenant session %d: %s after %lld ms\n", i,
+                     attached ? "opened" : client.attach_status().error_message().c_str(),
+                     static_cast<long long>(
+                         std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+      }
+    }
+    double load[1] = {0};
+    (void)::getloadavg(load, 1);
+    std::fprintf(stderr, "FIGURE slowest_tenant_attach_ms %lld (load average %.2f)\n",
+                 static_cast<long long>(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()),
+                 load[0]);
+    return good;
+  });
+  const int seen = flood.stop();
+  EXPECT_EQ(in_time, kSessions) << "sessions of the admitted tenant that opened within "
+                                << kSharedListenerBound.count() << " s during the flood";
+  EXPECT_NE(seen & Flood::kFlooded, 0) << "the unknown uid did not try 1000 connects";
+  EXPECT_NE(seen & Flood::kKeptAway, 0) << "the flooding uid was never kept away";
 }
 
 // issue 15: a uid no tenant matches saw "UNAVAILABLE: ... Broken pipe". It gets the reason.

@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
 #include <cerrno>
+#include <memory>
 
 #include "peer_credentials.h"
 
@@ -21,10 +24,25 @@ UnixListener::Bound UnixListener::adopt(boost::asio::io_context& io, int fd) {
   return {Acceptor(io, boost::asio::local::stream_protocol(), fd), {}};
 }
 
+namespace {
+
+// The socket file a ban applies to: ours, or the one an inherited socket is bound to.
+SocketFileBan ban_for(UnixListener::Acceptor& acceptor, const SocketFile& file) {
+  if (!file.path.empty()) return SocketFileBan(file.path, file.device, file.inode);
+  boost::system::error_code error;
+  const std::string path = acceptor.local_endpoint(error).path();
+  struct stat status {};
+  if (error || path.empty() || ::lstat(path.c_str(), &status) != 0) return {"", 0, 0};
+  return SocketFileBan(path, status.st_dev, status.st_ino);
+}
+
+}  // namespace
+
 UnixListener::UnixListener(Bound bound, OnAccept on_accept)
     : acceptor_(std::move(bound.acceptor)),
       retry_timer_(acceptor_.get_executor()),
       file_(std::move(bound.file)),
+      ban_(ban_for(acceptor_, file_)),
       on_accept_(std::move(on_accept)) {}
 
 UnixListener::~UnixListener() {
@@ -38,6 +56,9 @@ void UnixListener::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   retry_timer_.cancel();
+  std::lock_guard lock(ban_mutex_);
+  for (boost::asio::steady_timer& timer : ban_timers_) timer.cancel();
+  ban_.lift_all();  // an inherited socket file outlives the daemon
 }
 
 void UnixListener::hand_over(int fd) {
@@ -47,7 +68,29 @@ void UnixListener::hand_over(int fd) {
     ::close(fd);
     return;
   }
-  on_accept_(fd, *peer);
+  if (on_accept_(fd, *peer) == AcceptVerdict::flooding) ban(peer->uid);
+}
+
+void UnixListener::ban(uid_t uid) {
+  if (ban_.banned(uid)) return;  // connections accepted before the ban took effect
+  std::string why;
+  if (!ban_.ban(uid, why)) {
+    spdlog::warn("uid {} floods the listener but cannot be kept away: {}", uid, why);
+    return;
+  }
+  spdlog::warn("uid {} is refused faster than its budget: it may not connect for {} s", uid,
+               kBanDuration.count());
+  std::lock_guard lock(ban_mutex_);
+  auto& timer = ban_timers_.emplace_back(acceptor_.get_executor(), kBanDuration);
+  timer.async_wait([this, uid](boost::system::error_code error) {
+    if (error) return;  // stop() lifts every ban
+    ban_.lift(uid);
+    spdlog::info("uid {} may connect again", uid);
+    std::lock_guard lock(ban_mutex_);
+    std::erase_if(ban_timers_, [](const boost::asio::steady_timer& timer) {
+      return timer.expiry() <= std::chrono::steady_clock::now();
+    });
+  });
 }
 
 // Waits for a connection, then takes every queued one with plain accept4 calls (up to
@@ -67,6 +110,7 @@ void UnixListener::accept_next() {
                            }
                            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
                            if (errno == EINTR || errno == ECONNABORTED) continue;
+                           if (!acceptor_.is_open()) return;  // stop() on another thread
                            error =
                                boost::system::error_code(errno, boost::system::system_category());
                          }

@@ -10,20 +10,31 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
+#include <list>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "session/peer_credentials.h"
+#include "socket_file_ban.h"
 #include "unix_socket_file.h"
 
 namespace wasi_socketd::daemon {
+
+// What became of an accepted connection. `flooding`: its uid is refused faster than its budget
+// allows; the listener keeps that uid away from its socket file for a while.
+enum class AcceptVerdict { kept, flooding };
 
 class UnixListener {
  public:
   using Acceptor = boost::asio::local::stream_protocol::acceptor;
   // Called for every accepted connection; the callee owns `fd` (close-on-exec, non-blocking).
-  using OnAccept = std::function<void(int fd, const PeerCredentials& peer)>;
+  using OnAccept = std::function<AcceptVerdict(int fd, const PeerCredentials& peer)>;
+  // How long a flooding uid may not connect (socket_file_ban.h); then it may again, and is
+  // banned again at its next flood.
+  static constexpr std::chrono::seconds kBanDuration{10};
 
   // A listening socket and the socket file it owns (empty for an adopted socket).
   struct Bound {
@@ -57,10 +68,14 @@ class UnixListener {
 
   void accept_next();
   void hand_over(int fd);  // owns fd
+  void ban(uid_t uid);
 
   Acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   SocketFile file_;
+  SocketFileBan ban_;
+  std::mutex ban_mutex_;                             // guards ban_timers_
+  std::list<boost::asio::steady_timer> ban_timers_;  // one per ban in force, lifts it
   OnAccept on_accept_;
 };
 

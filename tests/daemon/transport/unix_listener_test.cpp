@@ -19,6 +19,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+AcceptVerdict close_it(int fd, const PeerCredentials&) {
+  ::close(fd);
+  return AcceptVerdict::kept;
+}
+
 class UnixListenerTest : public ::testing::Test {
  protected:
   UnixListenerTest() {
@@ -42,8 +47,7 @@ class UnixListenerTest : public ::testing::Test {
 
 TEST_F(UnixListenerTest, CreatesTheDirectoryAndSetsTheMode) {
   const std::string path = (directory_ / "nested" / "dir" / "broker.sock").string();
-  UnixListener listener(UnixListener::open(io_, path, 0600),
-                        [](int fd, const auto&) { ::close(fd); });
+  UnixListener listener(UnixListener::open(io_, path, 0600), close_it);
   struct stat status {};
   ASSERT_EQ(::stat(path.c_str(), &status), 0);
   EXPECT_TRUE(S_ISSOCK(status.st_mode));
@@ -70,6 +74,7 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
                           accepted_fd = fd;
                           peer = credentials;
                           io_.stop();
+                          return AcceptVerdict::kept;
                         });
   listener.start();
   const int client = connect_to(path);
@@ -85,7 +90,7 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
 TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
   const std::string path = (directory_ / "broker.sock").string();
   {
-    UnixListener listener(UnixListener::open(io_, path, 0660), [](int, const auto&) {});
+    UnixListener listener(UnixListener::open(io_, path, 0660), close_it);
     EXPECT_TRUE(fs::exists(path));
   }
   EXPECT_FALSE(fs::exists(path));
@@ -94,7 +99,7 @@ TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
 // A second daemon started on a path a live one listens on must fail, not take the path over.
 TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
   const std::string path = (directory_ / "broker.sock").string();
-  UnixListener first(UnixListener::open(io_, path, 0660), [](int fd, const auto&) { ::close(fd); });
+  UnixListener first(UnixListener::open(io_, path, 0660), close_it);
   struct stat before {};
   ASSERT_EQ(::lstat(path.c_str(), &before), 0);
   try {
@@ -112,11 +117,9 @@ TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
 // On exit a listener removes only its own socket file, not one a later daemon bound there.
 TEST_F(UnixListenerTest, LeavesASocketFileThatIsNotItsOwn) {
   const std::string path = (directory_ / "broker.sock").string();
-  auto first = std::make_unique<UnixListener>(UnixListener::open(io_, path, 0660),
-                                              [](int fd, const auto&) { ::close(fd); });
+  auto first = std::make_unique<UnixListener>(UnixListener::open(io_, path, 0660), close_it);
   fs::remove(path);  // an operator removed it and started another daemon there
-  UnixListener second(UnixListener::open(io_, path, 0660),
-                      [](int fd, const auto&) { ::close(fd); });
+  UnixListener second(UnixListener::open(io_, path, 0660), close_it);
   first.reset();
   EXPECT_TRUE(fs::exists(path));
   ::close(connect_to(path));
