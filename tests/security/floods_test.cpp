@@ -1,8 +1,8 @@
 // Attack area: floods. A uid no tenant matches reconnects in a loop (issue 8 item 7: 433,459 audit
 // lines, 70 MB, in 10 s, and 13 of 20 connects of another tenant failed meanwhile). The audit
-// log must stay bounded per uid with a counted suppression line, and the sessions of a tenant on
-// its own listener must all open meanwhile. Two real uids (forked children that drop privileges);
-// needs root.
+// log must stay bounded per uid with a counted suppression line, and the sessions of a tenant,
+// on its own listener or on the flooded socket, must all open meanwhile. Two real uids (forked
+// children that drop privileges); needs root.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -124,9 +124,8 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
   TempDirectory dir;
   const std::string audit = dir.file("audit.log");
-  // The tenant has its own listening socket, as docs/SECURITY.md recommends: a flood fills the
-  // kernel backlog of the socket it targets (connects there then fail with EAGAIN whatever the
-  // daemon does), but must not slow the daemon down for everyone else.
+  // The tenant has its own listening socket: a flood of the main socket must not slow the daemon
+  // down for everyone else (the shared socket itself: the next test).
   const std::string web_socket = dir.file("web.sock");
   const std::string policy = dir.write(
       "p.toml",
