@@ -68,18 +68,45 @@ void UnixListener::hand_over(int fd) {
     ::close(fd);
     return;
   }
-  if (on_accept_(fd, *peer) == AcceptVerdict::flooding) ban(peer->uid);
+  if (!within_connect_rate(peer->uid)) {
+    ::close(fd);
+    ban(peer->uid, "connects faster than " + std::to_string(kConnectRatePerUid) + "/s");
+    return;
+  }
+  if (on_accept_(fd, *peer) == AcceptVerdict::flooding) {
+    ban(peer->uid, "is refused faster than its refusal budget");
+  }
 }
 
-void UnixListener::ban(uid_t uid) {
+bool UnixListener::within_connect_rate(uid_t uid) {
+  std::lock_guard lock(rate_mutex_);
+  auto found = connect_rates_.find(uid);
+  if (found == connect_rates_.end()) {
+    if (connect_rates_.size() >= kMaxRatedUids) connect_rates_.clear();  // forget, not grow
+    found = connect_rates_
+                .emplace(uid, std::make_unique<policy::TokenBucket>(kConnectRatePerUid,
+                                                                    kConnectBurstPerUid))
+                .first;
+  }
+  return found->second->try_take();
+}
+
+void UnixListener::ban(uid_t uid, const std::string& reason) {
   if (ban_.banned(uid)) return;  // connections accepted before the ban took effect
   std::string why;
   if (!ban_.ban(uid, why)) {
-    spdlog::warn("uid {} floods the listener but cannot be kept away: {}", uid, why);
+    // Said once per uid and ban period, not once per connection of the flood.
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(ban_mutex_);
+    if (unbannable_.size() >= kMaxRatedUids) unbannable_.clear();
+    auto [said, first] = unbannable_.try_emplace(uid, now);
+    if (first || now - said->second >= kBanDuration) {
+      said->second = now;
+      spdlog::warn("uid {} {} but cannot be kept away: {}", uid, reason, why);
+    }
     return;
   }
-  spdlog::warn("uid {} is refused faster than its budget: it may not connect for {} s", uid,
-               kBanDuration.count());
+  spdlog::warn("uid {} {}: it may not connect for {} s", uid, reason, kBanDuration.count());
   std::lock_guard lock(ban_mutex_);
   auto& timer = ban_timers_.emplace_back(acceptor_.get_executor(), kBanDuration);
   timer.async_wait([this, uid](boost::system::error_code error) {

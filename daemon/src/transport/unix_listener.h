@@ -11,12 +11,17 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <list>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "policy/token_bucket.h"
 #include "session/peer_credentials.h"
 #include "socket_file_ban.h"
 #include "unix_socket_file.h"
@@ -35,6 +40,12 @@ class UnixListener {
   // How long a flooding uid may not connect (socket_file_ban.h); then it may again, and is
   // banned again at its next flood.
   static constexpr std::chrono::seconds kBanDuration{10};
+  // New connections one uid may make per second on one listener (bursts of kConnectBurstPerUid),
+  // admitted or not. Past it the connection is closed at once, before any policy work, and the
+  // uid is banned: a tenant that floods connects fills the backlog like an unknown uid does.
+  static constexpr std::uint64_t kConnectRatePerUid = 500;
+  static constexpr std::uint64_t kConnectBurstPerUid = 1000;
+  static constexpr std::size_t kMaxRatedUids = 4096;
 
   // A listening socket and the socket file it owns (empty for an adopted socket).
   struct Bound {
@@ -67,16 +78,21 @@ class UnixListener {
   static constexpr int kAcceptBatch = 256;
 
   void accept_next();
-  void hand_over(int fd);  // owns fd
-  void ban(uid_t uid);
+  void hand_over(int fd);                          // owns fd
+  void ban(uid_t uid, const std::string& reason);  // reason: why, for the log
+  bool within_connect_rate(uid_t uid);
 
   Acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   SocketFile file_;
   SocketFileBan ban_;
-  std::mutex ban_mutex_;                             // guards ban_timers_
+  std::mutex ban_mutex_;                             // guards ban_timers_ and unbannable_
   std::list<boost::asio::steady_timer> ban_timers_;  // one per ban in force, lifts it
+  // Uids a ban failed for, with when that was last logged.
+  std::map<uid_t, std::chrono::steady_clock::time_point> unbannable_;
   OnAccept on_accept_;
+  std::mutex rate_mutex_;  // guards connect_rates_
+  std::map<uid_t, std::unique_ptr<policy::TokenBucket>> connect_rates_;
 };
 
 }  // namespace wasi_socketd::daemon
