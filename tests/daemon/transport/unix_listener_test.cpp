@@ -8,11 +8,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 namespace wasi_socketd::daemon {
 namespace {
@@ -112,6 +117,34 @@ TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
   ASSERT_EQ(::lstat(path.c_str(), &after), 0);
   EXPECT_EQ(after.st_ino, before.st_ino);
   ::close(connect_to(path));  // the first listener still owns it
+}
+
+// A uid connecting in a loop: past its burst and rate the listener closes the connections itself
+// instead of handing them over (where policy and gRPC work would follow).
+TEST_F(UnixListenerTest, ConnectionsBeyondAUidsRateAreNotHandedOver) {
+  constexpr int kConnects = 3000;
+  const std::string path = (directory_ / "broker.sock").string();
+  std::atomic<int> handed_over{0};
+  UnixListener listener(UnixListener::open(io_, path, 0666), [&](int fd, const PeerCredentials&) {
+    ++handed_over;
+    ::close(fd);
+    return AcceptVerdict::kept;
+  });
+  listener.start();
+  auto work = boost::asio::make_work_guard(io_);
+  std::thread io([this] { io_.run(); });
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kConnects; ++i) ::close(connect_to(path));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the last ones are accepted
+  boost::asio::post(io_, [&] { listener.stop(); });
+  work.reset();
+  io.join();
+  const double allowed =
+      UnixListener::kConnectBurstPerUid + UnixListener::kConnectRatePerUid * (seconds + 0.2) + 1;
+  EXPECT_LE(handed_over.load(), allowed) << kConnects << " connects in " << seconds << " s";
+  EXPECT_GE(handed_over.load(), static_cast<int>(UnixListener::kConnectBurstPerUid));
 }
 
 // On exit a listener removes only its own socket file, not one a later daemon bound there.
