@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -249,6 +250,19 @@ void expect_tenant_served_during_flood_of_shared_socket(const std::string& flood
                                       << kSharedListenerBound.count() << " s during the flood";
   EXPECT_NE(seen & Flood::kFlooded, 0) << "the flooding uid did not try 1000 connects";
   EXPECT_NE(seen & Flood::kKeptAway, 0) << "the flooding uid was never kept away";
+  if (!flooder_tenant.empty()) {
+    // Connections closed unseen past the connect rate are counted (wasi-socketctl is built beside
+    // the test programs).
+    std::string admin = daemon.socket_path();
+    admin.replace(admin.rfind(".sock"), 5, ".admin.sock");
+    const std::string command =
+        "timeout 10 " +
+        (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "wasi-socketctl")
+            .string() +
+        " --admin-socket " + admin +
+        " stats | grep -q 'connections_refused_total{reason=\"connect-rate\"}'";
+    EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 0) << "no connect-rate refusals counted";
+  }
 }
 
 // Refused faster than its refusal budget. Before, 0 of 20 opened (EAGAIN on a full backlog).

@@ -38,12 +38,13 @@ SocketFileBan ban_for(UnixListener::Acceptor& acceptor, const SocketFile& file) 
 
 }  // namespace
 
-UnixListener::UnixListener(Bound bound, OnAccept on_accept)
+UnixListener::UnixListener(Bound bound, OnAccept on_accept, OnShed on_shed)
     : acceptor_(std::move(bound.acceptor)),
       retry_timer_(acceptor_.get_executor()),
       file_(std::move(bound.file)),
       ban_(ban_for(acceptor_, file_)),
-      on_accept_(std::move(on_accept)) {}
+      on_accept_(std::move(on_accept)),
+      on_shed_(std::move(on_shed)) {}
 
 UnixListener::~UnixListener() {
   stop();
@@ -70,6 +71,7 @@ void UnixListener::hand_over(int fd) {
   }
   if (!within_connect_rate(peer->uid)) {
     ::close(fd);
+    if (on_shed_) on_shed_(peer->uid);
     ban(peer->uid, "connects faster than " + std::to_string(kConnectRatePerUid) + "/s");
     return;
   }

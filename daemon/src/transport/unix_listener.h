@@ -64,8 +64,11 @@ class UnixListener {
   // systemd's: the listener never removes it.
   static Bound adopt(boost::asio::io_context& io, int fd);
 
+  // Called for each connection closed past its uid's connect rate (never handed over).
+  using OnShed = std::function<void(uid_t uid)>;
+
   // The destructor removes the socket file if the path still names it (not another daemon's).
-  UnixListener(Bound bound, OnAccept on_accept);
+  UnixListener(Bound bound, OnAccept on_accept, OnShed on_shed = {});
   ~UnixListener();
   UnixListener(const UnixListener&) = delete;
   UnixListener& operator=(const UnixListener&) = delete;
@@ -91,6 +94,7 @@ class UnixListener {
   // Uids a ban failed for, with when that was last logged.
   std::map<uid_t, std::chrono::steady_clock::time_point> unbannable_;
   OnAccept on_accept_;
+  OnShed on_shed_;
   std::mutex rate_mutex_;  // guards connect_rates_
   std::map<uid_t, std::unique_ptr<policy::TokenBucket>> connect_rates_;
 };
