@@ -133,12 +133,14 @@ void DaemonServer::start() {
 void DaemonServer::add_listener(const std::string& name, UnixListener::Bound bound) {
   // Connections are stamped with the listener they came through: part of the peer's identity.
   listeners_.push_back(std::make_unique<UnixListener>(
-      std::move(bound), [this, name](int fd, const PeerCredentials& peer) {
+      std::move(bound),
+      [this, name](int fd, const PeerCredentials& peer) {
         PeerCredentials stamped = peer;
         stamped.listener = name;
         stamped.connected_at_unix_seconds = unix_now();
-        connections_->adopt(fd, stamped);
-      }));
+        return connections_->adopt(fd, stamped);
+      },
+      [this](uid_t) { metrics_.connection_refused("connect-rate"); }));
 }
 
 void DaemonServer::wait_for_hangup() {

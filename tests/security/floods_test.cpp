@@ -1,17 +1,20 @@
 // Attack area: floods. A uid no tenant matches reconnects in a loop (issue 8 item 7: 433,459 audit
 // lines, 70 MB, in 10 s, and 13 of 20 connects of another tenant failed meanwhile). The audit
-// log must stay bounded per uid with a counted suppression line, and the sessions of a tenant on
-// its own listener must all open meanwhile. Two real uids (forked children that drop privileges);
-// needs root.
+// log must stay bounded per uid with a counted suppression line, and the sessions of a tenant,
+// on its own listener or on the flooded socket, must all open meanwhile. Two real uids (forked
+// children that drop privileges); needs root.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -44,13 +47,91 @@ std::vector<std::string> lines_of(const std::string& path) {
   return lines;
 }
 
+// 0 when a connect() to the Unix socket `path` worked, else its errno.
+int connect_error(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  const int result = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  const int error = result == 0 ? 0 : errno;
+  ::close(fd);
+  return error;
+}
+
+// The attacker: `uid` (a tenant or nobody) connects to `path` in a loop from 4 threads, with
+// blocking connects (they wait for room in the backlog and take it the moment it frees up), from
+// start() until stop(). Runs in a child process of its own uid.
+class Flood {
+ public:
+  // What the flood saw, from the child's exit code.
+  static constexpr int kFlooded = 1;   // more than 1000 connect attempts
+  static constexpr int kKeptAway = 2;  // some connects failed with EACCES (socket_file_ban.h)
+
+  Flood(uid_t uid, std::string path) : uid_(uid), path_(std::move(path)) {
+    if (::pipe(running_) != 0 || ::pipe(stopping_) != 0) std::abort();
+  }
+  ~Flood() {
+    for (const int fd : {running_[0], running_[1], stopping_[0], stopping_[1]}) ::close(fd);
+  }
+
+  // Returns once the flood has run for 300 ms and, if that happens within 2 s, the daemon keeps
+  // the uid away: the bound on the tenant's connects holds from then on (docs/SECURITY.md).
+  void start() {
+    thread_ = std::thread([this] { seen_ = run_as(uid_, uid_, [this] { return flood(); }); });
+    char go = 0;
+    if (::read(running_[0], &go, 1) != 1) std::abort();
+  }
+  // Ends the flood; returns kFlooded | kKeptAway as seen.
+  int stop() {
+    (void)::write(stopping_[1], "x", 1);
+    thread_.join();
+    return seen_;
+  }
+
+ private:
+  int flood() {
+    std::atomic<bool> stop{false};
+    std::atomic<int> attempts{0};
+    std::atomic<int> kept_away{0};
+    std::vector<std::thread> loops;
+    for (int i = 0; i < 4; ++i) {
+      loops.emplace_back([&] {
+        while (!stop) {
+          ++attempts;
+          if (connect_error(path_) == EACCES) ++kept_away;
+        }
+      });
+    }
+    // Running: for 300 ms, and kept away if the daemon does that within 2 s.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 170 && kept_away == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    (void)::write(running_[1], "x", 1);
+    char done = 0;
+    (void)::read(stopping_[0], &done, 1);
+    stop = true;
+    for (std::thread& loop : loops) loop.join();
+    std::fprintf(stderr, "FIGURE flood_connect_attempts %d (%d kept away)\n", attempts.load(),
+                 kept_away.load());
+    return (attempts > 1000 ? kFlooded : 0) | (kept_away > 0 ? kKeptAway : 0);
+  }
+
+  const uid_t uid_;
+  const std::string path_;
+  int running_[2] = {-1, -1};
+  int stopping_[2] = {-1, -1};
+  std::thread thread_;
+  int seen_ = 0;
+};
+
 TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutATenant) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
   testing::TempDirectory dir;
   const std::string audit = dir.file("audit.log");
-  // The tenant has its own listening socket, as docs/SECURITY.md recommends: a flood fills the
-  // kernel backlog of the socket it targets (connects there then fail with EAGAIN whatever the
-  // daemon does), but must not slow the daemon down for everyone else.
+  // The tenant has its own listening socket: a flood of the main socket must not slow the daemon
+  // down for everyone else (the shared socket itself: the next test).
   const std::string web_socket = dir.file("web.sock");
   const std::string policy = dir.write(
       "p.toml",
@@ -72,29 +153,8 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
                      return 1;
                    }),
             0);
-  int flooding[2];
-  ASSERT_EQ(::pipe(flooding), 0);
-  int flood_connects = 0;
-  std::thread flood([&] {
-    flood_connects = run_as(kUnknown, kUnknown, [&] {
-      std::atomic<bool> stop{false};
-      std::atomic<int> connects{0};
-      std::vector<std::thread> loops;
-      for (int i = 0; i < 4; ++i) {
-        loops.emplace_back([&] {
-          while (!stop) connects += accepts_connections(daemon->socket_path());
-        });
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      (void)::write(flooding[1], "x", 1);
-      std::this_thread::sleep_for(std::chrono::seconds(4));
-      stop = true;
-      for (std::thread& loop : loops) loop.join();
-      return connects > 1000 ? 1 : 0;  // the exit code says whether it really flooded
-    });
-  });
-  char go = 0;
-  ASSERT_EQ(::read(flooding[0], &go, 1), 1);
+  Flood flood(kUnknown, daemon->socket_path());
+  flood.start();
 
   const int opened = run_as(kTenant, kTenant, [&] {
     int sessions = 0;
@@ -109,9 +169,8 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
     }
     return sessions;
   });
-  flood.join();
+  EXPECT_NE(flood.stop() & Flood::kFlooded, 0) << "the unknown uid did not try 1000 connects";
   EXPECT_EQ(opened, 20) << "sessions of the admitted tenant that opened during the flood";
-  EXPECT_EQ(flood_connects, 1) << "the unknown uid did not manage 1000 connects in 4 s";
 
   // After a second the next line of anyone reports the uid's dropped lines.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
@@ -139,8 +198,85 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
   // The burst (100) plus 20 a second for the ~5 s of the flood, plus suppression lines.
   EXPECT_LT(unknown_lines, 300u) << "audit lines for the unknown uid";
   EXPECT_TRUE(counted) << "no suppression line counts the unknown uid's dropped lines";
-  ::close(flooding[0]);
-  ::close(flooding[1]);
+}
+
+// The shared socket (issue 8 item 7, last sentence): tenant `web` has no listener of its own, so
+// the flood and its connects meet in one kernel backlog. Every one of its 20 sessions must open,
+// each within kSharedListenerBound (docs/SECURITY.md "Floods"), while `flooder` connects in a
+// loop from 4 threads. `flooder_tenant`: a policy line admitting the flooding uid, or nothing.
+constexpr auto kSharedListenerBound = std::chrono::seconds(2);
+constexpr int kSharedSessions = 20;
+
+void expect_tenant_served_during_flood_of_shared_socket(const std::string& flooder_tenant) {
+  TempDirectory dir;
+  const std::string policy =
+      dir.write("p.toml", "[audit]\ndestination = \"" + dir.file("audit.log") +
+                              "\"\n[[tenant]]\nname = \"web\"\nuids = [" + std::to_string(kTenant) +
+                              "]\n[tenant.tcp]\n" + flooder_tenant);
+  DaemonProcess daemon({"--policy", policy, "--socket-mode", "0666"});
+  ::chmod(std::filesystem::path(daemon.socket_path()).parent_path().c_str(), 0755);
+
+  Flood flood(kUnknown, daemon.socket_path());
+  flood.start();
+
+  const int in_time = run_as(kTenant, kTenant, [&] {
+    int good = 0;
+    std::chrono::steady_clock::duration slowest{};
+    for (int i = 0; i < kSharedSessions; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      TestClient client(daemon.target());
+      const bool attached = client.attach();
+      const auto took = std::chrono::steady_clock::now() - start;
+      slowest = std::max(slowest, took);
+      if (attached && took <= kSharedListenerBound) {
+        ++good;
+      } else {
+        std::fprintf(stderr, "tenant session %d: %s after %lld ms\n", i,
+                     attached ? "opened" : client.attach_status().error_message().c_str(),
+                     static_cast<long long>(
+                         std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+      }
+    }
+    double load[1] = {0};
+    (void)::getloadavg(load, 1);
+    std::fprintf(stderr, "FIGURE slowest_tenant_attach_ms %lld (load average %.2f)\n",
+                 static_cast<long long>(
+                     std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count()),
+                 load[0]);
+    return good;
+  });
+  const int seen = flood.stop();
+  EXPECT_EQ(in_time, kSharedSessions) << "sessions of the admitted tenant that opened within "
+                                      << kSharedListenerBound.count() << " s during the flood";
+  EXPECT_NE(seen & Flood::kFlooded, 0) << "the flooding uid did not try 1000 connects";
+  EXPECT_NE(seen & Flood::kKeptAway, 0) << "the flooding uid was never kept away";
+  if (!flooder_tenant.empty()) {
+    // Connections closed unseen past the connect rate are counted (wasi-socketctl is built beside
+    // the test programs).
+    std::string admin = daemon.socket_path();
+    admin.replace(admin.rfind(".sock"), 5, ".admin.sock");
+    const std::string command =
+        "timeout 10 " +
+        (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "wasi-socketctl")
+            .string() +
+        " --admin-socket " + admin +
+        " stats | grep -q 'connections_refused_total{reason=\"connect-rate\"}'";
+    EXPECT_EQ(WEXITSTATUS(std::system(command.c_str())), 0) << "no connect-rate refusals counted";
+  }
+}
+
+// Refused faster than its refusal budget. Before, 0 of 20 opened (EAGAIN on a full backlog).
+TEST(Floods, AnUnknownUidFloodingTheSharedListenerDoesNotLockOutATenant) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
+  expect_tenant_served_during_flood_of_shared_socket("");
+}
+
+// A tenant is no better: admitted connections past UnixListener's per-uid connect rate. Before,
+// 0-1 of 20 opened.
+TEST(Floods, AnAdmittedTenantFloodingTheSharedListenerDoesNotLockOutAnother) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run clients as other uids";
+  expect_tenant_served_during_flood_of_shared_socket(
+      "[[tenant]]\nname = \"noisy\"\nuids = [" + std::to_string(kUnknown) + "]\n[tenant.tcp]\n");
 }
 
 // issue 15: a uid no tenant matches saw "UNAVAILABLE: ... Broken pipe". It gets the reason.

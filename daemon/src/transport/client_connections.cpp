@@ -54,16 +54,22 @@ ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& 
                                      SessionRegistry& sessions, TenantResolver tenants)
     : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)), refusal_(io) {}
 
-void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
+AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
   PeerAdmission admission = tenants_(peer);
   if (!admission.tenant) {
     // Refused by policy (and audited there): the client's calls fail with the reason. Under a
     // flood the log, like the answer, is limited per uid.
-    if (refusal_.refuse(fd, peer.uid, admission.refusal)) {
-      spdlog::info("connection of uid {} pid {} refused: {}", peer.uid, peer.pid,
-                   admission.refusal);
+    switch (refusal_.refuse(fd, peer.uid, admission.refusal)) {
+      case GrpcRefusal::Outcome::answered:
+        spdlog::info("connection of uid {} pid {} refused: {}", peer.uid, peer.pid,
+                     admission.refusal);
+        break;
+      case GrpcRefusal::Outcome::closed:
+        break;
+      case GrpcRefusal::Outcome::over_budget:
+        return AcceptVerdict::flooding;
     }
-    return;
+    return AcceptVerdict::kept;
   }
   std::optional<Tenant>& tenant = admission.tenant;
   auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer);
@@ -86,11 +92,12 @@ void ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     sessions_.unbind(key, *session);
     end_on_strand(session);
     ::close(fd);
-    return;
+    return AcceptVerdict::kept;
   }
   spdlog::debug("session {} for uid {} pid {} (tenant {})", key, peer.uid, peer.pid,
                 session->tenant().name);
   grpc::AddInsecureChannelFromFd(&server_, fd);
+  return AcceptVerdict::kept;
 }
 
 std::weak_ptr<AttachDeadline> ClientConnections::enforce_attach_deadline(

@@ -21,6 +21,7 @@
 #include "session/peer_credentials.h"
 #include "session/session_registry.h"
 #include "session/tenant.h"
+#include "unix_listener.h"
 
 namespace wasi_socketd::daemon {
 
@@ -32,8 +33,9 @@ class ClientConnections {
   ClientConnections(boost::asio::io_context& io, grpc::Server& server, SessionRegistry& sessions,
                     TenantResolver tenants);
 
-  // Takes ownership of the connected `fd`.
-  void adopt(int fd, const PeerCredentials& peer);
+  // Takes ownership of the connected `fd`. `flooding` when the peer was refused faster than its
+  // refusal budget allows (the listener may then keep the uid away, socket_file_ban.h).
+  AcceptVerdict adopt(int fd, const PeerCredentials& peer);
   // Ends every session (daemon shutdown). Connections are closed by the gRPC server's shutdown.
   void end_all();
 

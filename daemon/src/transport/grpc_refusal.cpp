@@ -238,14 +238,18 @@ bool GrpcRefusal::take_budget(uid_t uid) {
   return found->second->try_take();
 }
 
-bool GrpcRefusal::refuse(int fd, uid_t uid, std::string reason) {
-  if (!take_budget(uid) || pending_->load() >= kMaxPending) {
+GrpcRefusal::Outcome GrpcRefusal::refuse(int fd, uid_t uid, std::string reason) {
+  if (!take_budget(uid)) {
     ::close(fd);
-    return false;
+    return Outcome::over_budget;
+  }
+  if (pending_->load() >= kMaxPending) {
+    ::close(fd);
+    return Outcome::closed;
   }
   ++*pending_;
   std::make_shared<Refused>(io_, fd, std::move(reason), pending_)->start();
-  return true;
+  return Outcome::answered;
 }
 
 }  // namespace wasi_socketd::daemon

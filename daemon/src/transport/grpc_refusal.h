@@ -41,9 +41,14 @@ class GrpcRefusal {
 
   explicit GrpcRefusal(boost::asio::io_context& io) : io_(io) {}
 
-  // Takes ownership of the connected, non-blocking `fd`. Returns false when it was closed
-  // without an answer (over a budget).
-  bool refuse(int fd, uid_t uid, std::string reason);
+  enum class Outcome {
+    answered,     // the first call on it will get PERMISSION_DENIED and the reason
+    closed,       // closed without an answer: too many refusals wait for their first call
+    over_budget,  // closed without an answer: this uid is refused faster than kPerUidRate
+  };
+
+  // Takes ownership of the connected, non-blocking `fd`.
+  Outcome refuse(int fd, uid_t uid, std::string reason);
 
  private:
   bool take_budget(uid_t uid);

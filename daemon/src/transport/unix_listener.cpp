@@ -3,8 +3,11 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
 #include <cerrno>
+#include <memory>
 
 #include "peer_credentials.h"
 
@@ -21,11 +24,27 @@ UnixListener::Bound UnixListener::adopt(boost::asio::io_context& io, int fd) {
   return {Acceptor(io, boost::asio::local::stream_protocol(), fd), {}};
 }
 
-UnixListener::UnixListener(Bound bound, OnAccept on_accept)
+namespace {
+
+// The socket file a ban applies to: ours, or the one an inherited socket is bound to.
+SocketFileBan ban_for(UnixListener::Acceptor& acceptor, const SocketFile& file) {
+  if (!file.path.empty()) return SocketFileBan(file.path, file.device, file.inode);
+  boost::system::error_code error;
+  const std::string path = acceptor.local_endpoint(error).path();
+  struct stat status {};
+  if (error || path.empty() || ::lstat(path.c_str(), &status) != 0) return {"", 0, 0};
+  return SocketFileBan(path, status.st_dev, status.st_ino);
+}
+
+}  // namespace
+
+UnixListener::UnixListener(Bound bound, OnAccept on_accept, OnShed on_shed)
     : acceptor_(std::move(bound.acceptor)),
       retry_timer_(acceptor_.get_executor()),
       file_(std::move(bound.file)),
-      on_accept_(std::move(on_accept)) {}
+      ban_(ban_for(acceptor_, file_)),
+      on_accept_(std::move(on_accept)),
+      on_shed_(std::move(on_shed)) {}
 
 UnixListener::~UnixListener() {
   stop();
@@ -38,6 +57,9 @@ void UnixListener::stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   retry_timer_.cancel();
+  std::lock_guard lock(ban_mutex_);
+  for (boost::asio::steady_timer& timer : ban_timers_) timer.cancel();
+  ban_.lift_all();  // an inherited socket file outlives the daemon
 }
 
 void UnixListener::hand_over(int fd) {
@@ -47,7 +69,57 @@ void UnixListener::hand_over(int fd) {
     ::close(fd);
     return;
   }
-  on_accept_(fd, *peer);
+  if (!within_connect_rate(peer->uid)) {
+    ::close(fd);
+    if (on_shed_) on_shed_(peer->uid);
+    ban(peer->uid, "connects faster than " + std::to_string(kConnectRatePerUid) + "/s");
+    return;
+  }
+  if (on_accept_(fd, *peer) == AcceptVerdict::flooding) {
+    ban(peer->uid, "is refused faster than its refusal budget");
+  }
+}
+
+bool UnixListener::within_connect_rate(uid_t uid) {
+  std::lock_guard lock(rate_mutex_);
+  auto found = connect_rates_.find(uid);
+  if (found == connect_rates_.end()) {
+    if (connect_rates_.size() >= kMaxRatedUids) connect_rates_.clear();  // forget, not grow
+    found = connect_rates_
+                .emplace(uid, std::make_unique<policy::TokenBucket>(kConnectRatePerUid,
+                                                                    kConnectBurstPerUid))
+                .first;
+  }
+  return found->second->try_take();
+}
+
+void UnixListener::ban(uid_t uid, const std::string& reason) {
+  if (ban_.banned(uid)) return;  // connections accepted before the ban took effect
+  std::string why;
+  if (!ban_.ban(uid, why)) {
+    // Said once per uid and ban period, not once per connection of the flood.
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(ban_mutex_);
+    if (unbannable_.size() >= kMaxRatedUids) unbannable_.clear();
+    auto [said, first] = unbannable_.try_emplace(uid, now);
+    if (first || now - said->second >= kBanDuration) {
+      said->second = now;
+      spdlog::warn("uid {} {} but cannot be kept away: {}", uid, reason, why);
+    }
+    return;
+  }
+  spdlog::warn("uid {} {}: it may not connect for {} s", uid, reason, kBanDuration.count());
+  std::lock_guard lock(ban_mutex_);
+  auto& timer = ban_timers_.emplace_back(acceptor_.get_executor(), kBanDuration);
+  timer.async_wait([this, uid](boost::system::error_code error) {
+    if (error) return;  // stop() lifts every ban
+    ban_.lift(uid);
+    spdlog::info("uid {} may connect again", uid);
+    std::lock_guard lock(ban_mutex_);
+    std::erase_if(ban_timers_, [](const boost::asio::steady_timer& timer) {
+      return timer.expiry() <= std::chrono::steady_clock::now();
+    });
+  });
 }
 
 // Waits for a connection, then takes every queued one with plain accept4 calls (up to
@@ -67,6 +139,7 @@ void UnixListener::accept_next() {
                            }
                            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
                            if (errno == EINTR || errno == ECONNABORTED) continue;
+                           if (!acceptor_.is_open()) return;  // stop() on another thread
                            error =
                                boost::system::error_code(errno, boost::system::system_category());
                          }

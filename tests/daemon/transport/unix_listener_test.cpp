@@ -9,16 +9,26 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 namespace wasi_socketd::daemon {
 namespace {
 
 namespace fs = std::filesystem;
+
+AcceptVerdict close_it(int fd, const PeerCredentials&) {
+  ::close(fd);
+  return AcceptVerdict::kept;
+}
 
 class UnixListenerTest : public ::testing::Test {
  protected:
@@ -38,8 +48,7 @@ class UnixListenerTest : public ::testing::Test {
 
 TEST_F(UnixListenerTest, CreatesTheDirectoryAndSetsTheMode) {
   const std::string path = (directory_ / "nested" / "dir" / "broker.sock").string();
-  UnixListener listener(UnixListener::open(io_, path, 0600),
-                        [](int fd, const auto&) { ::close(fd); });
+  UnixListener listener(UnixListener::open(io_, path, 0600), close_it);
   struct stat status {};
   ASSERT_EQ(::stat(path.c_str(), &status), 0);
   EXPECT_TRUE(S_ISSOCK(status.st_mode));
@@ -66,6 +75,7 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
                           accepted_fd = fd;
                           peer = credentials;
                           io_.stop();
+                          return AcceptVerdict::kept;
                         });
   listener.start();
   const int client = connect_to(path);
@@ -81,7 +91,7 @@ TEST_F(UnixListenerTest, HandsOverConnectionsWithPeerCredentials) {
 TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
   const std::string path = (directory_ / "broker.sock").string();
   {
-    UnixListener listener(UnixListener::open(io_, path, 0660), [](int, const auto&) {});
+    UnixListener listener(UnixListener::open(io_, path, 0660), close_it);
     EXPECT_TRUE(fs::exists(path));
   }
   EXPECT_FALSE(fs::exists(path));
@@ -90,7 +100,7 @@ TEST_F(UnixListenerTest, RemovesTheSocketFileWhenDestroyed) {
 // A second daemon started on a path a live one listens on must fail, not take the path over.
 TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
   const std::string path = (directory_ / "broker.sock").string();
-  UnixListener first(UnixListener::open(io_, path, 0660), [](int fd, const auto&) { ::close(fd); });
+  UnixListener first(UnixListener::open(io_, path, 0660), close_it);
   struct stat before {};
   ASSERT_EQ(::lstat(path.c_str(), &before), 0);
   try {
@@ -105,14 +115,40 @@ TEST_F(UnixListenerTest, RefusesAPathALiveListenerOwns) {
   ::close(connect_to(path));  // the first listener still owns it
 }
 
+// A uid connecting in a loop: past its burst and rate the listener closes the connections itself
+// instead of handing them over (where policy and gRPC work would follow).
+TEST_F(UnixListenerTest, ConnectionsBeyondAUidsRateAreNotHandedOver) {
+  constexpr int kConnects = 3000;
+  const std::string path = (directory_ / "broker.sock").string();
+  std::atomic<int> handed_over{0};
+  UnixListener listener(UnixListener::open(io_, path, 0666), [&](int fd, const PeerCredentials&) {
+    ++handed_over;
+    ::close(fd);
+    return AcceptVerdict::kept;
+  });
+  listener.start();
+  auto work = boost::asio::make_work_guard(io_);
+  std::thread io([this] { io_.run(); });
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kConnects; ++i) ::close(connect_to(path));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the last ones are accepted
+  boost::asio::post(io_, [&] { listener.stop(); });
+  work.reset();
+  io.join();
+  const double allowed =
+      UnixListener::kConnectBurstPerUid + UnixListener::kConnectRatePerUid * (seconds + 0.2) + 1;
+  EXPECT_LE(handed_over.load(), allowed) << kConnects << " connects in " << seconds << " s";
+  EXPECT_GE(handed_over.load(), static_cast<int>(UnixListener::kConnectBurstPerUid));
+}
+
 // On exit a listener removes only its own socket file, not one a later daemon bound there.
 TEST_F(UnixListenerTest, LeavesASocketFileThatIsNotItsOwn) {
   const std::string path = (directory_ / "broker.sock").string();
-  auto first = std::make_unique<UnixListener>(UnixListener::open(io_, path, 0660),
-                                              [](int fd, const auto&) { ::close(fd); });
+  auto first = std::make_unique<UnixListener>(UnixListener::open(io_, path, 0660), close_it);
   fs::remove(path);  // an operator removed it and started another daemon there
-  UnixListener second(UnixListener::open(io_, path, 0660),
-                      [](int fd, const auto&) { ::close(fd); });
+  UnixListener second(UnixListener::open(io_, path, 0660), close_it);
   first.reset();
   EXPECT_TRUE(fs::exists(path));
   ::close(connect_to(path));
