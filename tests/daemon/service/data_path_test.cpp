@@ -2,11 +2,16 @@
 // back-pressure (a client that grants no credit stops the daemon reading, and its memory stays
 // flat), and the write permit (a client that overruns it loses its output stream).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -205,6 +210,46 @@ TEST_F(DataPath, WritingPastThePermitCostsTheOutputStreamOnly) {
   const int connection = peer.connection();
   ASSERT_EQ(::write(connection, "hi", 2), 2);
   EXPECT_EQ(drain(socket, std::chrono::milliseconds(500)), "hi");
+}
+
+// The daemon's own fd for its connection to 127.0.0.1:`peer_port`, duplicated into this process
+// (pidfd_getfd: the test is the daemon's parent); nullopt if the kernel does not let us.
+std::optional<int> daemon_socket_to(pid_t daemon, std::uint32_t peer_port) {
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, daemon, 0));
+  if (pidfd < 0) return std::nullopt;
+  std::optional<int> found;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(daemon) + "/fd")) {
+    const int target = std::stoi(entry.path().filename().string());
+    const int fd = static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, target, 0));
+    if (fd < 0) continue;
+    sockaddr_in peer{};
+    socklen_t length = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) == 0 &&
+        peer.sin_family == AF_INET && ntohs(peer.sin_port) == peer_port) {
+      found = fd;
+      break;
+    }
+    ::close(fd);
+  }
+  ::close(pidfd);
+  return found;
+}
+
+// Every guest write crosses the adapter and the daemon before the kernel: with Nagle's algorithm a
+// write-write-read exchange (an HTTP header, then its body) would wait for the peer's delayed ACK,
+// 40 ms each time. The daemon's connected sockets send at once (TCP_NODELAY), as Go's do.
+TEST_F(DataPath, ConnectedSocketsSendWithoutNagleDelay) {
+  ASSERT_TRUE(client.attach());
+  LoopbackPeer peer;
+  connect_to(peer);
+  const std::optional<int> fd = daemon_socket_to(daemon.pid(), peer.port());
+  if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
+  int nodelay = 0;
+  socklen_t length = sizeof nodelay;
+  ASSERT_EQ(::getsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &length), 0);
+  EXPECT_NE(nodelay, 0) << "connected socket without TCP_NODELAY";
+  ::close(*fd);
 }
 
 TEST_F(DataPath, PeerFinEndsTheInputCleanly) {
