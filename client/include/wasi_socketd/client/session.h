@@ -1,12 +1,14 @@
 // Session: one connection to the broker, its Attach stream and the mirror of pushed state.
 //
 // A Session owns its own gRPC channel (a session is a connection), one reader thread that applies
-// ServerFrames to the Mirror, one writer thread that writes queued ClientFrames (FrameWriter) and
-// the sync stubs for the unary calls. All public methods are
+// ServerFrames to the Mirror, one writer thread that writes queued ClientFrames (FrameWriter), the
+// sync stubs for the unary calls and, once a setter is pipelined, one thread that runs pipelined
+// calls in order (CallQueue). All public methods are
 // thread-safe. When the broker goes away (Attach ends, or a call reports UNAVAILABLE) the session
 // is dead: every waiter wakes, every later call fails at once with ErrorCode::kSessionLost.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -28,6 +30,7 @@
 
 namespace wasi_socketd::client {
 
+class CallQueue;
 class FrameWriter;
 
 struct SessionOptions {
@@ -65,6 +68,16 @@ class Session {
     std::lock_guard lock(mu_);
     return f(mirror_);
   }
+  // Runs f(Mirror&) with the mirror locked, then wakes every waiter (from threads that are not
+  // the waiters', e.g. a pipelined call's reply).
+  template <typename F>
+  void change_mirror(F&& f) {
+    {
+      std::lock_guard lock(mu_);
+      f(mirror_);
+    }
+    changed_.notify_all();
+  }
   // Blocks until pred(mirror) holds (true) or the deadline passes (false). Returns true at once
   // when the session is dead (check alive()). pred runs with the mirror locked.
   bool wait_until(const std::function<bool(const Mirror&)>& pred, Deadline deadline);
@@ -74,6 +87,13 @@ class Session {
   // it dead. Unary calls may overtake queued frames: the protocol's write_offset covers that.
   bool send(v1::ClientFrame frame);
 
+  // Runs `call` on the session's pipelined-call thread, after every call pipelined before it, and
+  // returns at once (option setters: the guest does not wait). False if the session is closed.
+  bool pipeline(std::function<void()> call);
+
+  // Unary calls this session has made (a test hook: local answers make none).
+  std::uint64_t unary_calls() const { return unary_calls_.load(std::memory_order_relaxed); }
+
   // One unary call with the session's deadline and death handling. A transport failure marks the
   // session dead (kSessionLost); other non-OK statuses are kUnknown.
   template <typename Stub, typename Request, typename Response>
@@ -82,6 +102,7 @@ class Session {
                                                      Response*),
                         const Request& request) {
     if (!alive()) return ErrorCode::kSessionLost;
+    unary_calls_.fetch_add(1, std::memory_order_relaxed);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + options_.call_timeout);
     Response response;
@@ -116,7 +137,9 @@ class Session {
   grpc::ClientContext attach_context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach_;
   std::unique_ptr<FrameWriter> writer_;
+  std::unique_ptr<CallQueue> pipelined_;
   std::thread reader_;
+  std::atomic<std::uint64_t> unary_calls_{0};
 
   mutable std::mutex mu_;  // guards mirror_
   std::condition_variable changed_;
