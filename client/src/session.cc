@@ -60,7 +60,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
 Session::~Session() { close(); }
 
 void Session::close() {
-  pipelined_->stop();  // before the channel goes: its calls use the stubs
+  pipelined_->stop();  // runs what is pipelined (frames among it) while the writer still runs
   writer_->stop();     // what was sent before close() goes out first
   attach_context_.TryCancel();
   if (reader_.joinable()) reader_.join();
@@ -112,7 +112,17 @@ bool Session::pipeline(std::function<void()> call) {
   return alive() && pipelined_->queue(std::move(call));
 }
 
-bool Session::send(v1::ClientFrame frame) { return alive() && writer_->send(std::move(frame)); }
+bool Session::send(v1::ClientFrame frame) {
+  if (!alive()) return false;
+  // Behind pipelined setters still unanswered: a write the peer reacts to comes after them.
+  auto shared = std::make_shared<v1::ClientFrame>(std::move(frame));
+  if (pipelined_->queue_if_busy([this, shared] { writer_->send(std::move(*shared)); })) {
+    return true;
+  }
+  return writer_->send(std::move(*shared));
+}
+
+void Session::await_pipelined() { pipelined_->wait_idle(); }
 
 ErrorCode Session::on_call_failure(const grpc::Status& status) {
   switch (status.error_code()) {

@@ -32,15 +32,6 @@ void SocketHandle::record_readiness(ReadinessKind kind, const v1::Readiness& rea
       [&](Mirror& m) { m.update_readiness(id_, kind, readiness.ready(), readiness.version()); });
 }
 
-void SocketHandle::settle() const {
-  session_->wait_until(
-      [id = id_](const Mirror& m) {
-        const SocketView* view = m.find_view(id);
-        return view == nullptr || view->pending_setters == 0;
-      },
-      kNoDeadline);
-}
-
 Result<std::uint64_t> SocketHandle::option_answer(int option, const Ask& ask) const {
   auto local = [&](Mirror& m) -> std::optional<Result<std::uint64_t>> {
     SocketView* view = m.view(id_);
@@ -71,7 +62,6 @@ Status SocketHandle::pipeline_set(int option, std::uint64_t value, Ask send) {
     return view->begin_set(option, value);
   });
   if (!checked) {
-    settle();
     Result<std::uint64_t> effective = send();
     if (!effective) return effective.error();
     return ok_status();

@@ -131,14 +131,12 @@ Status SocketView::begin_set(int option, std::uint64_t value) {
   }
   if (is_buffer_size(tcp, option)) answer.locked = true;
   ++answer.pending;
-  ++pending_setters;
   return ok_status();
 }
 
 void SocketView::finish_set(int option, const Result<std::uint64_t>& effective) {
   OptionAnswer& answer = options[option];
   if (answer.pending > 0) --answer.pending;
-  if (pending_setters > 0) --pending_setters;
   if (!effective) {
     answer.refused = effective.error();
     answer.exact = false;

@@ -81,10 +81,9 @@ TcpSocket::TcpSocket(std::shared_ptr<Session> session, std::uint64_t id, Address
     : SocketHandle(std::move(session), id, family, drop_tcp) {}
 
 template <typename Request, typename Response>
-Status TcpSocket::kernel_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*,
-                                                                    const Request&, Response*),
-                              const Request& request) {
-  settle();
+Status TcpSocket::view_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                            const Request& request) {
   auto response = session().call(session().tcp(), method, request);
   record_view(response);
   return detail::status_of(response);
@@ -95,19 +94,17 @@ Status TcpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& lo
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return kernel_call(&v1::Tcp::Stub::StartBind, request);
+  return view_call(&v1::Tcp::Stub::StartBind, request);
 }
 
-Status TcpSocket::finish_bind() {
-  return kernel_call(&v1::Tcp::Stub::FinishBind, request_for(id()));
-}
+Status TcpSocket::finish_bind() { return view_call(&v1::Tcp::Stub::FinishBind, request_for(id())); }
 
 Status TcpSocket::start_connect(std::uint64_t network_id, const IpSocketAddress& remote) {
   v1::TcpStartConnectRequest request;
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(remote, request.mutable_remote_address());
-  return kernel_call(&v1::Tcp::Stub::StartConnect, request);
+  return view_call(&v1::Tcp::Stub::StartConnect, request);
 }
 
 Result<TcpConnection> TcpSocket::finish_connect() {
@@ -122,15 +119,14 @@ Result<TcpConnection> TcpSocket::finish_connect() {
 }
 
 Status TcpSocket::start_listen() {
-  return kernel_call(&v1::Tcp::Stub::StartListen, request_for(id()));
+  return view_call(&v1::Tcp::Stub::StartListen, request_for(id()));
 }
 
 Status TcpSocket::finish_listen() {
-  return kernel_call(&v1::Tcp::Stub::FinishListen, request_for(id()));
+  return view_call(&v1::Tcp::Stub::FinishListen, request_for(id()));
 }
 
 Result<TcpAccepted> TcpSocket::accept() {
-  settle();  // the accepted socket inherits the listener's options
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::Accept, request_for(id()));
   if (response && response->has_accept())
     record_readiness(ReadinessKind::kAccept, response->accept());
@@ -183,7 +179,7 @@ Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
   request.set_value(value);
   if (option == TcpOption::kListenBacklogSize) {
     // Its WIT errors include not-supported and invalid-state: the kernel decides, one round trip.
-    return kernel_call(&v1::Tcp::Stub::SetOption, request);
+    return view_call(&v1::Tcp::Stub::SetOption, request);
   }
   Session* session = &this->session();
   return pipeline_set(request.option(), value, [session, request]() -> Result<std::uint64_t> {
@@ -211,7 +207,6 @@ Status TcpSocket::shutdown(ShutdownType how) {
   request.set_socket_id(id());
   request.set_how(static_cast<v1::ShutdownType>(static_cast<int>(how) + 1));
   request.set_write_offset(TcpStreams(shared_session(), id()).write_offset());
-  settle();
   Status status =
       detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::Shutdown, request));
   if (status) {

@@ -38,18 +38,15 @@ Status UdpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& lo
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return kernel_call(&v1::Udp::Stub::StartBind, request);
+  return view_call(&v1::Udp::Stub::StartBind, request);
 }
 
-Status UdpSocket::finish_bind() {
-  return kernel_call(&v1::Udp::Stub::FinishBind, request_for(id()));
-}
+Status UdpSocket::finish_bind() { return view_call(&v1::Udp::Stub::FinishBind, request_for(id())); }
 
 template <typename Request, typename Response>
-Status UdpSocket::kernel_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*,
-                                                                    const Request&, Response*),
-                              const Request& request) {
-  settle();
+Status UdpSocket::view_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                            const Request& request) {
   auto response = session().call(session().udp(), method, request);
   record_view(response);
   return detail::status_of(response);
@@ -59,7 +56,6 @@ Result<std::uint64_t> UdpSocket::stream(const std::optional<IpSocketAddress>& re
   v1::UdpStreamRequest request;
   request.set_socket_id(id());
   if (remote) detail::to_proto(*remote, request.mutable_remote_address());
-  settle();
   auto response = session().call(session().udp(), &v1::Udp::Stub::Stream, request);
   record_view(response);
   if (Status status = detail::status_of(response); !status) return status.error();

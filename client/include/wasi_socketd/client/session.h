@@ -83,12 +83,15 @@ class Session {
   bool wait_until(const std::function<bool(const Mirror&)>& pred, Deadline deadline);
 
   // Queues a frame for Attach and returns without waiting for the write (thread-safe, ordered;
-  // frames queued meanwhile are merged). False if the session is dead; a failed write later marks
-  // it dead. Unary calls may overtake queued frames: the protocol's write_offset covers that.
+  // frames queued meanwhile are merged; behind pipelined calls still unanswered). False if the
+  // session is dead; a failed write later marks it dead. Unary calls may overtake queued frames:
+  // the protocol's write_offset covers that.
   bool send(v1::ClientFrame frame);
 
   // Runs `call` on the session's pipelined-call thread, after every call pipelined before it, and
   // returns at once (option setters: the guest does not wait). False if the session is closed.
+  // Every later unary call waits until the pipelined calls are answered, and frames sent
+  // meanwhile go out after them: whatever the guest does next sees their effect.
   bool pipeline(std::function<void()> call);
 
   // Unary calls this session has made (a test hook: local answers make none).
@@ -101,6 +104,7 @@ class Session {
                         grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                      Response*),
                         const Request& request) {
+    await_pipelined();
     if (!alive()) return ErrorCode::kSessionLost;
     unary_calls_.fetch_add(1, std::memory_order_relaxed);
     grpc::ClientContext context;
@@ -122,6 +126,8 @@ class Session {
   explicit Session(const SessionOptions& options);
   void read_loop();
   ErrorCode on_call_failure(const grpc::Status& status);
+  // Waits until the pipelined calls are answered (at once on the pipelined-call thread).
+  void await_pipelined();
   void die(std::string reason);
 
   SessionOptions options_;

@@ -51,10 +51,6 @@ class SocketHandle {
     }
   }
 
-  // Waits until every setter pipelined for this socket has been answered. Every call that reaches
-  // the kernel does this first, so it sees their effect (accept: the listener's options).
-  void settle() const;
-
   using Ask = std::function<Result<std::uint64_t>()>;
   // An option getter: the mirror's answer, or (after this option's pending setters are answered,
   // or for a kernel-tuned buffer size) the broker's, which `ask` fetches.

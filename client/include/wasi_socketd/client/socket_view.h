@@ -39,7 +39,6 @@ struct SocketView {
   Result<IpSocketAddress> local_address = ErrorCode::kInvalidState;
   Result<IpSocketAddress> remote_address = ErrorCode::kInvalidState;
   std::map<int, OptionAnswer> options;  // keyed by the wire option number (v1::TcpOption/UdpOption)
-  std::uint32_t pending_setters = 0;    // of any option: kernel calls wait until they are answered
 
   // Replaces what the broker described, keeping local bookkeeping (pending setters, locks).
   void update(const v1::TcpSocketView& view);

@@ -77,11 +77,11 @@ class TcpSocket : private SocketHandle {
   using SocketHandle::drop;
 
  private:
-  // A call that reaches the kernel: after pending setters, recording the view it returns.
+  // A call that may change what the getters answer: records the view it returns.
   template <typename Request, typename Response>
-  Status kernel_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                           Response*),
-                     const Request& request);
+  Status view_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                   const Request& request);
 };
 
 struct TcpAccepted {

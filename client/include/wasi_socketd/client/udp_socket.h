@@ -60,11 +60,11 @@ class UdpSocket : private SocketHandle {
 
  private:
   UdpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family);
-  // A call that reaches the kernel: after pending setters, recording the view it returns.
+  // A call that may change what the getters answer: records the view it returns.
   template <typename Request, typename Response>
-  Status kernel_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                           Response*),
-                     const Request& request);
+  Status view_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                   const Request& request);
 };
 
 }  // namespace wasi_socketd::client
