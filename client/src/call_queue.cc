@@ -8,7 +8,10 @@ CallQueue::~CallQueue() { stop(); }
 
 bool CallQueue::queue(Call call) {
   {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    if (std::this_thread::get_id() != worker_) {
+      changed_.wait(lock, [&] { return stopping_ || calls_.size() < kMaxQueued; });
+    }
     if (stopping_) return false;
     calls_.push_back(std::move(call));
     if (!thread_.joinable()) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -20,12 +21,17 @@ class CallQueue {
  public:
   using Call = std::function<void()>;
 
+  // Calls that may wait at once; queue() waits for room beyond it, so a guest that only sets
+  // options holds bounded memory and is slowed to the broker's pace.
+  static constexpr std::size_t kMaxQueued = 1024;
+
   CallQueue() = default;
   ~CallQueue();  // stop()
   CallQueue(const CallQueue&) = delete;
   CallQueue& operator=(const CallQueue&) = delete;
 
-  // Queues `call` behind every call queued before. False once stopped.
+  // Queues `call` behind every call queued before (waiting while kMaxQueued wait). False once
+  // stopped.
   bool queue(Call call);
   // Queues `call` only while a call is queued or running; false (nothing queued) when idle.
   bool queue_if_busy(Call call);
