@@ -108,6 +108,9 @@ Status TcpSocket::start_connect(std::uint64_t network_id, const IpSocketAddress&
 }
 
 Result<TcpConnection> TcpSocket::finish_connect() {
+  if (would_block(v1::TCP_SOCKET_STATE_CONNECT_IN_PROGRESS, ReadinessKind::kConnect)) {
+    return ErrorCode::kWouldBlock;
+  }
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::FinishConnect, request_for(id()));
   record_view(response);
   if (response && response->has_connect())
@@ -127,6 +130,9 @@ Status TcpSocket::finish_listen() {
 }
 
 Result<TcpAccepted> TcpSocket::accept() {
+  if (would_block(v1::TCP_SOCKET_STATE_LISTENING, ReadinessKind::kAccept)) {
+    return ErrorCode::kWouldBlock;
+  }
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::Accept, request_for(id()));
   if (response && response->has_accept())
     record_readiness(ReadinessKind::kAccept, response->accept());
@@ -186,6 +192,13 @@ Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
     auto response = session->call(session->tcp(), &v1::Tcp::Stub::SetOption, request);
     if (Status status = detail::status_of(response); !status) return status.error();
     return response->effective_value();
+  });
+}
+
+bool TcpSocket::would_block(v1::TcpSocketState state, ReadinessKind kind) const {
+  return session().with_mirror([&](Mirror& m) {
+    const SocketView* view = m.find_view(id());
+    return view != nullptr && view->state == state && !m.ready(id(), kind);
   });
 }
 

@@ -250,6 +250,19 @@ TEST_P(LocalAnswersTest, SettersAreRefusedLocallyAsTheBrokerWould) {
   }
 }
 
+TEST_P(LocalAnswersTest, AcceptWithNothingPendingIsAnsweredFromPushedReadiness) {
+  client::TcpSocket l = listener();
+  EXPECT_EQ(calls_of([&] {
+              for (int i = 0; i < 10; ++i) EXPECT_EQ(l.accept().error(), ErrorCode::kWouldBlock);
+            }),
+            0u);
+  // Once a connection is pending the push says so, and accept asks the broker.
+  client::TcpSocket c = make();
+  ASSERT_TRUE(connect_to(c, *l.local_address()));
+  ASSERT_TRUE(wait_ready(l.id(), client::ReadinessKind::kAccept));
+  EXPECT_TRUE(l.accept());
+}
+
 TEST_P(LocalAnswersTest, UdpGettersAgreeAfterCreateSetBindAndStream) {
   auto created = client::UdpSocket::create(session_, family());
   ASSERT_TRUE(created);

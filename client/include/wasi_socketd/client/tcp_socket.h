@@ -49,7 +49,8 @@ class TcpSocket : private SocketHandle {
   Status start_bind(std::uint64_t network_id, const IpSocketAddress& local);
   Status finish_bind();
   Status start_connect(std::uint64_t network_id, const IpSocketAddress& remote);
-  // On success the socket's streams are open (see TcpStreams).
+  // On success the socket's streams are open (see TcpStreams). would-block is answered from the
+  // pushed CONNECT readiness, with no round trip (accept likewise from ACCEPT readiness).
   Result<TcpConnection> finish_connect();
   Status start_listen();
   Status finish_listen();
@@ -77,6 +78,9 @@ class TcpSocket : private SocketHandle {
   using SocketHandle::drop;
 
  private:
+  // True when the socket is in `state` and the pushed readiness of `kind` says not yet: the
+  // broker would answer would-block (an answer that may be older than the push on its way).
+  bool would_block(v1::TcpSocketState state, ReadinessKind kind) const;
   // A call that may change what the getters answer: records the view it returns.
   template <typename Request, typename Response>
   Status view_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*, const Request&,
