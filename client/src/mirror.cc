@@ -105,9 +105,20 @@ const TcpStreamState* Mirror::find_tcp(std::uint64_t socket_id) const {
   return it == tcp_.end() ? nullptr : &it->second;
 }
 
+SocketView* Mirror::view(std::uint64_t socket_id) {
+  auto it = views_.find(socket_id);
+  return it == views_.end() ? nullptr : &it->second;
+}
+
+const SocketView* Mirror::find_view(std::uint64_t socket_id) const {
+  auto it = views_.find(socket_id);
+  return it == views_.end() ? nullptr : &it->second;
+}
+
 void Mirror::forget(std::uint64_t id) {
   forgotten_.insert(id);
   tcp_.erase(id);
+  views_.erase(id);
   for (auto kind : {ReadinessKind::kConnect, ReadinessKind::kAccept, ReadinessKind::kReceive}) {
     readiness_.erase({id, kind});
   }

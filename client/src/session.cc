@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "call_queue.h"
 #include "frame_writer.h"
 #include "wasi_socketd/default_socket_path.h"
 #include "wasi_socketd/limits.h"
@@ -52,13 +53,15 @@ Session::Session(const SessionOptions& options) : options_(options) {
   writer_ = std::make_unique<FrameWriter>(
       [this](const v1::ClientFrame& frame) { return attach_->Write(frame); },
       [this] { die("wasi-socketd: connection to broker lost"); });
+  pipelined_ = std::make_unique<CallQueue>();
   reader_ = std::thread([this] { read_loop(); });
 }
 
 Session::~Session() { close(); }
 
 void Session::close() {
-  writer_->stop();  // what was sent before close() goes out first
+  pipelined_->stop();  // runs what is pipelined (frames among it) while the writer still runs
+  writer_->stop();     // what was sent before close() goes out first
   attach_context_.TryCancel();
   if (reader_.joinable()) reader_.join();
   die("wasi-socketd: session closed");
@@ -105,7 +108,21 @@ bool Session::wait_until(const std::function<bool(const Mirror&)>& pred, Deadlin
   return changed_.wait_until(lock, deadline, done);
 }
 
-bool Session::send(v1::ClientFrame frame) { return alive() && writer_->send(std::move(frame)); }
+bool Session::pipeline(std::function<void()> call) {
+  return alive() && pipelined_->queue(std::move(call));
+}
+
+bool Session::send(v1::ClientFrame frame) {
+  if (!alive()) return false;
+  // Behind pipelined setters still unanswered: a write the peer reacts to comes after them.
+  auto shared = std::make_shared<v1::ClientFrame>(std::move(frame));
+  if (pipelined_->queue_if_busy([this, shared] { writer_->send(std::move(*shared)); })) {
+    return true;
+  }
+  return writer_->send(std::move(*shared));
+}
+
+void Session::await_pipelined() { pipelined_->wait_idle(); }
 
 ErrorCode Session::on_call_failure(const grpc::Status& status) {
   switch (status.error_code()) {

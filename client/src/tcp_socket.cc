@@ -49,6 +49,21 @@ Status drop_tcp(const std::shared_ptr<Session>& session, std::uint64_t id) {
   return detail::status_of(session->call(session->tcp(), &v1::Tcp::Stub::Drop, request));
 }
 
+// Records an accepted socket's view. Linux copies the listener's buffer locks to it, so a size
+// the guest set on the listener stays untuned on the accepted socket too.
+void inherit_view(Session& session, std::uint64_t listener, std::uint64_t accepted,
+                  const v1::TcpSocketView& view) {
+  session.with_mirror([&](Mirror& m) {
+    m.update_view(accepted, view);
+    const SocketView* from = m.find_view(listener);
+    SocketView* to = m.view(accepted);
+    if (from == nullptr || to == nullptr) return;
+    for (const auto& [option, answer] : from->options) {
+      if (answer.locked) to->options[option].locked = true;
+    }
+  });
+}
+
 }  // namespace
 
 Result<TcpSocket> TcpSocket::create(std::shared_ptr<Session> session, AddressFamily family) {
@@ -57,35 +72,47 @@ Result<TcpSocket> TcpSocket::create(std::shared_ptr<Session> session, AddressFam
   auto response =
       session->call(session->tcp_create(), &v1::TcpCreateSocket::Stub::CreateTcpSocket, request);
   if (Status status = detail::status_of(response); !status) return status.error();
-  return TcpSocket(std::move(session), response->socket_id(), family);
+  TcpSocket socket(std::move(session), response->socket_id(), family);
+  socket.record_view(response);
+  return socket;
 }
 
 TcpSocket::TcpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family)
     : SocketHandle(std::move(session), id, family, drop_tcp) {}
+
+template <typename Request, typename Response>
+Status TcpSocket::view_call(grpc::Status (v1::Tcp::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                            const Request& request) {
+  auto response = session().call(session().tcp(), method, request);
+  record_view(response);
+  return detail::status_of(response);
+}
 
 Status TcpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& local) {
   v1::TcpStartBindRequest request;
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::StartBind, request));
+  return view_call(&v1::Tcp::Stub::StartBind, request);
 }
 
-Status TcpSocket::finish_bind() {
-  return detail::status_of(
-      session().call(session().tcp(), &v1::Tcp::Stub::FinishBind, request_for(id())));
-}
+Status TcpSocket::finish_bind() { return view_call(&v1::Tcp::Stub::FinishBind, request_for(id())); }
 
 Status TcpSocket::start_connect(std::uint64_t network_id, const IpSocketAddress& remote) {
   v1::TcpStartConnectRequest request;
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(remote, request.mutable_remote_address());
-  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::StartConnect, request));
+  return view_call(&v1::Tcp::Stub::StartConnect, request);
 }
 
 Result<TcpConnection> TcpSocket::finish_connect() {
+  if (would_block(v1::TCP_SOCKET_STATE_CONNECT_IN_PROGRESS, ReadinessKind::kConnect)) {
+    return ErrorCode::kWouldBlock;
+  }
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::FinishConnect, request_for(id()));
+  record_view(response);
   if (response && response->has_connect())
     record_readiness(ReadinessKind::kConnect, response->connect());
   if (Status status = detail::status_of(response); !status) return status.error();
@@ -95,46 +122,60 @@ Result<TcpConnection> TcpSocket::finish_connect() {
 }
 
 Status TcpSocket::start_listen() {
-  return detail::status_of(
-      session().call(session().tcp(), &v1::Tcp::Stub::StartListen, request_for(id())));
+  return view_call(&v1::Tcp::Stub::StartListen, request_for(id()));
 }
 
 Status TcpSocket::finish_listen() {
-  return detail::status_of(
-      session().call(session().tcp(), &v1::Tcp::Stub::FinishListen, request_for(id())));
+  return view_call(&v1::Tcp::Stub::FinishListen, request_for(id()));
 }
 
 Result<TcpAccepted> TcpSocket::accept() {
+  if (would_block(v1::TCP_SOCKET_STATE_LISTENING, ReadinessKind::kAccept)) {
+    return ErrorCode::kWouldBlock;
+  }
   auto response = session().call(session().tcp(), &v1::Tcp::Stub::Accept, request_for(id()));
   if (response && response->has_accept())
     record_readiness(ReadinessKind::kAccept, response->accept());
   if (Status status = detail::status_of(response); !status) return status.error();
   open_streams(session(), response->socket_id(), response->streams());
+  if (response->has_view()) inherit_view(session(), id(), response->socket_id(), response->view());
   return TcpAccepted{TcpSocket(shared_session(), response->socket_id(), family()),
                      TcpConnection{detail::from_proto(response->local_address()),
                                    detail::from_proto(response->remote_address())}};
 }
 
 Result<IpSocketAddress> TcpSocket::local_address() {
-  return detail::address_of(
-      session().call(session().tcp(), &v1::Tcp::Stub::LocalAddress, request_for(id())));
+  return address_answer(true, [&] {
+    return detail::address_of(
+        session().call(session().tcp(), &v1::Tcp::Stub::LocalAddress, request_for(id())));
+  });
 }
 
 Result<IpSocketAddress> TcpSocket::remote_address() {
-  return detail::address_of(
-      session().call(session().tcp(), &v1::Tcp::Stub::RemoteAddress, request_for(id())));
+  return address_answer(false, [&] {
+    return detail::address_of(
+        session().call(session().tcp(), &v1::Tcp::Stub::RemoteAddress, request_for(id())));
+  });
 }
 
 Result<bool> TcpSocket::is_listening() {
+  auto state = session().with_mirror([&](Mirror& m) -> std::optional<v1::TcpSocketState> {
+    const SocketView* view = m.find_view(id());
+    return view == nullptr ? std::nullopt : std::optional(view->state);
+  });
+  if (state) return *state == v1::TCP_SOCKET_STATE_LISTENING;
   return detail::value_of(
       session().call(session().tcp(), &v1::Tcp::Stub::IsListening, request_for(id())));
 }
 
 Result<std::uint64_t> TcpSocket::get_option(TcpOption option) {
-  v1::TcpGetOptionRequest request;
-  request.set_socket_id(id());
-  request.set_option(static_cast<v1::TcpOption>(option));
-  return detail::value_of(session().call(session().tcp(), &v1::Tcp::Stub::GetOption, request));
+  const auto wire = static_cast<v1::TcpOption>(option);
+  return option_answer(wire, [&] {
+    v1::TcpGetOptionRequest request;
+    request.set_socket_id(id());
+    request.set_option(wire);
+    return detail::value_of(session().call(session().tcp(), &v1::Tcp::Stub::GetOption, request));
+  });
 }
 
 Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
@@ -142,7 +183,36 @@ Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
   request.set_socket_id(id());
   request.set_option(static_cast<v1::TcpOption>(option));
   request.set_value(value);
-  return detail::status_of(session().call(session().tcp(), &v1::Tcp::Stub::SetOption, request));
+  if (option == TcpOption::kListenBacklogSize) {
+    // Its WIT errors include not-supported and invalid-state: the kernel decides, one round trip.
+    return view_call(&v1::Tcp::Stub::SetOption, request);
+  }
+  Session* session = &this->session();
+  return pipeline_set(request.option(), value, [session, request]() -> Result<std::uint64_t> {
+    auto response = session->call(session->tcp(), &v1::Tcp::Stub::SetOption, request);
+    if (Status status = detail::status_of(response); !status) return status.error();
+    return response->effective_value();
+  });
+}
+
+bool TcpSocket::would_block(v1::TcpSocketState state, ReadinessKind kind) const {
+  return session().with_mirror([&](Mirror& m) {
+    const SocketView* view = m.find_view(id());
+    return view != nullptr && view->state == state && !m.ready(id(), kind);
+  });
+}
+
+bool TcpSocket::pollable_ready(const Mirror& mirror, std::uint64_t id) {
+  const SocketView* view = mirror.find_view(id);
+  if (view == nullptr) return true;
+  switch (view->state) {
+    case v1::TCP_SOCKET_STATE_CONNECT_IN_PROGRESS:
+      return mirror.ready(id, ReadinessKind::kConnect);
+    case v1::TCP_SOCKET_STATE_LISTENING:
+      return mirror.ready(id, ReadinessKind::kAccept);
+    default:
+      return true;
+  }
 }
 
 Status TcpSocket::shutdown(ShutdownType how) {

@@ -25,7 +25,9 @@ Result<UdpSocket> UdpSocket::create(std::shared_ptr<Session> session, AddressFam
   auto response =
       session->call(session->udp_create(), &v1::UdpCreateSocket::Stub::CreateUdpSocket, request);
   if (Status status = detail::status_of(response); !status) return status.error();
-  return UdpSocket(std::move(session), response->socket_id(), family);
+  UdpSocket socket(std::move(session), response->socket_id(), family);
+  socket.record_view(response);
+  return socket;
 }
 
 UdpSocket::UdpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family)
@@ -36,12 +38,18 @@ Status UdpSocket::start_bind(std::uint64_t network_id, const IpSocketAddress& lo
   request.set_socket_id(id());
   request.set_network_id(network_id);
   detail::to_proto(local, request.mutable_local_address());
-  return detail::status_of(session().call(session().udp(), &v1::Udp::Stub::StartBind, request));
+  return view_call(&v1::Udp::Stub::StartBind, request);
 }
 
-Status UdpSocket::finish_bind() {
-  return detail::status_of(
-      session().call(session().udp(), &v1::Udp::Stub::FinishBind, request_for(id())));
+Status UdpSocket::finish_bind() { return view_call(&v1::Udp::Stub::FinishBind, request_for(id())); }
+
+template <typename Request, typename Response>
+Status UdpSocket::view_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*,
+                                                                  const Request&, Response*),
+                            const Request& request) {
+  auto response = session().call(session().udp(), method, request);
+  record_view(response);
+  return detail::status_of(response);
 }
 
 Result<std::uint64_t> UdpSocket::stream(const std::optional<IpSocketAddress>& remote) {
@@ -49,26 +57,34 @@ Result<std::uint64_t> UdpSocket::stream(const std::optional<IpSocketAddress>& re
   request.set_socket_id(id());
   if (remote) detail::to_proto(*remote, request.mutable_remote_address());
   auto response = session().call(session().udp(), &v1::Udp::Stub::Stream, request);
+  record_view(response);
   if (Status status = detail::status_of(response); !status) return status.error();
   record_readiness(ReadinessKind::kReceive, response->receive());
   return response->stream_generation();
 }
 
 Result<IpSocketAddress> UdpSocket::local_address() {
-  return detail::address_of(
-      session().call(session().udp(), &v1::Udp::Stub::LocalAddress, request_for(id())));
+  return address_answer(true, [&] {
+    return detail::address_of(
+        session().call(session().udp(), &v1::Udp::Stub::LocalAddress, request_for(id())));
+  });
 }
 
 Result<IpSocketAddress> UdpSocket::remote_address() {
-  return detail::address_of(
-      session().call(session().udp(), &v1::Udp::Stub::RemoteAddress, request_for(id())));
+  return address_answer(false, [&] {
+    return detail::address_of(
+        session().call(session().udp(), &v1::Udp::Stub::RemoteAddress, request_for(id())));
+  });
 }
 
 Result<std::uint64_t> UdpSocket::get_option(UdpOption option) {
-  v1::UdpGetOptionRequest request;
-  request.set_socket_id(id());
-  request.set_option(static_cast<v1::UdpOption>(option));
-  return detail::value_of(session().call(session().udp(), &v1::Udp::Stub::GetOption, request));
+  const auto wire = static_cast<v1::UdpOption>(option);
+  return option_answer(wire, [&] {
+    v1::UdpGetOptionRequest request;
+    request.set_socket_id(id());
+    request.set_option(wire);
+    return detail::value_of(session().call(session().udp(), &v1::Udp::Stub::GetOption, request));
+  });
 }
 
 Status UdpSocket::set_option(UdpOption option, std::uint64_t value) {
@@ -76,7 +92,12 @@ Status UdpSocket::set_option(UdpOption option, std::uint64_t value) {
   request.set_socket_id(id());
   request.set_option(static_cast<v1::UdpOption>(option));
   request.set_value(value);
-  return detail::status_of(session().call(session().udp(), &v1::Udp::Stub::SetOption, request));
+  Session* session = &this->session();
+  return pipeline_set(request.option(), value, [session, request]() -> Result<std::uint64_t> {
+    auto response = session->call(session->udp(), &v1::Udp::Stub::SetOption, request);
+    if (Status status = detail::status_of(response); !status) return status.error();
+    return response->effective_value();
+  });
 }
 
 Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t generation,

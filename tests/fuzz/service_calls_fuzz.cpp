@@ -132,7 +132,8 @@ class RecordingSink final : public daemon::FrameSink {
       });
     }
   }
-  void resume_reading() override {}  // frames are applied as the input gives them: nothing held back
+  void resume_reading() override {
+  }  // frames are applied as the input gives them: nothing held back
   void finish() override { finished_ = true; }
   std::vector<v1::ServerFrame> take() { return std::exchange(frames_, {}); }
 
@@ -617,13 +618,13 @@ class Run {
     }
   }
   // get-option or set-option with any option number (including unknown ones) and value.
-  template <class Option, class GetRequest, class SetRequest, class Service>
+  template <class Option, class GetRequest, class SetRequest, class SetResponse, class Service>
   void options(Side& side, Service& service,
                grpc::ServerUnaryReactor* (Service::*get)(grpc::CallbackServerContext*,
                                                          const GetRequest*,
                                                          v1::OptionValueResponse*),
                grpc::ServerUnaryReactor* (Service::*set)(grpc::CallbackServerContext*,
-                                                         const SetRequest*, v1::Status*),
+                                                         const SetRequest*, SetResponse*),
                int largest_option) {
     const bool tcp = std::is_same_v<Service, daemon::TcpService>;
     const auto option = static_cast<Option>(in_.ConsumeIntegralInRange(0, largest_option + 1));

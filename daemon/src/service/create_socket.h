@@ -12,6 +12,7 @@
 #include "proto_convert.h"
 #include "session/session.h"
 #include "session/tenant_checks.h"
+#include "socket_view.h"
 
 namespace wasi_socketd::daemon {
 
@@ -36,6 +37,7 @@ void create_socket(Session& session, v1::IpAddressFamily wire_family, sockets::P
   if (!socket) {
     return response->set_error(to_proto(socket.error()));
   }
+  *response->mutable_view() = describe(**socket);
   auto resource = std::make_unique<Resource>(session, *id, std::move(*socket));
   resource->hold(std::move(*quota));
   session.resources().insert(*id, std::move(resource));

@@ -2,40 +2,28 @@
 
 #include <limits>
 
+#include "option_answer.h"
 #include "proto_convert.h"
 
 namespace wasi_socketd::daemon {
-
-namespace {
-
-template <class T>
-void answer(const sockets::Result<T>& result, v1::OptionValueResponse& response) {
-  if (!result) {
-    response.set_error(to_proto(result.error()));
-    return;
-  }
-  response.set_value(static_cast<std::uint64_t>(*result));
-}
-
-}  // namespace
 
 void get_tcp_option(const sockets::TcpSocket& socket, v1::TcpOption option,
                     v1::OptionValueResponse& response) {
   switch (option) {
     case v1::TCP_OPTION_KEEP_ALIVE_ENABLED:
-      return answer(socket.keep_alive_enabled(), response);
+      return answer_option(socket.keep_alive_enabled(), response);
     case v1::TCP_OPTION_KEEP_ALIVE_IDLE_TIME:
-      return answer(socket.keep_alive_idle_time(), response);
+      return answer_option(socket.keep_alive_idle_time(), response);
     case v1::TCP_OPTION_KEEP_ALIVE_INTERVAL:
-      return answer(socket.keep_alive_interval(), response);
+      return answer_option(socket.keep_alive_interval(), response);
     case v1::TCP_OPTION_KEEP_ALIVE_COUNT:
-      return answer(socket.keep_alive_count(), response);
+      return answer_option(socket.keep_alive_count(), response);
     case v1::TCP_OPTION_HOP_LIMIT:
-      return answer(socket.hop_limit(), response);
+      return answer_option(socket.hop_limit(), response);
     case v1::TCP_OPTION_RECEIVE_BUFFER_SIZE:
-      return answer(socket.receive_buffer_size(), response);
+      return answer_option(socket.receive_buffer_size(), response);
     case v1::TCP_OPTION_SEND_BUFFER_SIZE:
-      return answer(socket.send_buffer_size(), response);
+      return answer_option(socket.send_buffer_size(), response);
     default:  // LISTEN_BACKLOG_SIZE has no getter in the WIT
       response.set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
   }

@@ -5,6 +5,7 @@
 #include "resource_call.h"
 #include "session/tcp_resource.h"
 #include "session/tenant_checks.h"
+#include "socket_view.h"
 #include "tcp_options.h"
 
 namespace wasi_socketd::daemon {
@@ -23,6 +24,26 @@ void describe_connection(TcpResource& tcp, Response& response) {
   if (Result<sockets::SocketAddress> remote = tcp.socket().remote_address()) {
     *response.mutable_remote_address() = to_proto(*remote);
   }
+  *response.mutable_view() = describe(tcp.socket());
+}
+
+v1::ErrorCode start_connect(Session& session, TcpResource& tcp,
+                            const v1::TcpStartConnectRequest& request) {
+  Result<sockets::SocketAddress> remote = request_address(
+      session, request.network_id(), request.has_remote_address(), request.remote_address());
+  if (!remote) {
+    return to_proto(remote.error());
+  }
+  // The tenant's connection rate and buffer quotas.
+  if (Result<void> admitted = admit_connection(session.tenant(), *remote); !admitted) {
+    return to_proto(admitted.error());
+  }
+  Result<void> started = tcp.socket().start_connect(*remote);
+  if (started) {
+    // Not ready until the core reports the outcome (connect_finished).
+    session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, false);
+  }
+  return error_of(started);
 }
 
 std::optional<sockets::ShutdownType> shutdown_type(v1::ShutdownType how) {
@@ -41,46 +62,34 @@ std::optional<sockets::ShutdownType> shutdown_type(v1::ShutdownType how) {
 }  // namespace
 
 TcpService::Reactor* TcpService::StartBind(Context* context, const v1::TcpStartBindRequest* request,
-                                           v1::Status* response) {
+                                           v1::TcpSocketStatus* response) {
   return run_with<TcpResource>(
       context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
         Result<sockets::SocketAddress> local = request_address(
             session, request->network_id(), request->has_local_address(), request->local_address());
         response->set_error(local ? error_of(tcp.socket().start_bind(*local))
                                   : to_proto(local.error()));
+        *response->mutable_view() = describe(tcp.socket());
       });
 }
 
 TcpService::Reactor* TcpService::FinishBind(Context* context, const v1::TcpSocketRequest* request,
-                                            v1::Status* response) {
+                                            v1::TcpSocketStatus* response) {
   return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
                                [=](Session&, TcpResource& tcp) {
                                  response->set_error(error_of(tcp.socket().finish_bind()));
+                                 *response->mutable_view() = describe(tcp.socket());
                                });
 }
 
 TcpService::Reactor* TcpService::StartConnect(Context* context,
                                               const v1::TcpStartConnectRequest* request,
-                                              v1::Status* response) {
-  return run_with<TcpResource>(
-      context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
-        Result<sockets::SocketAddress> remote =
-            request_address(session, request->network_id(), request->has_remote_address(),
-                            request->remote_address());
-        if (!remote) {
-          return response->set_error(to_proto(remote.error()));
-        }
-        // The tenant's connection rate and buffer quotas.
-        if (Result<void> admitted = admit_connection(session.tenant(), *remote); !admitted) {
-          return response->set_error(to_proto(admitted.error()));
-        }
-        Result<void> started = tcp.socket().start_connect(*remote);
-        if (started) {
-          // Not ready until the core reports the outcome (connect_finished).
-          session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, false);
-        }
-        response->set_error(error_of(started));
-      });
+                                              v1::TcpSocketStatus* response) {
+  return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
+                               [=](Session& session, TcpResource& tcp) {
+                                 response->set_error(start_connect(session, tcp, *request));
+                                 *response->mutable_view() = describe(tcp.socket());
+                               });
 }
 
 TcpService::Reactor* TcpService::FinishConnect(Context* context,
@@ -92,6 +101,8 @@ TcpService::Reactor* TcpService::FinishConnect(Context* context,
         response->set_error(error_of(finished));
         if (finished) {
           describe_connection(tcp, *response);
+        } else {
+          *response->mutable_view() = describe(tcp.socket());  // closed, or still connecting
         }
         *response->mutable_connect() =
             session.set_readiness(tcp.id(), v1::READINESS_KIND_CONNECT, tcp.socket().ready());
@@ -99,18 +110,20 @@ TcpService::Reactor* TcpService::FinishConnect(Context* context,
 }
 
 TcpService::Reactor* TcpService::StartListen(Context* context, const v1::TcpSocketRequest* request,
-                                             v1::Status* response) {
+                                             v1::TcpSocketStatus* response) {
   return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
                                [=](Session&, TcpResource& tcp) {
                                  response->set_error(error_of(tcp.socket().start_listen()));
+                                 *response->mutable_view() = describe(tcp.socket());
                                });
 }
 
 TcpService::Reactor* TcpService::FinishListen(Context* context, const v1::TcpSocketRequest* request,
-                                              v1::Status* response) {
+                                              v1::TcpSocketStatus* response) {
   return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
                                [=](Session&, TcpResource& tcp) {
                                  response->set_error(error_of(tcp.socket().finish_listen()));
+                                 *response->mutable_view() = describe(tcp.socket());
                                });
 }
 
@@ -197,10 +210,16 @@ TcpService::Reactor* TcpService::GetOption(Context* context, const v1::TcpGetOpt
 }
 
 TcpService::Reactor* TcpService::SetOption(Context* context, const v1::TcpSetOptionRequest* request,
-                                           v1::Status* response) {
+                                           v1::TcpSetOptionResponse* response) {
   return run_with<TcpResource>(
       context, sessions_, request->socket_id(), response, [=](Session&, TcpResource& tcp) {
         response->set_error(set_tcp_option(tcp.socket(), request->option(), request->value()));
+        if (response->error() == v1::ERROR_CODE_UNSPECIFIED &&
+            request->option() != v1::TCP_OPTION_LISTEN_BACKLOG_SIZE) {
+          v1::OptionValueResponse effective;
+          get_tcp_option(tcp.socket(), request->option(), effective);
+          response->set_effective_value(effective.value());
+        }
       });
 }
 

@@ -17,13 +17,13 @@ class TcpService final : public v1::Tcp::CallbackService {
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
 
-  Reactor* StartBind(Context*, const v1::TcpStartBindRequest*, v1::Status*) override;
-  Reactor* FinishBind(Context*, const v1::TcpSocketRequest*, v1::Status*) override;
-  Reactor* StartConnect(Context*, const v1::TcpStartConnectRequest*, v1::Status*) override;
+  Reactor* StartBind(Context*, const v1::TcpStartBindRequest*, v1::TcpSocketStatus*) override;
+  Reactor* FinishBind(Context*, const v1::TcpSocketRequest*, v1::TcpSocketStatus*) override;
+  Reactor* StartConnect(Context*, const v1::TcpStartConnectRequest*, v1::TcpSocketStatus*) override;
   Reactor* FinishConnect(Context*, const v1::TcpSocketRequest*,
                          v1::TcpConnectionResponse*) override;
-  Reactor* StartListen(Context*, const v1::TcpSocketRequest*, v1::Status*) override;
-  Reactor* FinishListen(Context*, const v1::TcpSocketRequest*, v1::Status*) override;
+  Reactor* StartListen(Context*, const v1::TcpSocketRequest*, v1::TcpSocketStatus*) override;
+  Reactor* FinishListen(Context*, const v1::TcpSocketRequest*, v1::TcpSocketStatus*) override;
   Reactor* Accept(Context*, const v1::TcpSocketRequest*, v1::TcpAcceptResponse*) override;
   Reactor* LocalAddress(Context*, const v1::TcpSocketRequest*, v1::SocketAddressResponse*) override;
   Reactor* RemoteAddress(Context*, const v1::TcpSocketRequest*,
@@ -32,7 +32,7 @@ class TcpService final : public v1::Tcp::CallbackService {
   Reactor* AddressFamily(Context*, const v1::TcpSocketRequest*,
                          v1::AddressFamilyResponse*) override;
   Reactor* GetOption(Context*, const v1::TcpGetOptionRequest*, v1::OptionValueResponse*) override;
-  Reactor* SetOption(Context*, const v1::TcpSetOptionRequest*, v1::Status*) override;
+  Reactor* SetOption(Context*, const v1::TcpSetOptionRequest*, v1::TcpSetOptionResponse*) override;
   Reactor* Shutdown(Context*, const v1::TcpShutdownRequest*, v1::Status*) override;
   Reactor* Drop(Context*, const v1::TcpDropRequest*, v1::Status*) override;
 

@@ -3,12 +3,13 @@
 #include "admin/daemon_metrics.h"
 
 #include <algorithm>
-#include <limits>
 #include <vector>
 
 #include "proto_convert.h"
 #include "resource_call.h"
 #include "session/udp_resource.h"
+#include "socket_view.h"
+#include "udp_options.h"
 #include "wasi_socketd/limits.h"
 
 namespace wasi_socketd::daemon {
@@ -17,14 +18,6 @@ namespace {
 
 using sockets::Result;
 
-template <class T>
-void answer(const Result<T>& result, v1::OptionValueResponse& response) {
-  if (!result) {
-    return response.set_error(to_proto(result.error()));
-  }
-  response.set_value(static_cast<std::uint64_t>(*result));
-}
-
 std::span<const std::byte> bytes_of(const std::string& data) {
   return std::as_bytes(std::span(data.data(), data.size()));
 }
@@ -32,21 +25,23 @@ std::span<const std::byte> bytes_of(const std::string& data) {
 }  // namespace
 
 UdpService::Reactor* UdpService::StartBind(Context* context, const v1::UdpStartBindRequest* request,
-                                           v1::Status* response) {
+                                           v1::UdpSocketStatus* response) {
   return run_with<UdpResource>(
       context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
         Result<sockets::SocketAddress> local = request_address(
             session, request->network_id(), request->has_local_address(), request->local_address());
         response->set_error(local ? error_of(udp.socket().start_bind(*local))
                                   : to_proto(local.error()));
+        *response->mutable_view() = describe(udp.socket());
       });
 }
 
 UdpService::Reactor* UdpService::FinishBind(Context* context, const v1::UdpSocketRequest* request,
-                                            v1::Status* response) {
+                                            v1::UdpSocketStatus* response) {
   return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
                                [=](Session&, UdpResource& udp) {
                                  response->set_error(error_of(udp.socket().finish_bind()));
+                                 *response->mutable_view() = describe(udp.socket());
                                });
 }
 
@@ -63,6 +58,7 @@ UdpService::Reactor* UdpService::Stream(Context* context, const v1::UdpStreamReq
           remote = *parsed;
         }
         Result<void> streamed = udp.socket().stream(remote);
+        *response->mutable_view() = describe(udp.socket());  // a failed re-connect changes it too
         if (!streamed) {
           return response->set_error(to_proto(streamed.error()));
         }
@@ -109,37 +105,19 @@ UdpService::Reactor* UdpService::GetOption(Context* context, const v1::UdpGetOpt
                                            v1::OptionValueResponse* response) {
   return run_with<UdpResource>(context, sessions_, request->socket_id(), response,
                                [=](Session&, UdpResource& udp) {
-                                 switch (request->option()) {
-                                   case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
-                                     return answer(udp.socket().unicast_hop_limit(), *response);
-                                   case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
-                                     return answer(udp.socket().receive_buffer_size(), *response);
-                                   case v1::UDP_OPTION_SEND_BUFFER_SIZE:
-                                     return answer(udp.socket().send_buffer_size(), *response);
-                                   default:
-                                     return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
-                                 }
+                                 get_udp_option(udp.socket(), request->option(), *response);
                                });
 }
 
 UdpService::Reactor* UdpService::SetOption(Context* context, const v1::UdpSetOptionRequest* request,
-                                           v1::Status* response) {
+                                           v1::UdpSetOptionResponse* response) {
   return run_with<UdpResource>(
       context, sessions_, request->socket_id(), response, [=](Session&, UdpResource& udp) {
-        const std::uint64_t value = request->value();
-        switch (request->option()) {
-          case v1::UDP_OPTION_UNICAST_HOP_LIMIT:
-            if (value > std::numeric_limits<std::uint8_t>::max()) {
-              return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
-            }
-            return response->set_error(
-                error_of(udp.socket().set_unicast_hop_limit(static_cast<std::uint8_t>(value))));
-          case v1::UDP_OPTION_RECEIVE_BUFFER_SIZE:
-            return response->set_error(error_of(udp.socket().set_receive_buffer_size(value)));
-          case v1::UDP_OPTION_SEND_BUFFER_SIZE:
-            return response->set_error(error_of(udp.socket().set_send_buffer_size(value)));
-          default:
-            return response->set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+        response->set_error(set_udp_option(udp.socket(), request->option(), request->value()));
+        if (response->error() == v1::ERROR_CODE_UNSPECIFIED) {
+          v1::OptionValueResponse effective;
+          get_udp_option(udp.socket(), request->option(), effective);
+          response->set_effective_value(effective.value());
         }
       });
 }

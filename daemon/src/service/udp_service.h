@@ -18,8 +18,8 @@ class UdpService final : public v1::Udp::CallbackService {
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
 
-  Reactor* StartBind(Context*, const v1::UdpStartBindRequest*, v1::Status*) override;
-  Reactor* FinishBind(Context*, const v1::UdpSocketRequest*, v1::Status*) override;
+  Reactor* StartBind(Context*, const v1::UdpStartBindRequest*, v1::UdpSocketStatus*) override;
+  Reactor* FinishBind(Context*, const v1::UdpSocketRequest*, v1::UdpSocketStatus*) override;
   Reactor* Stream(Context*, const v1::UdpStreamRequest*, v1::UdpStreamResponse*) override;
   Reactor* LocalAddress(Context*, const v1::UdpSocketRequest*, v1::SocketAddressResponse*) override;
   Reactor* RemoteAddress(Context*, const v1::UdpSocketRequest*,
@@ -27,7 +27,7 @@ class UdpService final : public v1::Udp::CallbackService {
   Reactor* AddressFamily(Context*, const v1::UdpSocketRequest*,
                          v1::AddressFamilyResponse*) override;
   Reactor* GetOption(Context*, const v1::UdpGetOptionRequest*, v1::OptionValueResponse*) override;
-  Reactor* SetOption(Context*, const v1::UdpSetOptionRequest*, v1::Status*) override;
+  Reactor* SetOption(Context*, const v1::UdpSetOptionRequest*, v1::UdpSetOptionResponse*) override;
   Reactor* Drop(Context*, const v1::UdpSocketRequest*, v1::Status*) override;
   Reactor* Receive(Context*, const v1::UdpReceiveRequest*, v1::UdpReceiveResponse*) override;
   Reactor* Send(Context*, const v1::UdpSendRequest*, v1::UdpSendResponse*) override;

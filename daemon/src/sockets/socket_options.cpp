@@ -10,14 +10,10 @@
 #include <limits>
 
 #include "errno_map.h"
+#include "wasi_socketd/option_rules.h"
 
 namespace wasi_socketd::sockets::options {
 namespace {
-
-constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
-// Linux's limits for TCP_KEEPIDLE/TCP_KEEPINTVL (seconds) and TCP_KEEPCNT.
-constexpr std::uint64_t kMaxKeepAliveSeconds = 32767;
-constexpr std::uint32_t kMaxKeepAliveCount = 127;
 
 Result<int> get_int(int fd, int level, int name) {
   int value = 0;
@@ -35,12 +31,9 @@ Result<void> set_int(int fd, int level, int name, int value) {
   return {};
 }
 
-// Whole seconds the kernel keeps for a WIT duration: rounded up, at least 1, at most the kernel's
-// limit. Rounds without adding first: 2^64-1 ns must clamp to the limit, not wrap to 1 s.
+// Whole seconds the kernel keeps for a WIT duration (the rule the client predicts with).
 int clamp_to_seconds(std::uint64_t nanoseconds) {
-  const std::uint64_t seconds =
-      nanoseconds / kNanosPerSecond + (nanoseconds % kNanosPerSecond != 0 ? 1 : 0);
-  return static_cast<int>(std::clamp<std::uint64_t>(seconds, 1, kMaxKeepAliveSeconds));
+  return static_cast<int>(keep_alive_seconds(nanoseconds));
 }
 
 // Linux doubles the size given to SO_RCVBUF/SO_SNDBUF (bookkeeping overhead) and reports the
@@ -128,7 +121,7 @@ Result<std::uint32_t> keep_alive_count(int fd) {
 Result<void> set_keep_alive_count(int fd, std::uint32_t value) {
   if (value == 0) return ErrorCode::invalid_argument;
   return set_int(fd, IPPROTO_TCP, TCP_KEEPCNT,
-                 static_cast<int>(std::min(value, kMaxKeepAliveCount)));
+                 static_cast<int>(wasi_socketd::keep_alive_count(value)));
 }
 
 }  // namespace wasi_socketd::sockets::options

@@ -29,17 +29,10 @@ struct NetworkResource {
   std::uint64_t id = 0;
 };
 
-// What a tcp-socket is waiting for; shared with its pollables, which outlive no socket.
-struct TcpPhase {
-  bool connecting = false;  // start-connect succeeded, finish-connect not yet done
-  bool listening = false;   // finish-listen succeeded
-};
-
-// wasi:sockets/tcp.tcp-socket
+// wasi:sockets/tcp.tcp-socket. Its state is the mirror's (client::SocketView), never a copy here.
 struct TcpSocketResource {
   static constexpr const char* kName = "tcp-socket";
   client::TcpSocket socket;
-  std::shared_ptr<TcpPhase> phase = std::make_shared<TcpPhase>();
 };
 
 // wasi:io/streams.input-stream of a TCP socket

@@ -1,7 +1,7 @@
 // C ABI: wasi:sockets/tcp-create-socket and wasi:sockets/tcp.
 //
-// Control calls go to the broker; is-listening, address-family and subscribe are answered from
-// the socket's local phase and the readiness mirror.
+// Calls that reach the kernel go to the broker; the getters, is-listening, address-family and
+// subscribe are answered from the session's mirror, and setters are pipelined (client/).
 #include "abi_call.h"
 #include "abi_convert.h"
 #include "socket_abi.h"
@@ -47,10 +47,8 @@ int32_t wsd_tcp_start_connect(wsd_host* h, uint32_t socket, uint32_t network,
                               const wsd_ip_socket_address* remote_address) {
   return abi_call(h, [&](Host& host) -> int32_t {
     auto& s = tcp(host, socket);
-    const int32_t code = code_of(
+    return code_of(
         s.socket.start_connect(network_id(host, network), address_from_abi(remote_address)));
-    if (code == WSD_OK) s.phase->connecting = true;
-    return code;
   });
 }
 
@@ -60,9 +58,6 @@ int32_t wsd_tcp_finish_connect(wsd_host* h, uint32_t socket, uint32_t* input, ui
     out_param(input);
     out_param(output);
     auto connected = s.socket.finish_connect();
-    if (!connected && connected.error() == client::ErrorCode::kWouldBlock)
-      return WSD_ERR_WOULD_BLOCK;
-    s.phase->connecting = false;
     if (!connected) return error_code_of(connected.error());
     push_streams(host, socket, s.socket.id(), input, output);
     return WSD_OK;
@@ -75,12 +70,8 @@ int32_t wsd_tcp_start_listen(wsd_host* h, uint32_t socket) {
 }
 
 int32_t wsd_tcp_finish_listen(wsd_host* h, uint32_t socket) {
-  return abi_call(h, [&](Host& host) -> int32_t {
-    auto& s = tcp(host, socket);
-    const int32_t code = code_of(s.socket.finish_listen());
-    if (code == WSD_OK) s.phase->listening = true;
-    return code;
-  });
+  return abi_call(
+      h, [&](Host& host) -> int32_t { return code_of(tcp(host, socket).socket.finish_listen()); });
 }
 
 int32_t wsd_tcp_accept(wsd_host* h, uint32_t listener, uint32_t* socket, uint32_t* input,
@@ -108,8 +99,7 @@ int32_t wsd_tcp_remote_address(wsd_host* h, uint32_t socket, wsd_ip_socket_addre
 
 int32_t wsd_tcp_is_listening(wsd_host* h, uint32_t socket, bool* value) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    *out_param(value) = tcp(host, socket).phase->listening;
-    return WSD_OK;
+    return deliver(tcp(host, socket).socket.is_listening(), out_param(value));
   });
 }
 
@@ -179,12 +169,9 @@ int32_t wsd_tcp_set_send_buffer_size(wsd_host* h, uint32_t socket, uint64_t valu
 
 int32_t wsd_tcp_subscribe(wsd_host* h, uint32_t socket, uint32_t* pollable) {
   return abi_call(h, [&](Host& host) -> int32_t {
-    auto& s = tcp(host, socket);
     // Ready when what the socket waits for is done: a connect, or an accept; else at once.
-    auto ready = [id = s.socket.id(), phase = s.phase](const client::Mirror& m) {
-      if (phase->connecting) return m.ready(id, client::ReadinessKind::kConnect);
-      if (phase->listening) return m.ready(id, client::ReadinessKind::kAccept);
-      return true;
+    auto ready = [id = tcp(host, socket).socket.id()](const client::Mirror& m) {
+      return client::TcpSocket::pollable_ready(m, id);
     };
     *out_param(pollable) = host.table().push(PollableResource{ready, std::nullopt}, socket);
     return WSD_OK;

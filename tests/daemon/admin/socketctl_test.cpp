@@ -212,7 +212,7 @@ TEST_F(SocketctlTest, DenialsAndErrorsAreCountedPerTenant) {
   remote->mutable_address()->set_family(v1::IP_ADDRESS_FAMILY_IPV4);
   remote->mutable_address()->set_octets(std::string("\xc0\x00\x02\x01", 4));
   remote->set_port(80);
-  v1::Status status;
+  v1::TcpSocketStatus status;
   ASSERT_TRUE(v1::Tcp::NewStub(client->channel)->StartConnect(&context, connect, &status).ok());
   ASSERT_EQ(status.error(), v1::ERROR_CODE_ACCESS_DENIED);
 

@@ -1,7 +1,8 @@
 // Mirror: the session's local copy of what the broker pushed on the Attach stream.
 //
-// Holds versioned readiness per (resource, kind) and, per connected TCP socket, the read-ahead
-// buffer, the write permit bookkeeping and stream ends. Plain data with no locking of its own:
+// Holds versioned readiness per (resource, kind), per socket what its getters answer (SocketView)
+// and, per connected TCP socket, the read-ahead buffer, the write permit bookkeeping and stream
+// ends. Plain data with no locking of its own:
 // Session owns the one instance and guards it with its mutex (the reader thread applies frames,
 // callers read and update it through Session::with_mirror / wait_until).
 #pragma once
@@ -14,6 +15,7 @@
 #include <unordered_map>
 
 #include "wasi_socketd/client/error_code.h"
+#include "wasi_socketd/client/socket_view.h"
 #include "wasi_socketd/v1/session.pb.h"
 
 namespace wasi_socketd::client {
@@ -60,6 +62,15 @@ class Mirror {
   // The socket's stream state; created on first use unless the socket was forgotten.
   TcpStreamState* tcp(std::uint64_t socket_id);
   const TcpStreamState* find_tcp(std::uint64_t socket_id) const;
+  // What the socket's getters answer; null until the broker described it, and once forgotten.
+  SocketView* view(std::uint64_t socket_id);
+  const SocketView* find_view(std::uint64_t socket_id) const;
+  // Records the view a broker response carried (ignored for a forgotten socket).
+  template <typename ProtoView>
+  void update_view(std::uint64_t socket_id, const ProtoView& view) {
+    if (!forgotten_.contains(socket_id)) views_[socket_id].update(view);
+  }
+
   // Drops everything about a socket; later frames for it are ignored.
   void forget(std::uint64_t id);
 
@@ -75,6 +86,7 @@ class Mirror {
   };
   std::map<std::pair<std::uint64_t, ReadinessKind>, Level> readiness_;
   std::unordered_map<std::uint64_t, TcpStreamState> tcp_;
+  std::unordered_map<std::uint64_t, SocketView> views_;
   std::set<std::uint64_t> forgotten_;
   std::optional<v1::SessionOpened> opened_;
   bool dead_ = false;

@@ -1,12 +1,14 @@
 // Session: one connection to the broker, its Attach stream and the mirror of pushed state.
 //
 // A Session owns its own gRPC channel (a session is a connection), one reader thread that applies
-// ServerFrames to the Mirror, one writer thread that writes queued ClientFrames (FrameWriter) and
-// the sync stubs for the unary calls. All public methods are
+// ServerFrames to the Mirror, one writer thread that writes queued ClientFrames (FrameWriter), the
+// sync stubs for the unary calls and, once a setter is pipelined, one thread that runs pipelined
+// calls in order (CallQueue). All public methods are
 // thread-safe. When the broker goes away (Attach ends, or a call reports UNAVAILABLE) the session
 // is dead: every waiter wakes, every later call fails at once with ErrorCode::kSessionLost.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -28,6 +30,7 @@
 
 namespace wasi_socketd::client {
 
+class CallQueue;
 class FrameWriter;
 
 struct SessionOptions {
@@ -65,14 +68,34 @@ class Session {
     std::lock_guard lock(mu_);
     return f(mirror_);
   }
+  // Runs f(Mirror&) with the mirror locked, then wakes every waiter (from threads that are not
+  // the waiters', e.g. a pipelined call's reply).
+  template <typename F>
+  void change_mirror(F&& f) {
+    {
+      std::lock_guard lock(mu_);
+      f(mirror_);
+    }
+    changed_.notify_all();
+  }
   // Blocks until pred(mirror) holds (true) or the deadline passes (false). Returns true at once
   // when the session is dead (check alive()). pred runs with the mirror locked.
   bool wait_until(const std::function<bool(const Mirror&)>& pred, Deadline deadline);
 
   // Queues a frame for Attach and returns without waiting for the write (thread-safe, ordered;
-  // frames queued meanwhile are merged). False if the session is dead; a failed write later marks
-  // it dead. Unary calls may overtake queued frames: the protocol's write_offset covers that.
+  // frames queued meanwhile are merged; behind pipelined calls still unanswered). False if the
+  // session is dead; a failed write later marks it dead. Unary calls may overtake queued frames:
+  // the protocol's write_offset covers that.
   bool send(v1::ClientFrame frame);
+
+  // Runs `call` on the session's pipelined-call thread, after every call pipelined before it, and
+  // returns at once (option setters: the guest does not wait). False if the session is closed.
+  // Every later unary call waits until the pipelined calls are answered, and frames sent
+  // meanwhile go out after them: whatever the guest does next sees their effect.
+  bool pipeline(std::function<void()> call);
+
+  // Unary calls this session has made (a test hook: local answers make none).
+  std::uint64_t unary_calls() const { return unary_calls_.load(std::memory_order_relaxed); }
 
   // One unary call with the session's deadline and death handling. A transport failure marks the
   // session dead (kSessionLost); other non-OK statuses are kUnknown.
@@ -81,7 +104,9 @@ class Session {
                         grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                      Response*),
                         const Request& request) {
+    await_pipelined();
     if (!alive()) return ErrorCode::kSessionLost;
+    unary_calls_.fetch_add(1, std::memory_order_relaxed);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + options_.call_timeout);
     Response response;
@@ -101,6 +126,8 @@ class Session {
   explicit Session(const SessionOptions& options);
   void read_loop();
   ErrorCode on_call_failure(const grpc::Status& status);
+  // Waits until the pipelined calls are answered (at once on the pipelined-call thread).
+  void await_pipelined();
   void die(std::string reason);
 
   SessionOptions options_;
@@ -116,7 +143,9 @@ class Session {
   grpc::ClientContext attach_context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::ClientFrame, v1::ServerFrame>> attach_;
   std::unique_ptr<FrameWriter> writer_;
+  std::unique_ptr<CallQueue> pipelined_;
   std::thread reader_;
+  std::atomic<std::uint64_t> unary_calls_{0};
 
   mutable std::mutex mu_;  // guards mirror_
   std::condition_variable changed_;

@@ -41,9 +41,11 @@ class UdpSocket : private SocketHandle {
   Status finish_bind();
   // Connects to remote (or disconnects with nullopt); returns the new stream generation.
   Result<std::uint64_t> stream(const std::optional<IpSocketAddress>& remote);
+  // The getters answer from the mirror's view of the socket, with no round trip (socket_view.h).
   Result<IpSocketAddress> local_address();
   Result<IpSocketAddress> remote_address();
   Result<std::uint64_t> get_option(UdpOption option);
+  // Checked locally and pipelined; the broker's effective value arrives later.
   Status set_option(UdpOption option, std::uint64_t value);
 
   // incoming-datagram-stream.receive: never blocks; an empty list when nothing waits.
@@ -58,6 +60,11 @@ class UdpSocket : private SocketHandle {
 
  private:
   UdpSocket(std::shared_ptr<Session> session, std::uint64_t id, AddressFamily family);
+  // A call that may change what the getters answer: records the view it returns.
+  template <typename Request, typename Response>
+  Status view_call(grpc::Status (v1::Udp::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                   const Request& request);
 };
 
 }  // namespace wasi_socketd::client
