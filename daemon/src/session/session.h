@@ -17,7 +17,7 @@
 #include "peer_credentials.h"
 #include "readiness_state.h"
 #include "resource_table.h"
-#include "sockets/strand.h"
+#include "sockets/serial_executor.h"
 #include "tenant.h"
 #include "wasi_socketd/v1/session.pb.h"
 #include "wasi_socketd/v1/tcp.pb.h"
