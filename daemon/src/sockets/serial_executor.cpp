@@ -56,6 +56,10 @@ void SerialQueue::enqueue(std::unique_ptr<SerialTask> task) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(task));
+    if (!queued_work_) {
+      queued_work_.emplace(
+          boost::asio::require(io_, boost::asio::execution::outstanding_work.tracked));
+    }
     start_drainer = !std::exchange(claimed_, true);
   }
   if (start_drainer) post_drainer();
@@ -66,6 +70,7 @@ std::unique_ptr<SerialTask> SerialQueue::pop() {
   if (queue_.empty()) return nullptr;
   std::unique_ptr<SerialTask> task = std::move(queue_.front());
   queue_.pop_front();
+  if (queue_.empty()) queued_work_.reset();
   return task;
 }
 
@@ -98,6 +103,7 @@ void SerialQueue::abandon() {
   {
     std::lock_guard lock(mutex_);
     dropped.swap(queue_);
+    queued_work_.reset();
     claimed_ = false;
   }
 }

@@ -25,10 +25,12 @@
 #include <boost/asio/execution.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/query.hpp>
+#include <boost/asio/require.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -145,12 +147,19 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
   // The io_context dropped a drainer without running it (shutdown): drop the queued work.
   void abandon();
 
+  using TrackedIo = std::decay_t<decltype(boost::asio::require(
+      std::declval<boost::asio::io_context::executor_type>(),
+      boost::asio::execution::outstanding_work.tracked))>;
+
   static inline thread_local const SerialQueue* current_ = nullptr;
 
   const boost::asio::io_context::executor_type io_;
   const SequenceCheck check_;
   std::mutex mutex_;  // guards queue_ and claimed_; held for one push or pop, never across work
   std::deque<std::unique_ptr<SerialTask>> queue_;
+  // Held while queue_ is not empty: queued work keeps io_context::run() going, as posted work
+  // does, even while the thread draining it is not an io thread.
+  std::optional<TrackedIo> queued_work_;
   bool claimed_ = false;             // a thread runs the sequence or a drainer is posted
   std::atomic<bool> active_{false};  // a thread is inside the sequence right now
 };
