@@ -468,6 +468,7 @@ class Run {
     auto& call = *owned;
     calls_.push_back(std::move(owned));
     call.request = std::move(request);
+    run_pending();
     d_.registry.bind("", side.session);
     serving = side.who;
     fuzz::start_recording();
@@ -503,6 +504,13 @@ class Run {
         violated("an operation answered access-denied reached a system call");
       }
     }
+  }
+
+  // Work already posted to the sessions (frame acks, completions) runs first: each session is
+  // strictly FIFO, so a call made behind it would be queued instead of running inline.
+  void run_pending() {
+    d_.io.restart();
+    d_.io.poll();
   }
 
   void settle(std::chrono::milliseconds wait) {
@@ -861,6 +869,7 @@ class Run {
   // ---- the Attach stream ----
   template <class Work>
   void on_strand(Side& side, Work work) {
+    run_pending();
     if (!side.session->strand().run_now_if_idle(work)) {
       violated("the session's sequence was busy between calls");
     }
