@@ -25,7 +25,7 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
 
 template <class Work>
 void AttachStream::on_sequence(Work work) {
-  session_->strand().dispatch(std::move(work));
+  session_->strand().post(std::move(work));
 }
 
 void AttachStream::write(v1::ServerFrame frame) {

@@ -2,10 +2,12 @@
 //
 // Lifetime: created by SessionService::Attach, owned by gRPC until OnDone, then deleted on the
 // session's sequence after the session has let go of it. gRPC reactions (OnReadDone, ...) arrive
-// on gRPC threads and dispatch their work to the session's sequence: run inline when the session
-// is idle, else queued in order. All state below is touched on the sequence only. The sequence is
-// strictly FIFO, so OnDone (which deletes this) can never overtake a reaction before it (the
-// former StrandGate allowed that; ASan caught the use-after-free).
+// on gRPC threads and post their work to the session's sequence, where it runs in order with
+// everything else of the session; all state below is touched on the sequence only. The sequence
+// is strictly FIFO, so OnDone (which deletes this) never overtakes a reaction before it (the former
+// StrandGate allowed that; ASan caught the use-after-free). Posted, not run inline: the hop lets
+// write acks pile up and merge in the outbox while a frame is in flight (EventBacklog tests), and
+// inline reactions measured no bulk gain (docs/BENCHMARKS.md).
 // Reads are started one at a time after the previous frame was applied, so a client that floods
 // the stream is held back by HTTP/2 flow control, not buffered by the daemon. While the session is
 // backlogged (it cannot send what it has), no read is started at all until resume_reading().
@@ -32,7 +34,7 @@ class AttachStream final : public grpc::ServerBidiReactor<v1::ClientFrame, v1::S
   void resume_reading() override;
   void finish() override;
 
-  // grpc::ServerBidiReactor, gRPC threads (the work is dispatched to the sequence).
+  // grpc::ServerBidiReactor, gRPC threads (the work is posted to the sequence).
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnDone() override;
