@@ -1,9 +1,10 @@
 // The one executor of a session: a sequence of work that runs strictly one item at a time, in
 // the order it was submitted, on whichever thread gets there first.
 //
-// Every entry point of a session goes through it: unary handlers and Attach reactions (gRPC
-// threads), socket-core completions and timers (io threads, as an Asio executor), lookup
-// completions and admin snapshots (posted). "On the sequence" means inside an item it runs.
+// Every entry point of a session goes through it: unary handlers (dispatched from gRPC threads),
+// Attach reactions (posted from gRPC threads), socket-core completions and timers (io threads,
+// as an Asio executor), lookup completions and admin snapshots (posted). "On the sequence" means
+// inside an item it runs.
 //
 // dispatch (Asio's blocking.possibly, the default): a thread that runs no sequence and finds this
 // one idle claims it and runs the work inline — a gRPC thread answers a call without waking an io
