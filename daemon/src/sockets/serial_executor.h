@@ -85,6 +85,9 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
   template <class Function>
   void dispatch(Function&& function) {
     if (current_ == nullptr && try_claim()) {
+      // The work may drop the last owner of this queue (OnDone deleting the stream that held the
+      // session): keep it alive until it is released.
+      const std::shared_ptr<SerialQueue> self = shared_from_this();
       Running running(*this);
       function();
       drain();

@@ -113,6 +113,21 @@ TEST_F(SerialExecutorTest, WorkLeftWhenTheIoContextGoesIsReleased) {
   EXPECT_TRUE(watch.expired()) << "queued work (and the sequence it holds) leaked";
 }
 
+// The work run inline may destroy the last handle on the sequence (a stream's OnDone deleting
+// the stream that held the session); the drain after it must not touch freed memory (TSan and
+// ASan caught exactly that).
+TEST(SerialExecutorLifetime, InlineWorkMayDropTheLastHandle) {
+  boost::asio::io_context io;
+  auto owner = std::make_unique<SerialExecutor>(io);
+  bool ran_after = false;
+  SerialExecutor* sequence = owner.get();
+  sequence->dispatch([&] {
+    sequence->post([&] { ran_after = true; });  // queued: drained after this item
+    owner.reset();                              // the queue's only other handle is gone
+  });
+  EXPECT_TRUE(ran_after);
+}
+
 // Several threads submit numbered items (dispatch and post alternately) while two io threads
 // drain: no two items ever overlap and each submitter's items run in its order.
 TEST_F(SerialExecutorTest, ManySubmittersStayMutuallyExclusiveAndInOrder) {
