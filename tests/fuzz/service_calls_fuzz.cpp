@@ -2,7 +2,7 @@
 //
 // Every unary RPC of proto/wasi_socketd/v1 is invoked directly on the real service objects with a
 // CallbackServerContext bound to gRPC's DefaultReactorTestPeer (no server, no channel): the
-// handler runs exactly as under gRPC (session lookup, the session's strand gate, the socket core,
+// handler runs exactly as under gRPC (session lookup, the session's sequence, the socket core,
 // real kernel sockets on loopback), and the test peer tells when and how often the call finished.
 // Attach frames are applied as the Attach stream applies them, with a recording FrameSink.
 // Ids are sometimes this session's, sometimes the other session's, sometimes made up; addresses
@@ -120,7 +120,7 @@ struct TypedCall : Call {
   Response response;
 };
 
-// The Attach stream's place: records frames, completes each write at once (on the strand).
+// The Attach stream's place: records frames, completes each write at once (on the sequence).
 class RecordingSink final : public daemon::FrameSink {
  public:
   void bind(std::weak_ptr<daemon::Session> session) { session_ = std::move(session); }
@@ -468,6 +468,7 @@ class Run {
     auto& call = *owned;
     calls_.push_back(std::move(owned));
     call.request = std::move(request);
+    run_pending();
     d_.registry.bind("", side.session);
     serving = side.who;
     fuzz::start_recording();
@@ -480,7 +481,7 @@ class Run {
                    call.response.ShortDebugString().c_str());
       trace_events(last_events_);
     }
-    // Every handler ran on this thread holding the gate, so the answer is there already unless
+    // Every handler ran inline on this thread (the session was idle), so the answer is there unless
     // it waits for the kernel (shutdown) or a lookup.
     if constexpr (requires { call.response.error(); }) {
       if (names_id && !side.issued.contains(id)) {
@@ -503,6 +504,13 @@ class Run {
         violated("an operation answered access-denied reached a system call");
       }
     }
+  }
+
+  // Work already posted to the sessions (frame acks, completions) runs first: each session is
+  // strictly FIFO, so a call made behind it would be queued instead of running inline.
+  void run_pending() {
+    d_.io.restart();
+    d_.io.poll();
   }
 
   void settle(std::chrono::milliseconds wait) {
@@ -861,10 +869,9 @@ class Run {
   // ---- the Attach stream ----
   template <class Work>
   void on_strand(Side& side, Work work) {
-    if (auto gate = wasi_socketd::sockets::gate_of(side.session->strand()).try_enter()) {
-      work();
-    } else {
-      violated("the session's gate was held between calls");
+    run_pending();
+    if (!side.session->strand().run_now_if_idle(work)) {
+      violated("the session's sequence was busy between calls");
     }
   }
   void attach(Side& side) {

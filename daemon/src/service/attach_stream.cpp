@@ -1,6 +1,5 @@
 #include "attach_stream.h"
 
-#include <boost/asio/post.hpp>
 #include <utility>
 
 #include "client_frame.h"
@@ -13,7 +12,7 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
     Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
     return;
   }
-  on_strand([this] {
+  on_sequence([this] {
     if (!session_->attach(*this)) {
       finish_with(
           {grpc::StatusCode::FAILED_PRECONDITION, "the session is already attached or has ended"});
@@ -25,11 +24,12 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
 }
 
 template <class Work>
-void AttachStream::on_strand(Work work) {
-  boost::asio::post(session_->strand(), std::move(work));
+void AttachStream::on_sequence(Work work) {
+  session_->strand().post(std::move(work));
 }
 
 void AttachStream::write(v1::ServerFrame frame) {
+  session_->strand().assert_on_sequence();
   if (finished_) {
     return;
   }
@@ -40,6 +40,7 @@ void AttachStream::write(v1::ServerFrame frame) {
 void AttachStream::finish() { finish_with(grpc::Status::OK); }
 
 void AttachStream::finish_with(grpc::Status status) {
+  session_->strand().assert_on_sequence();
   if (!finished_) {
     finished_ = true;
     Finish(std::move(status));
@@ -47,7 +48,7 @@ void AttachStream::finish_with(grpc::Status status) {
 }
 
 void AttachStream::OnReadDone(bool ok) {
-  on_strand([this, ok] {
+  on_sequence([this, ok] {
     if (finished_) {
       return;
     }
@@ -73,6 +74,7 @@ void AttachStream::read_next() {
 }
 
 void AttachStream::resume_reading() {
+  session_->strand().assert_on_sequence();
   if (read_held_ && !finished_) {
     read_held_ = false;
     StartRead(&incoming_);
@@ -80,7 +82,7 @@ void AttachStream::resume_reading() {
 }
 
 void AttachStream::OnWriteDone(bool ok) {
-  on_strand([this, ok] {
+  on_sequence([this, ok] {
     if (finished_) {
       return;
     }
@@ -97,7 +99,7 @@ void AttachStream::OnDone() {
     delete this;
     return;
   }
-  on_strand([this] {
+  on_sequence([this] {
     if (attached_) {
       session_->detach(*this);
     }

@@ -1,4 +1,4 @@
-// The shape shared by every per-socket handler: run on the session's strand with the socket of
+// The shape shared by every per-socket handler: run on the session's sequence with the socket of
 // the given id and type, or answer INVALID_ARGUMENT when this session has no such socket.
 #pragma once
 

@@ -1,10 +1,11 @@
-// How every unary handler runs: find the session of the call's connection, get onto the
-// session's strand, do the work there, finish the call. Nothing blocks a gRPC thread.
+// How every unary handler runs: find the session of the call's connection, dispatch the work to
+// the session's sequence (sockets/serial_executor.h), finish the call. Nothing blocks a gRPC
+// thread.
 //
-// Getting onto the strand: when none of the session's handlers is running, the gRPC thread takes
-// the session's gate (sockets/strand.h) and does the work itself — no io thread is woken and the
-// reply leaves from the thread that read the request. Otherwise the work is posted to the strand.
-// Either way the work runs alone for its session, which is all the socket core relies on.
+// When the session is idle the gRPC thread runs the work itself, inline — no io thread is woken
+// and the reply leaves from the thread that read the request. Otherwise the work is queued behind
+// the session's earlier work and runs when its turn comes, on whichever thread runs the session.
+// Either way it runs alone for its session and in order, which is all the socket core relies on.
 //
 // Status codes: FAILED_PRECONDITION when the connection has no live session (it never reached the
 // socket layer); everything the socket layer says travels in the response's error field.
@@ -12,7 +13,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <boost/asio/post.hpp>
 #include <memory>
 #include <utility>
 
@@ -38,7 +38,7 @@ class UnaryCall {
 std::shared_ptr<Session> session_of(grpc::CallbackServerContext* context,
                                     const SessionRegistry& registry);
 
-// Runs `work(Session&, UnaryCall)` on the session's strand; `work` finishes the call (now or
+// Runs `work(Session&, UnaryCall)` on the session's sequence; `work` finishes the call (now or
 // later, e.g. from a core callback).
 template <class Work>
 grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
@@ -56,11 +56,7 @@ grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
     }
     work(*session, call);
   };
-  if (auto on_strand = sockets::gate_of(session->strand()).try_enter()) {
-    run();
-  } else {
-    boost::asio::post(session->strand(), std::move(run));
-  }
+  session->strand().dispatch(std::move(run));
   return reactor;
 }
 

@@ -20,9 +20,15 @@ Session::Session(Strand strand, Tenant tenant, PeerCredentials peer)
       resources_(tenant_.socket_quota),
       network_id_(resources_.next_id()) {}
 
-Session::~Session() { resources_.close_all(); }
+Session::~Session() {
+  // The last owner is normally work on the sequence; otherwise nobody can be running it for us.
+  if (!strand_.run_now_if_idle([this] { resources_.close_all(); })) {
+    resources_.close_all();
+  }
+}
 
 std::uint64_t Session::instance_network() {
+  strand_.assert_on_sequence();
   if (network_id_ == 0) network_id_ = resources_.next_id();
   return network_id_;
 }
@@ -35,6 +41,7 @@ v1::Readiness Session::to_proto(const ReadinessLevel& level) const {
 }
 
 v1::Readiness Session::set_readiness(std::uint64_t id, v1::ReadinessKind kind, bool ready) {
+  strand_.assert_on_sequence();
   ReadinessState::Change change = readiness_.set(id, kind, ready);
   if (change.changed && sink_ != nullptr) {
     v1::ServerItem item;
@@ -49,10 +56,12 @@ v1::Readiness Session::set_readiness(std::uint64_t id, v1::ReadinessKind kind, b
 }
 
 v1::Readiness Session::readiness(std::uint64_t id, v1::ReadinessKind kind) const {
+  strand_.assert_on_sequence();
   return to_proto(readiness_.get(id, kind));
 }
 
 std::unique_ptr<SessionResource> Session::remove(std::uint64_t id) {
+  strand_.assert_on_sequence();
   readiness_.forget(id);
   std::unique_ptr<SessionResource> resource = resources_.take(id);
   if (resource) {
@@ -62,6 +71,7 @@ std::unique_ptr<SessionResource> Session::remove(std::uint64_t id) {
 }
 
 void Session::push(v1::ServerItem item) {
+  strand_.assert_on_sequence();
   if (ended_ || overflowed_) {
     return;
   }
@@ -74,6 +84,7 @@ void Session::push(v1::ServerItem item) {
 }
 
 bool Session::backlogged() {
+  strand_.assert_on_sequence();
   if (outbox_.queued_bytes() > kEventBacklogSoftBytes) {
     reading_held_ = true;
   }
@@ -96,6 +107,7 @@ void Session::overflow() {
 }
 
 bool Session::attach(FrameSink& sink) {
+  strand_.assert_on_sequence();
   if (ended_ || ever_attached_) {
     return false;
   }
@@ -154,6 +166,7 @@ void Session::count_sent_data(const v1::ServerFrame& frame) {
 }
 
 void Session::frame_written() {
+  strand_.assert_on_sequence();
   writing_ = false;
   write_next();
   if (reading_held_ && outbox_.queued_bytes() <= kEventBacklogSoftBytes / 2 && sink_ != nullptr) {
@@ -163,6 +176,7 @@ void Session::frame_written() {
 }
 
 void Session::detach(FrameSink& sink) {
+  strand_.assert_on_sequence();
   if (sink_ == &sink) {
     sink_ = nullptr;
   }
@@ -170,6 +184,7 @@ void Session::detach(FrameSink& sink) {
 }
 
 void Session::end() {
+  strand_.assert_on_sequence();
   if (ended_) {
     return;
   }

@@ -1,14 +1,15 @@
 // One client connection's state: its tenant, its resources and its Attach stream.
 //
-// Threading: a Session lives on its strand. tenant(), peer() and strand() may be called from any
-// thread; everything else only on the strand: in a handler posted there, or holding the strand's
-// gate (sockets/strand.h; the unary services do so to answer on the gRPC thread). Services hold it
-// by shared_ptr for the length of a call; socket callbacks hold a weak_ptr and do nothing once it
-// is ended.
+// Threading: a Session lives on its sequence (strand(), a sockets::SerialExecutor): work
+// dispatched or posted there runs one item at a time, in order, on an io thread or inline on the
+// gRPC thread that found the session idle. tenant(), peer() and strand() may be called from any
+// thread; every other method only on the sequence, which each one asserts in debug and sanitizer
+// builds. Services hold the session by shared_ptr for the length of a call; socket callbacks hold
+// a weak_ptr and do nothing once it is ended. The destructor may run on any thread: it closes the
+// resources on the sequence when that is idle (it always is once the last owner has gone).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 #include <cstdint>
 #include <memory>
 
@@ -17,7 +18,7 @@
 #include "peer_credentials.h"
 #include "readiness_state.h"
 #include "resource_table.h"
-#include "sockets/strand.h"
+#include "sockets/serial_executor.h"
 #include "tenant.h"
 #include "wasi_socketd/v1/session.pb.h"
 #include "wasi_socketd/v1/tcp.pb.h"
@@ -38,19 +39,40 @@ class Session : public std::enable_shared_from_this<Session> {
   const Tenant& tenant() const { return tenant_; }
   const PeerCredentials& peer() const { return peer_; }
 
-  // ---- strand only ----
-  bool ended() const { return ended_; }
+  // ---- on the sequence only ----
+  bool ended() const {
+    strand_.assert_on_sequence();
+    return ended_;
+  }
   // The session's network capability: announced in SessionOpened, handed out again by
   // InstanceNetwork. After drop_network() it is unknown (0) until InstanceNetwork makes a new one.
-  std::uint64_t network_id() const { return network_id_; }
-  bool has_network(std::uint64_t id) const { return id != 0 && id == network_id_; }
+  std::uint64_t network_id() const {
+    strand_.assert_on_sequence();
+    return network_id_;
+  }
+  bool has_network(std::uint64_t id) const { return id != 0 && id == network_id(); }
   std::uint64_t instance_network();
-  void drop_network() { network_id_ = 0; }
-  ResourceTable& resources() { return resources_; }
-  const ResourceTable& resources() const { return resources_; }
+  void drop_network() {
+    strand_.assert_on_sequence();
+    network_id_ = 0;
+  }
+  ResourceTable& resources() {
+    strand_.assert_on_sequence();
+    return resources_;
+  }
+  const ResourceTable& resources() const {
+    strand_.assert_on_sequence();
+    return resources_;
+  }
   // The Attach stream's backlog: bytes queued and how long the oldest item has waited.
-  std::size_t queued_bytes() const { return outbox_.queued_bytes(); }
-  std::chrono::steady_clock::duration queue_lag() const { return outbox_.oldest_age(); }
+  std::size_t queued_bytes() const {
+    strand_.assert_on_sequence();
+    return outbox_.queued_bytes();
+  }
+  std::chrono::steady_clock::duration queue_lag() const {
+    strand_.assert_on_sequence();
+    return outbox_.oldest_age();
+  }
   // The backlog is past kEventBacklogSoftBytes: the Attach stream should stop reading client
   // frames; the sink's resume_reading() is called once the backlog is below half of it.
   bool backlogged();
@@ -69,7 +91,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Binds the Attach stream. False if one was attached before or the session has ended.
   bool attach(FrameSink& sink);
-  bool attached() const { return sink_ != nullptr; }
+  bool attached() const {
+    strand_.assert_on_sequence();
+    return sink_ != nullptr;
+  }
   // The sink finished writing the last frame.
   void frame_written();
   // The sink is going away (its stream is done): forget it, then end the session.

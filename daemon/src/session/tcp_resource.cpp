@@ -23,6 +23,7 @@ TcpResource::TcpResource(Session& session, std::uint64_t id,
 TcpResource::~TcpResource() { close(); }
 
 v1::TcpStreamsGrant TcpResource::start_streams() {
+  session_.strand().assert_on_sequence();
   if (!streams_started_) {
     streams_started_ = true;
     grant_credit();
@@ -34,6 +35,7 @@ v1::TcpStreamsGrant TcpResource::start_streams() {
 }
 
 void TcpResource::client_write(std::span<const std::byte> bytes) {
+  session_.strand().assert_on_sequence();
   if (!streams_started_ || output_ended_) {
     return;  // nothing can be written here; the client was told (or never had a stream)
   }
@@ -51,6 +53,7 @@ void TcpResource::client_write(std::span<const std::byte> bytes) {
 }
 
 void TcpResource::client_credit(std::uint64_t bytes) {
+  session_.strand().assert_on_sequence();
   if (!streams_started_) {
     return;
   }
@@ -59,6 +62,7 @@ void TcpResource::client_credit(std::uint64_t bytes) {
 }
 
 void TcpResource::data_sent(std::uint64_t n) {
+  session_.strand().assert_on_sequence();
   bytes_sent_ += n;
   update_buffered();
   grant_credit();
@@ -91,6 +95,7 @@ void TcpResource::update_buffered() {
 }
 
 void TcpResource::drop(std::uint64_t write_offset) {
+  session_.strand().assert_on_sequence();
   if (socket_) {
     socket_->set_observer(nullptr);
     auto socket = std::exchange(socket_, nullptr);
@@ -108,6 +113,7 @@ void drop_tcp(Session& session, TcpResource& tcp, std::uint64_t write_offset) {
 }
 
 void TcpResource::close() {
+  session_.strand().assert_on_sequence();
   if (socket_) {
     socket_->set_observer(nullptr);
     std::exchange(socket_, nullptr)->close();
@@ -115,16 +121,22 @@ void TcpResource::close() {
 }
 
 void TcpResource::connect_finished() {
+  session_.strand().assert_on_sequence();
   session_.set_readiness(id_, v1::READINESS_KIND_CONNECT, true);
 }
 
 void TcpResource::accept_readiness(bool ready) {
+  session_.strand().assert_on_sequence();
   session_.set_readiness(id_, v1::READINESS_KIND_ACCEPT, ready);
 }
 
-ResourceSummary TcpResource::summary() const { return summarize("tcp", *socket_); }
+ResourceSummary TcpResource::summary() const {
+  session_.strand().assert_on_sequence();
+  return summarize("tcp", *socket_);
+}
 
 void TcpResource::data_received(std::span<const std::byte> bytes) {
+  session_.strand().assert_on_sequence();
   if (session_.tenant().metrics) {
     session_.tenant().metrics->tcp_bytes(bytes.size(), 0);
   }
@@ -138,6 +150,7 @@ void TcpResource::data_received(std::span<const std::byte> bytes) {
 }
 
 void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
+  session_.strand().assert_on_sequence();
   v1::ServerItem item;
   v1::StreamEnd* end = item.mutable_stream_end();
   end->set_socket_id(id_);
@@ -147,6 +160,7 @@ void TcpResource::input_ended(std::optional<sockets::ErrorCode> error) {
 }
 
 void TcpResource::bytes_written(std::size_t n) {
+  session_.strand().assert_on_sequence();
   bytes_acked_ += n;
   update_buffered();
   if (session_.tenant().metrics) {
@@ -159,7 +173,10 @@ void TcpResource::bytes_written(std::size_t n) {
   session_.push(std::move(item));
 }
 
-void TcpResource::output_failed(sockets::ErrorCode error) { end_output(error); }
+void TcpResource::output_failed(sockets::ErrorCode error) {
+  session_.strand().assert_on_sequence();
+  end_output(error);
+}
 
 void TcpResource::end_output(sockets::ErrorCode error) {
   if (output_ended_) {

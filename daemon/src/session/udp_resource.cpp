@@ -15,6 +15,7 @@ UdpResource::UdpResource(Session& session, std::uint64_t id,
 UdpResource::~UdpResource() { close(); }
 
 void UdpResource::close() {
+  session_.strand().assert_on_sequence();
   if (socket_) {
     socket_->set_observer(nullptr);
     socket_.reset();  // the core closes the fd with its last reference
@@ -22,9 +23,13 @@ void UdpResource::close() {
 }
 
 void UdpResource::receive_readiness(bool ready) {
+  session_.strand().assert_on_sequence();
   session_.set_readiness(id_, v1::READINESS_KIND_RECEIVE, ready);
 }
 
-ResourceSummary UdpResource::summary() const { return summarize("udp", *socket_); }
+ResourceSummary UdpResource::summary() const {
+  session_.strand().assert_on_sequence();
+  return summarize("udp", *socket_);
+}
 
 }  // namespace wasi_socketd::daemon

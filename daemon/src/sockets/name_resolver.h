@@ -16,7 +16,7 @@
 #include "error_code.h"
 #include "lookup_pool.h"
 #include "name_syntax.h"
-#include "strand.h"
+#include "serial_executor.h"
 
 namespace wasi_socketd::sockets {
 

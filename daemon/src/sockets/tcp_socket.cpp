@@ -56,6 +56,7 @@ TcpSocket::TcpSocket(Strand strand, Family family, std::shared_ptr<const SocketP
 TcpSocket::~TcpSocket() = default;
 
 void TcpSocket::set_observer(TcpObserver* observer) {
+  strand_.assert_on_sequence();
   observer_ = observer;
   if (pump_) pump_->set_observer(observer);
 }
@@ -74,6 +75,7 @@ bool TcpSocket::is_bound() const {
 // --- bind ----------------------------------------------------------------------------------
 
 Result<void> TcpSocket::start_bind(const SocketAddress& local) {
+  strand_.assert_on_sequence();
   if (in_progress()) return ErrorCode::concurrency_conflict;
   if (state_ != State::unbound) return ErrorCode::invalid_state;
   if (auto valid = validate_bind_address(family_, local); !valid) return valid;
@@ -95,6 +97,7 @@ Result<void> TcpSocket::start_bind(const SocketAddress& local) {
 }
 
 Result<void> TcpSocket::finish_bind() {
+  strand_.assert_on_sequence();
   if (state_ != State::bind_in_progress) return ErrorCode::not_in_progress;
   state_ = State::bound;
   return {};
@@ -103,6 +106,7 @@ Result<void> TcpSocket::finish_bind() {
 // --- connect -------------------------------------------------------------------------------
 
 Result<void> TcpSocket::start_connect(const SocketAddress& remote) {
+  strand_.assert_on_sequence();
   if (in_progress()) return ErrorCode::concurrency_conflict;
   if (state_ != State::unbound && state_ != State::bound) return ErrorCode::invalid_state;
   if (auto valid = validate_connect_address(family_, remote); !valid) return valid;
@@ -148,6 +152,7 @@ void TcpSocket::connect_completed() {
 }
 
 Result<void> TcpSocket::finish_connect() {
+  strand_.assert_on_sequence();
   if (state_ != State::connect_in_progress) return ErrorCode::not_in_progress;
   if (!connect_outcome_) return ErrorCode::would_block;
   if (!*connect_outcome_) {
@@ -163,6 +168,7 @@ Result<void> TcpSocket::finish_connect() {
 // --- listen and accept ---------------------------------------------------------------------
 
 Result<void> TcpSocket::start_listen() {
+  strand_.assert_on_sequence();
   if (in_progress()) return ErrorCode::concurrency_conflict;
   if (state_ != State::bound) return ErrorCode::invalid_state;
   auto local = kernel_local_address(fd());
@@ -178,6 +184,7 @@ Result<void> TcpSocket::start_listen() {
 }
 
 Result<void> TcpSocket::finish_listen() {
+  strand_.assert_on_sequence();
   if (state_ != State::listen_in_progress) return ErrorCode::not_in_progress;
   state_ = State::listening;
   arm_accept_wait();
@@ -210,6 +217,7 @@ bool TcpSocket::accept_pending_now() const {
 }
 
 Result<std::shared_ptr<TcpSocket>> TcpSocket::accept() {
+  strand_.assert_on_sequence();
   if (state_ != State::listening) return ErrorCode::invalid_state;
   for (;;) {
     sockaddr_storage storage{};
@@ -241,11 +249,13 @@ Result<std::shared_ptr<TcpSocket>> TcpSocket::accept() {
 // --- addresses -----------------------------------------------------------------------------
 
 Result<SocketAddress> TcpSocket::local_address() const {
+  strand_.assert_on_sequence();
   if (!is_bound()) return ErrorCode::invalid_state;
   return kernel_local_address(fd());
 }
 
 Result<SocketAddress> TcpSocket::remote_address() const {
+  strand_.assert_on_sequence();
   if (state_ != State::connected || !remote_) return ErrorCode::invalid_state;
   return *remote_;
 }
@@ -254,6 +264,7 @@ Result<SocketAddress> TcpSocket::remote_address() const {
 
 void TcpSocket::shutdown(ShutdownType how, std::uint64_t write_offset,
                          std::function<void(Result<void>)> done) {
+  strand_.assert_on_sequence();
   if (state_ != State::connected || !pump_) {
     asio::post(strand_, [done = std::move(done)] { done(ErrorCode::invalid_state); });
     return;
@@ -278,6 +289,7 @@ void TcpSocket::shutdown(ShutdownType how, std::uint64_t write_offset,
 }
 
 bool TcpSocket::ready() const {
+  strand_.assert_on_sequence();
   switch (state_) {
     case State::connect_in_progress:
       return connect_outcome_.has_value();
@@ -300,14 +312,17 @@ void TcpSocket::start_streams() {
 }
 
 void TcpSocket::add_read_credit(std::uint64_t bytes) {
+  strand_.assert_on_sequence();
   if (state_ == State::connected && pump_) pump_->add_read_credit(bytes);
 }
 
 void TcpSocket::cap_read_credit(std::uint64_t bytes) {
+  strand_.assert_on_sequence();
   if (pump_) pump_->cap_read_credit(bytes);
 }
 
 Result<void> TcpSocket::write(std::span<const std::byte> bytes) {
+  strand_.assert_on_sequence();
   if (state_ != State::connected || !pump_) return ErrorCode::invalid_state;
   return pump_->write(bytes);
 }
@@ -315,6 +330,7 @@ Result<void> TcpSocket::write(std::span<const std::byte> bytes) {
 // --- closing -------------------------------------------------------------------------------
 
 void TcpSocket::close_after(std::uint64_t write_offset, std::chrono::milliseconds linger) {
+  strand_.assert_on_sequence();
   set_observer(nullptr);
   if (state_ != State::connected || !pump_) {
     close();
@@ -328,6 +344,7 @@ void TcpSocket::close_after(std::uint64_t write_offset, std::chrono::millisecond
 }
 
 void TcpSocket::close() {
+  strand_.assert_on_sequence();
   auto keep = std::move(keep_alive_);  // if this was the last reference, die on return
   observer_ = nullptr;
   become_closed();

@@ -23,7 +23,7 @@
 #include "error_code.h"
 #include "socket_address.h"
 #include "socket_policy.h"
-#include "strand.h"
+#include "serial_executor.h"
 #include "tcp_observer.h"
 
 namespace wasi_socketd::sockets {

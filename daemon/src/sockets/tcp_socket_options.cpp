@@ -19,6 +19,7 @@ Result<int> TcpSocket::option_fd() const {
 }
 
 Result<void> TcpSocket::set_listen_backlog_size(std::uint64_t value) {
+  strand_.assert_on_sequence();
   if (value == 0) return ErrorCode::invalid_argument;
   const auto backlog =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(value, std::numeric_limits<int>::max()));
@@ -51,57 +52,71 @@ auto with_option_fd(Result<int> socket_fd, Call call) -> decltype(call(0)) {
 }  // namespace
 
 Result<bool> TcpSocket::keep_alive_enabled() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::keep_alive_enabled(fd); });
 }
 Result<void> TcpSocket::set_keep_alive_enabled(bool value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_keep_alive_enabled(fd, value); });
 }
 
 Result<std::uint64_t> TcpSocket::keep_alive_idle_time() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::keep_alive_idle_time(fd); });
 }
 Result<void> TcpSocket::set_keep_alive_idle_time(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_keep_alive_idle_time(fd, value); });
 }
 
 Result<std::uint64_t> TcpSocket::keep_alive_interval() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::keep_alive_interval(fd); });
 }
 Result<void> TcpSocket::set_keep_alive_interval(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_keep_alive_interval(fd, value); });
 }
 
 Result<std::uint32_t> TcpSocket::keep_alive_count() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::keep_alive_count(fd); });
 }
 Result<void> TcpSocket::set_keep_alive_count(std::uint32_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_keep_alive_count(fd, value); });
 }
 
 Result<std::uint8_t> TcpSocket::hop_limit() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::hop_limit(fd, family_); });
 }
 Result<void> TcpSocket::set_hop_limit(std::uint8_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_hop_limit(fd, family_, value); });
 }
 
 Result<std::uint64_t> TcpSocket::receive_buffer_size() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::receive_buffer_size(fd); });
 }
 Result<void> TcpSocket::set_receive_buffer_size(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_receive_buffer_size(fd, value); });
 }
 
 Result<std::uint64_t> TcpSocket::send_buffer_size() const {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(), [&](int fd) { return options::send_buffer_size(fd); });
 }
 Result<void> TcpSocket::set_send_buffer_size(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_send_buffer_size(fd, value); });
 }

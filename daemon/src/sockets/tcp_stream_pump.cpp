@@ -29,12 +29,14 @@ TcpStreamPump::~TcpStreamPump() { cancel(); }
 // --- Reading -------------------------------------------------------------------------------
 
 void TcpStreamPump::add_read_credit(std::uint64_t bytes) {
+  strand_.assert_on_sequence();
   if (cancelled_ || input_done_ || bytes == 0) return;
   read_credit_ = std::min(read_credit_, std::numeric_limits<std::uint64_t>::max() - bytes) + bytes;
   if (!read_waiting_) arm_read_wait();
 }
 
 void TcpStreamPump::stop_reading() {
+  strand_.assert_on_sequence();
   input_done_ = true;
   read_credit_ = 0;
 }
@@ -92,6 +94,7 @@ void TcpStreamPump::end_input(std::optional<ErrorCode> error) {
 // --- Writing -------------------------------------------------------------------------------
 
 Result<void> TcpStreamPump::write(std::span<const std::byte> bytes) {
+  strand_.assert_on_sequence();
   if (cancelled_ || output_closed_) return ErrorCode::invalid_state;
   accepted_ += bytes.size();
   if (output_error_ || bytes.empty()) {
@@ -210,6 +213,7 @@ void TcpStreamPump::fail_output(ErrorCode error) {
 
 void TcpStreamPump::when_flushed(std::uint64_t write_offset, std::chrono::milliseconds limit,
                                  std::function<void(bool flushed)> done) {
+  strand_.assert_on_sequence();
   FlushWaiter waiter{next_waiter_id_++, write_offset,
                      std::make_unique<boost::asio::steady_timer>(strand_, limit), std::move(done)};
   waiter.deadline->async_wait([this, lifetime = lifetime_, id = waiter.id](auto error) {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "error_code.h"
-#include "strand.h"
+#include "serial_executor.h"
 #include "tcp_observer.h"
 
 namespace wasi_socketd::sockets {

@@ -45,11 +45,15 @@ UdpSocket::UdpSocket(Strand strand, Family family, std::shared_ptr<const SocketP
 
 UdpSocket::~UdpSocket() = default;
 
-void UdpSocket::set_observer(UdpObserver* observer) { observer_ = observer; }
+void UdpSocket::set_observer(UdpObserver* observer) {
+  strand_.assert_on_sequence();
+  observer_ = observer;
+}
 
 // --- bind and stream -----------------------------------------------------------------------
 
 Result<void> UdpSocket::start_bind(const SocketAddress& local) {
+  strand_.assert_on_sequence();
   if (state_ == State::bind_in_progress) return ErrorCode::concurrency_conflict;
   if (state_ != State::unbound) return ErrorCode::invalid_state;
   if (auto valid = validate_udp_bind_address(family_, local); !valid) return valid;
@@ -69,12 +73,14 @@ Result<void> UdpSocket::start_bind(const SocketAddress& local) {
 }
 
 Result<void> UdpSocket::finish_bind() {
+  strand_.assert_on_sequence();
   if (state_ != State::bind_in_progress) return ErrorCode::not_in_progress;
   state_ = State::bound;
   return {};
 }
 
 Result<void> UdpSocket::stream(const std::optional<SocketAddress>& remote) {
+  strand_.assert_on_sequence();
   if (!is_bound()) return ErrorCode::invalid_state;
   if (remote) {
     if (auto valid = validate_udp_remote_address(family_, *remote); !valid) return valid;
@@ -119,31 +125,39 @@ Result<void> UdpSocket::disconnect() {
 // --- addresses and options -----------------------------------------------------------------
 
 Result<SocketAddress> UdpSocket::local_address() const {
+  strand_.assert_on_sequence();
   if (!is_bound()) return ErrorCode::invalid_state;
   return kernel_local_address(fd());
 }
 
 Result<SocketAddress> UdpSocket::remote_address() const {
+  strand_.assert_on_sequence();
   if (!connected_remote_) return ErrorCode::invalid_state;
   return *connected_remote_;
 }
 
 Result<std::uint8_t> UdpSocket::unicast_hop_limit() const {
+  strand_.assert_on_sequence();
   return options::hop_limit(fd(), family_);
 }
 Result<void> UdpSocket::set_unicast_hop_limit(std::uint8_t value) {
+  strand_.assert_on_sequence();
   return options::set_hop_limit(fd(), family_, value);
 }
 Result<std::uint64_t> UdpSocket::receive_buffer_size() const {
+  strand_.assert_on_sequence();
   return options::receive_buffer_size(fd());
 }
 Result<void> UdpSocket::set_receive_buffer_size(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return options::set_receive_buffer_size(fd(), value);
 }
 Result<std::uint64_t> UdpSocket::send_buffer_size() const {
+  strand_.assert_on_sequence();
   return options::send_buffer_size(fd());
 }
 Result<void> UdpSocket::set_send_buffer_size(std::uint64_t value) {
+  strand_.assert_on_sequence();
   return options::set_send_buffer_size(fd(), value);
 }
 
@@ -156,6 +170,7 @@ bool UdpSocket::accepts_datagram_from(const SocketAddress& sender) const {
 }
 
 Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t max_results) {
+  strand_.assert_on_sequence();
   if (!is_bound()) return ErrorCode::invalid_state;
   std::vector<IncomingDatagram> datagrams;
   max_results = std::min(max_results, kMaxDatagramsPerCall);
@@ -214,6 +229,7 @@ void UdpSocket::set_receive_ready(bool ready) {
 // --- sending -------------------------------------------------------------------------------
 
 Result<std::uint64_t> UdpSocket::send(std::span<const OutgoingDatagram> datagrams) {
+  strand_.assert_on_sequence();
   if (!is_bound()) return ErrorCode::invalid_state;
   std::uint64_t sent = 0;
   for (const auto& datagram : datagrams) {

@@ -36,7 +36,8 @@ class SessionTest : public ::testing::Test {
  protected:
   boost::asio::io_context io_;
   std::shared_ptr<Session> session_ = std::make_shared<Session>(
-      sockets::make_strand(io_), test_tenant("test"), PeerCredentials{1, 2, 3});
+      sockets::make_strand(io_, sockets::SequenceCheck::idle_from_outside), test_tenant("test"),
+      PeerCredentials{1, 2, 3});
   RecordingSink sink_;
 };
 
@@ -102,7 +103,9 @@ TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
   boost::asio::io_context io;
   SessionRegistry registry;
   auto make = [&] {
-    return std::make_shared<Session>(sockets::make_strand(io), test_tenant("t"), PeerCredentials{});
+    return std::make_shared<Session>(
+        sockets::make_strand(io, sockets::SequenceCheck::idle_from_outside), test_tenant("t"),
+        PeerCredentials{});
   };
   auto old_session = make();
   auto new_session = make();

@@ -1,11 +1,12 @@
-// Shared helpers for the socket core tests: an io_context with a strand, recording observers
-// and a recording policy. Everything runs on the test thread (run_until drives the loop).
+// Shared helpers for the socket core tests: an io_context with sequences, recording observers
+// and a recording policy. Everything runs on the test thread (run_until drives the loop); the
+// test body calls core objects directly between runs, which their sequences allow
+// (SequenceCheck::idle_from_outside).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -13,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "sockets/serial_executor.h"
 #include "sockets/socket_address.h"
 #include "sockets/socket_policy.h"
-#include "sockets/strand.h"
 #include "sockets/tcp_observer.h"
 #include "sockets/udp_socket.h"
 
@@ -32,7 +33,7 @@ namespace wasi_socketd::sockets::testing {
 
 class IoFixture {
  public:
-  Strand strand() { return make_strand(io_); }
+  Strand strand() { return make_strand(io_, SequenceCheck::idle_from_outside); }
   boost::asio::io_context& io() { return io_; }
 
   // Runs handlers until `done()` holds; false on timeout.
