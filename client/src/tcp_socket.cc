@@ -196,6 +196,8 @@ Status TcpSocket::set_option(TcpOption option, std::uint64_t value) {
 }
 
 bool TcpSocket::would_block(v1::TcpSocketState state, ReadinessKind kind) const {
+  // A lost session answers for itself: the call goes on and reports session-lost.
+  if (!session().alive()) return false;
   return session().with_mirror([&](Mirror& m) {
     const SocketView* view = m.find_view(id());
     return view != nullptr && view->state == state && !m.ready(id(), kind);

@@ -60,7 +60,7 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
 
   // Told of every denial (before the audit log's rate limit), e.g. to count it in metrics.
   // Set once, before the daemon starts (no lock guards it); called on whichever thread runs the
-  // deciding session's strand (an io thread, or a gRPC thread holding the session's StrandGate).
+  // deciding session's sequence (an io thread, or a gRPC thread that found the session idle).
   // `rule` is the deciding rule's label (Decision::rule).
   using DenialObserver = std::function<void(const std::string& tenant, std::string_view operation,
                                             std::string_view rule)>;

@@ -20,7 +20,8 @@ class ResourceTable {
   explicit ResourceTable(std::size_t quota) : quota_(quota) {}
 
   // A fresh id for a new socket, or nullopt when the quota is used up. Call insert() with it
-  // before the strand handler returns (the quota counts stored resources and lingering slots).
+  // before the work running on the session's sequence returns (the quota counts stored resources
+  // and lingering slots).
   std::optional<std::uint64_t> new_socket_id();
   void insert(std::uint64_t id, std::unique_ptr<SessionResource> resource);
 
