@@ -75,8 +75,10 @@ class Flood {
     for (const int fd : {running_[0], running_[1], stopping_[0], stopping_[1]}) ::close(fd);
   }
 
-  // Returns once the flood has run for 300 ms and, if that happens within 2 s, the daemon keeps
-  // the uid away: the bound on the tenant's connects holds from then on (docs/SECURITY.md).
+  // Returns once the flood has run for 300 ms and, if that happens within 30 s, the daemon keeps
+  // the uid away: the bound on the tenant's connects holds from then on (docs/SECURITY.md). The
+  // ban comes after the uid's first 40 refusals or 1000 connects, which a sanitized daemon on a
+  // busy machine takes seconds to see.
   void start() {
     thread_ = std::thread([this] { seen_ = run_as(uid_, uid_, [this] { return flood(); }); });
     char go = 0;
@@ -103,9 +105,9 @@ class Flood {
         }
       });
     }
-    // Running: for 300 ms, and kept away if the daemon does that within 2 s.
+    // Running: for 300 ms, and kept away if the daemon does that within 30 s.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    for (int i = 0; i < 170 && kept_away == 0; ++i) {
+    for (int i = 0; i < 3000 && kept_away == 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     (void)::write(running_[1], "x", 1);
@@ -185,6 +187,7 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
             0);
   const auto lines = lines_of(audit);
   std::size_t unknown_lines = 0;
+  std::size_t refusal_lines = 0;
   bool counted = false;
   const std::string uid = "\"uid\":" + std::to_string(kUnknown);
   for (const std::string& line : lines) {
@@ -193,11 +196,18 @@ TEST(Floods, AnUnknownUidReconnectingInALoopNeitherFloodsTheAuditLogNorLocksOutA
     if (line.find("\"operation\":\"audit.suppressed\"") != std::string::npos &&
         line.find("\"suppressed\":") != std::string::npos) {
       counted = true;
+    } else {
+      ++refusal_lines;
     }
   }
   // The burst (100) plus 20 a second for the ~5 s of the flood, plus suppression lines.
   EXPECT_LT(unknown_lines, 300u) << "audit lines for the unknown uid";
-  EXPECT_TRUE(counted) << "no suppression line counts the unknown uid's dropped lines";
+  // Lines past the burst are dropped and counted. The socket-file ban (after 40 refusals) often
+  // ends the flood before the burst is used up; the counting itself is
+  // AuditRateLimit.AnUnknownUidFloodIsCutAtItsBurstAndCounted.
+  if (refusal_lines >= 100) {
+    EXPECT_TRUE(counted) << "no suppression line counts the unknown uid's dropped lines";
+  }
 }
 
 // The shared socket (issue 8 item 7, last sentence): tenant `web` has no listener of its own, so
