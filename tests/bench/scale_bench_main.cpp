@@ -6,12 +6,9 @@
 // indicative only.
 //
 // Usage: wasi-socketd-scale-bench [--connections N]   (default 10000)
-#include <netinet/in.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
