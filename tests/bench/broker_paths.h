@@ -10,7 +10,8 @@
 
 namespace wasi_socketd::bench {
 
-// Median round trips per second of a cheap control call (tcp-socket.hop-limit getter) through
+// Median round trips per second of a cheap control call (the daemon's Tcp.GetOption hop-limit,
+// sent as a unary call; the client library's own getter answers from its mirror instead) through
 // the broker: client library -> gRPC -> daemon -> getsockopt -> back.
 double broker_control_calls_per_second(const std::shared_ptr<client::Session>& session, int calls);
 
