@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   app.add_flag("--json", options.json, "Print the daemon's answer as JSON");
   app.require_subcommand(1);
+  // `wasi-socketctl sessions --json` as well as `wasi-socketctl --json sessions`: a subcommand
+  // passes the options it does not know to its parent.
+  app.fallthrough();
 
   auto* status = app.add_subcommand("status", "Version, uptime, listeners, counts, policy");
   auto* sessions = app.add_subcommand("sessions", "Live sessions (one per client connection)");
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
   stats->add_flag("--raw", options.raw, "The full Prometheus exposition, with HELP and TYPE");
   auto* policy = app.add_subcommand("policy", "Check, reload or suggest the tenancy policy");
   policy->require_subcommand(1);
+  policy->fallthrough();
   auto* check = policy->add_subcommand("check", "Validate a policy file with the daemon's parser");
   check->add_option("FILE", options.policy_file, "Policy file (TOML)")->required();
   auto* reload = policy->add_subcommand("reload", "Re-read the daemon's policy file (like SIGHUP)");

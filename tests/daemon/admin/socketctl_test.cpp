@@ -108,6 +108,15 @@ TEST_F(SocketctlTest, SessionsListsTheClientWithItsKernelCredentials) {
   EXPECT_TRUE(contains(result.output, "\"sockets\": \"1\"")) << result.output;
 }
 
+TEST_F(SocketctlTest, GlobalFlagsAlsoWorkAfterTheSubcommand) {
+  const auto client = connect_client_with_socket();
+  const auto result = socketctl(daemon_.admin_socket_path(), "sessions --json --timeout 5");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "\"listener\": \"main\"")) << result.output;
+  const auto reload = socketctl(daemon_.admin_socket_path(), "policy reload --json");
+  EXPECT_NE(reload.exit_code, 2) << reload.output;
+}
+
 TEST_F(SocketctlTest, SessionsShowTheListenerAndWhenTheSessionOpened) {
   const auto client = connect_client_with_socket();
   const auto result = socketctl(daemon_.admin_socket_path(), "--json sessions");
