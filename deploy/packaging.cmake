@@ -160,6 +160,11 @@ if(HELP2MAN)
       continue()
     endif()
     set(page ${PROJECT_BINARY_DIR}/man/${program}.${section})
+    # The runner's --help text lives in its JS layer, not in the launcher target.
+    set(help_sources)
+    if(program STREQUAL wasi-socket-run)
+      set(help_sources ${PROJECT_SOURCE_DIR}/runtime-adapter/js/cli-options.js)
+    endif()
     # wasi-socket-run has no --version: the project's version is given instead.
     add_custom_command(OUTPUT ${page}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
@@ -167,7 +172,7 @@ if(HELP2MAN)
               --version-string=${PROJECT_VERSION} --output=${page}
               ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${program}
       COMMAND gzip -9nf ${page}
-      DEPENDS ${program}
+      DEPENDS ${program} ${help_sources}
       COMMENT "man page ${program}(${section})")
     list(APPEND man_pages_${component} ${page}.gz)
     install(FILES ${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section}

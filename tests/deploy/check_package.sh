@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks the .debs the way Debian will see them, without installing: each package's file list
 # (dpkg-deb -c), control fields and maintainer scripts (-f, -e), that the unpacked programs run,
-# and that lintian reports no error.
-# Usage: check_package.sh SOURCE_DIR PACKAGE_DIR VERSION WITH_RUNNER(ON|OFF)
+# that each man page is the one help2man makes from the program's --help today, and that lintian
+# reports no error.
+# Usage: check_package.sh SOURCE_DIR PACKAGE_DIR VERSION WITH_RUNNER(ON|OFF) PROGRAM_DIR
 set -euo pipefail
-src=$1 packages=$2 version=$3 with_runner=$4
+src=$1 packages=$2 version=$3 with_runner=$4 programs=$5
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 failed=0
@@ -25,6 +26,17 @@ expect_files() {  # DEB PATH...
   # Nothing from the build or source tree leaks in, and the admin API stays private to the daemon.
   if grep -E '/(build|tests)/|admin/v1|\.vendored$' <<<"$listing"; then
     fail "unexpected files in $(basename "$deb")"
+  fi
+}
+# A man page generated from a --help text that has changed since (a stale build/man) fails here.
+# Compared from SYNOPSIS on: the header carries the build date, NAME the summary.
+expect_man_page_of_help() {  # UNPACKED_PAGE PROGRAM
+  local page=$1 program=$2 fresh
+  fresh=$(help2man --no-info --version-string="$version" "$programs/$program" | sed -n '/^\.SH SYNOPSIS/,$p')
+  [ -n "$fresh" ] || { fail "help2man $program gave nothing"; return; }
+  if [ "$(zcat "$page" | sed -n '/^\.SH SYNOPSIS/,$p')" != "$fresh" ]; then
+    fail "$(basename "$page") is not $program --help today:"
+    diff <(zcat "$page" | sed -n '/^\.SH SYNOPSIS/,$p') <(echo "$fresh") | head -20
   fi
 }
 expect_field() {  # DEB FIELD VALUE
@@ -72,6 +84,8 @@ cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/
   || fail "unpacked wasi-socketctl does not run"
 "$out/root/usr/bin/wasi-socketd" --help >/dev/null || fail "unpacked wasi-socketd does not run"
 gzip -t "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" || failed=1
+expect_man_page_of_help "$out/root/usr/share/man/man8/wasi-socketd.8.gz" wasi-socketd
+expect_man_page_of_help "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" wasi-socketctl
 
 # ---- libwasi-socketd-dev ----
 multiarch=./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -109,6 +123,7 @@ if [ "$with_runner" = ON ]; then
   dpkg-deb -x "$runner" "$out/runner"
   grep -q "\"version\" *: *\"$version\"" "$out/runner/usr/lib/wasi-socketd/runtime-adapter/package.json" \
     || fail "the runner's package.json does not carry the project version"
+  expect_man_page_of_help "$out/runner/usr/share/man/man1/wasi-socket-run.1.gz" wasi-socket-run
 fi
 
 # ---- lintian: no errors (warnings are printed for the record) ----
