@@ -106,6 +106,23 @@ TEST(PolicyErrorMessages, AMegabyteLongBareRangeStillGetsTheHint) {
   EXPECT_NE(error.find("must be quoted"), std::string::npos) << error.substr(0, 200);
 }
 
+TEST(PolicyErrorMessages, BadWordsAndIdsAreQuoted) {
+  EXPECT_EQ(error_of(connect_rule("action = \"permit\"")),
+            "p.toml:5:10: 'action' is \"permit\": write \"allow\" or \"deny\" in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("family = \"ipv5\"")),
+            "p.toml:5:10: 'family' is \"ipv5\": write \"any\", \"ipv4\" or \"ipv6\" in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.name_lookup]\nallow = [\"*.*.com\"]\n"),
+            "p.toml:4:10: '*.*.com' is not a name: write a host name, \"*.domain\" or \"*\" in "
+            "[tenant.name_lookup] of \"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\nuids = [-1]\n"),
+            "p.toml:3:9: uid -1 is out of range: a uid is 0-4294967294 in [[tenant]] \"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\ngids = [4294967295]\n"),
+            "p.toml:3:9: gid 4294967295 is out of range: a gid is 0-4294967294 in [[tenant]] "
+            "\"web\"");
+}
+
 TEST(PolicyErrorMessages, UnknownKeyNamesTheTenantAndTheClosestKey) {
   EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.namelookup]\nenabled = false\n"),
             "p.toml:3:9: unknown key 'namelookup' in [[tenant]] \"web\": did you mean "
