@@ -117,9 +117,12 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/policies/loopback-only.toml
         DESTINATION /etc/wasi-socketd RENAME policy.toml COMPONENT daemon)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/deploy/policies/ ${PROJECT_SOURCE_DIR}/deploy/examples/
         DESTINATION ${WASI_SOCKETD_DOC_DIR}/examples COMPONENT daemon OPTIONAL)
+# The repository's layout, so that the pages' relative links hold where they are installed.
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${WASI_SOCKETD_DOC_DIR} COMPONENT daemon)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${WASI_SOCKETD_DOC_DIR} COMPONENT daemon
-        FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${WASI_SOCKETD_DOC_DIR}/docs
+        COMPONENT daemon FILES_MATCHING PATTERN "*.md")
+install(FILES ${PROJECT_SOURCE_DIR}/tests/guests/README.md
+        DESTINATION ${WASI_SOCKETD_DOC_DIR}/tests/guests COMPONENT daemon)
 
 # ---- every package: Debian's copyright file and changelog ----
 set(CPACK_PACKAGE_CONTACT "wasi-socketd maintainers <wasi-socketd@example.org>")

@@ -23,8 +23,10 @@ expect_files() {  # DEB PATH...
   for path in "$@"; do
     grep -qx "$path" <<<"$listing" || fail "missing from $(basename "$deb"): $path"
   done
-  # Nothing from the build or source tree leaks in, and the admin API stays private to the daemon.
-  if grep -E '/(build|tests)/|admin/v1|\.vendored$' <<<"$listing"; then
+  # Nothing from the build or source tree leaks in (but the guests' page the docs link to), and
+  # the admin API stays private to the daemon.
+  if grep -v '^\./usr/share/doc/wasi-socketd/tests/' <<<"$listing" |
+       grep -E '/(build|tests)/|admin/v1|\.vendored$'; then
     fail "unexpected files in $(basename "$deb")"
   fi
 }
@@ -54,7 +56,7 @@ expect_files "$daemon" ./usr/bin/wasi-socketd ./usr/bin/wasi-socketctl \
   ./usr/lib/sysusers.d/wasi-socketd.conf ./usr/lib/tmpfiles.d/wasi-socketd.conf \
   ./etc/default/wasi-socketd ./etc/wasi-socketd/policy.toml \
   ./usr/share/man/man8/wasi-socketd.8.gz ./usr/share/man/man8/wasi-socketctl.8.gz \
-  ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/OPERATIONS.md \
+  ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/docs/OPERATIONS.md \
   ./usr/share/doc/wasi-socketd/copyright ./usr/share/doc/wasi-socketd/changelog.gz \
   ./usr/share/doc/wasi-socketd/examples/container-host/README.md \
   ./usr/share/doc/wasi-socketd/examples/kubernetes/daemonset.yaml
@@ -80,6 +82,13 @@ dpkg-deb -x "$daemon" "$out/root"
   || fail "the shipped policy is rejected"
 cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/wasi-socketd.service" \
   || fail "installed unit differs from deploy/systemd"
+# Every relative link of the installed pages leads to an installed file.
+docs=$out/root/usr/share/doc/wasi-socketd
+while IFS= read -r page; do
+  while IFS= read -r link; do
+    [ -e "$(dirname "$page")/$link" ] || fail "installed ${page#"$docs"/} links to $link, which is not installed"
+  done < <(grep -oE '\]\([^)#: ]+[)#]' "$page" | cut -c3- | sed 's/.$//')
+done < <(find "$docs" -name '*.md')
 "$out/root/usr/bin/wasi-socketctl" --version | grep -qx "$version" \
   || fail "unpacked wasi-socketctl does not run"
 "$out/root/usr/bin/wasi-socketd" --help >/dev/null || fail "unpacked wasi-socketd does not run"
