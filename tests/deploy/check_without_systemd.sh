@@ -15,6 +15,9 @@ for tool in useradd groupadd usermod runuser curl; do
   command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
 done
 
+# A root shell's usual umask: the daemon creates the socket's directory under it, and the
+# tenants' users must be able to enter it.
+umask 022
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 suffix=$$
@@ -95,7 +98,6 @@ wait_for "$pid_file" . || { fail "no pid file"; cat "$log"; exit 1; }
 daemon_pid=$(cat "$pid_file")
 [ "$(stat -c '%U:%G %a' "$socket")" = "root:$group 660" ] \
   || fail "socket is $(stat -c '%U:%G %a' "$socket"), not root:$group 660"
-chmod 755 "$scratch/run"   # created by the daemon (umask); the doc's /run/wasi-socketd is 0755
 for line in "listening on $socket" "admin socket $scratch/run/wasi-socketd.admin.sock" \
             "metrics at http://127.0.0.1:$metrics_port/metrics"; do
   grep -qF "$line" "$log" || fail "the log does not say '$line'"
