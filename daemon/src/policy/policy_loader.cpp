@@ -206,8 +206,13 @@ std::shared_ptr<const Policy> read_policy(const toml::table& root, const std::st
 std::optional<std::string> context_of_quoted(std::string_view text, uint32_t line,
                                              const UnquotedRange& bare) {
   std::size_t at = 0;
-  for (uint32_t current = 1; current < line; ++current) at = text.find('\n', at) + 1;
+  for (uint32_t current = 1; current < line; ++current) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return std::nullopt;
+    ++at;
+  }
   at += bare.column - 1;
+  if (at + bare.range.size() > text.size()) return std::nullopt;
   std::string quoted(text);
   quoted.insert(at + bare.range.size(), "\"");
   quoted.insert(at, "\"");
