@@ -20,6 +20,12 @@ done
 umask 022
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
+# useradd and friends fail at once while another process holds the lock on /etc/passwd or
+# /etc/group (other tests on the host create users too): try again for up to 5 s.
+retry() {
+  for _ in $(seq 50); do "$@" 2>/dev/null && return 0; sleep 0.1; done
+  "$@"
+}
 suffix=$$
 group=wsdcl$suffix web=wsdweb$suffix fetcher=wsdfe$suffix stranger=wsdst$suffix
 scratch=$(mktemp -d)
@@ -32,10 +38,10 @@ cleanup() {
   for user in "$web" "$fetcher" "$stranger"; do
     if uid=$(id -u "$user" 2>/dev/null); then
       rm -rf "/tmp/wasi-socketd-$uid" "${TMPDIR:-/tmp}/wasi-socketd-$uid"
-      userdel "$user" || true
+      retry userdel "$user" || true
     fi
   done
-  if getent group "$group" >/dev/null; then groupdel "$group" || true; fi
+  if getent group "$group" >/dev/null; then retry groupdel "$group" || true; fi
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -75,10 +81,10 @@ localize() {  # COMMAND: the substitutions named at the top
 
 echo "== 1. users and the group"
 for user in "$web" "$fetcher" "$stranger"; do
-  useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+  retry useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
 done
-for i in 0 1 2; do eval "$(localize "${commands[$i]}")"; done
-usermod -aG "$group" "$stranger"   # may open the socket file, but no tenant names it
+for i in 0 1 2; do retry eval "$(localize "${commands[$i]}")"; done
+retry usermod -aG "$group" "$stranger"   # may open the socket file, but no tenant names it
 for user in "$web" "$fetcher"; do
   id -nG "$user" | grep -qw "$group" || fail "$user is not in $group"
   [ ! -e "$(getent passwd "$user" | cut -d: -f6)" ] || fail "$user has a home; the test wants none"
