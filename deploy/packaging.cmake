@@ -117,9 +117,12 @@ install(FILES ${PROJECT_SOURCE_DIR}/deploy/policies/loopback-only.toml
         DESTINATION /etc/wasi-socketd RENAME policy.toml COMPONENT daemon)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/deploy/policies/ ${PROJECT_SOURCE_DIR}/deploy/examples/
         DESTINATION ${WASI_SOCKETD_DOC_DIR}/examples COMPONENT daemon OPTIONAL)
+# The repository's layout, so that the pages' relative links hold where they are installed.
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${WASI_SOCKETD_DOC_DIR} COMPONENT daemon)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${WASI_SOCKETD_DOC_DIR} COMPONENT daemon
-        FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${WASI_SOCKETD_DOC_DIR}/docs
+        COMPONENT daemon FILES_MATCHING PATTERN "*.md")
+install(FILES ${PROJECT_SOURCE_DIR}/tests/guests/README.md
+        DESTINATION ${WASI_SOCKETD_DOC_DIR}/tests/guests COMPONENT daemon)
 
 # ---- every package: Debian's copyright file and changelog ----
 set(CPACK_PACKAGE_CONTACT "wasi-socketd maintainers <wasi-socketd@example.org>")
@@ -160,6 +163,11 @@ if(HELP2MAN)
       continue()
     endif()
     set(page ${PROJECT_BINARY_DIR}/man/${program}.${section})
+    # The runner's --help text lives in its JS layer, not in the launcher target.
+    set(help_sources)
+    if(program STREQUAL wasi-socket-run)
+      set(help_sources ${PROJECT_SOURCE_DIR}/runtime-adapter/js/cli-options.js)
+    endif()
     # wasi-socket-run has no --version: the project's version is given instead.
     add_custom_command(OUTPUT ${page}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
@@ -167,7 +175,7 @@ if(HELP2MAN)
               --version-string=${PROJECT_VERSION} --output=${page}
               ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/${program}
       COMMAND gzip -9nf ${page}
-      DEPENDS ${program}
+      DEPENDS ${program} ${help_sources}
       COMMENT "man page ${program}(${section})")
     list(APPEND man_pages_${component} ${page}.gz)
     install(FILES ${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section}

@@ -11,7 +11,7 @@ apt_packages=(
   libtomlplusplus-dev libsystemd-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   help2man dpkg-dev fakeroot lintian
   clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 libclang-rt-19-dev
-  nodejs npm wrk iproute2 systemd
+  nodejs npm wrk iproute2 systemd curl
 )
 missing=()
 for p in "${apt_packages[@]}"; do

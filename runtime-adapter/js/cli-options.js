@@ -18,7 +18,7 @@ Options:
   --cache-dir DIR    where transpiled components are cached
                      (default: $XDG_CACHE_HOME/wasi-socketd/transpiled, else a writable
                      ~/.cache/wasi-socketd/transpiled, else a private 0700 directory
-                     wasi-socketd-UID/transpiled under $XDG_RUNTIME_DIR or /tmp)
+                     wasi-socketd-UID/transpiled under $XDG_RUNTIME_DIR, $TMPDIR or /tmp)
   -h, --help         show this text
 
 Broker: with neither --broker nor --no-broker, the broker at the default path is used

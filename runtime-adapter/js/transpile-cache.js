@@ -26,8 +26,9 @@ function readJcoVersion() {
 }
 
 // The first usable of: $XDG_CACHE_HOME, ~/.cache (when the home exists and is writable), then a
-// private per-uid directory under $XDG_RUNTIME_DIR or /tmp. A missing or read-only home (a
-// service user) must not stop a run: the cache is only an optimisation.
+// private per-uid directory under $XDG_RUNTIME_DIR, $TMPDIR or /tmp. A missing or read-only home
+// (a service user), or the invoking user's XDG_RUNTIME_DIR kept by runuser or su, must not stop a
+// run: the cache is only an optimisation.
 export function defaultCacheRoot(env = process.env) {
   const bases = [];
   if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) bases.push(env.XDG_CACHE_HOME);
@@ -37,9 +38,20 @@ export function defaultCacheRoot(env = process.env) {
     const root = join(base, "wasi-socketd", "transpiled");
     if (makeWritable(root)) return root;
   }
-  const shared = env.XDG_RUNTIME_DIR && isAbsolute(env.XDG_RUNTIME_DIR) ? env.XDG_RUNTIME_DIR : "/tmp";
-  return join(privateDirectory(join(shared, `wasi-socketd-${process.getuid()}`)), "transpiled");
+  const shared = [env.XDG_RUNTIME_DIR, env.TMPDIR, "/tmp"].filter((dir) => dir && isAbsolute(dir));
+  let cannotCreate;
+  for (const base of new Set(shared)) {
+    try {
+      return join(privateDirectory(join(base, `wasi-socketd-${process.getuid()}`)), "transpiled");
+    } catch (err) {
+      if (!(err instanceof CannotCreate)) throw err; // a planted directory is refused, not skipped
+      cannotCreate = err;
+    }
+  }
+  throw cannotCreate;
 }
+
+class CannotCreate extends Error {}
 
 function homeOfUid() {
   try {
@@ -66,7 +78,7 @@ function privateDirectory(dir) {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
-    if (err.code !== "EEXIST") throw new Error(`cannot create the cache directory ${dir}: ${err.message}`);
+    if (err.code !== "EEXIST") throw new CannotCreate(`cannot create the cache directory ${dir}: ${err.message}; give --cache-dir`);
   }
   const info = lstatSync(dir);
   const refuse = (why) => {

@@ -5,8 +5,8 @@
 #   - /usr/bin/wasi-socket-run runs an HTTP server guest and an HTTP client guest that fetches from
 #     it, each through its private broker (the packaged /usr/bin/wasi-socketd);
 #   - the same through the packaged daemon started with the packaged policy;
-#   - a small C++ program built with find_package(wasi_socketd) opens a session on that daemon,
-#     and pkg-config knows the library;
+#   - a small C++ program built with find_package(wasi_socketd), and again with pkg-config, opens
+#     a session on that daemon;
 # then removes the packages (nothing may remain but the conffiles) and purges (nothing remains).
 # Usage: check_installed_packages.sh PACKAGE_DIR VERSION GUEST_DIR
 # Exit 77 (skipped) when not root or when a package is already installed.
@@ -136,8 +136,15 @@ else
   fail "find_package(wasi_socketd) build failed"; cat "$scratch"/consumer-*.log
 fi
 [ "$(pkg-config --modversion wasi-socketd)" = "$version" ] || fail "pkg-config: wrong version"
-pkg-config --cflags --libs wasi-socketd | grep -q -- '-lwasi_socketd_client' \
-  || fail "pkg-config: no -lwasi_socketd_client"
+echo "== the same program built with pkg-config"
+# shellcheck disable=SC2046  # pkg-config's words are separate arguments
+if env -i PATH=/usr/bin:/bin HOME="$home" nice -n 10 g++ -std=c++20 -o "$consumer/consumer-pc" \
+     "$consumer/main.cpp" $(pkg-config --cflags --libs wasi-socketd) >"$scratch/consumer-pc.log" 2>&1; then
+  "$consumer/consumer-pc" "$broker" | tee "$scratch/consumer-pc.out"
+  grep -q "session open, network" "$scratch/consumer-pc.out" || fail "the pkg-config program failed"
+else
+  fail "a build with pkg-config --cflags --libs wasi-socketd failed"; cat "$scratch/consumer-pc.log"
+fi
 for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks the .debs the way Debian will see them, without installing: each package's file list
 # (dpkg-deb -c), control fields and maintainer scripts (-f, -e), that the unpacked programs run,
-# and that lintian reports no error.
-# Usage: check_package.sh SOURCE_DIR PACKAGE_DIR VERSION WITH_RUNNER(ON|OFF)
+# that each man page is the one help2man makes from the program's --help today, and that lintian
+# reports no error.
+# Usage: check_package.sh SOURCE_DIR PACKAGE_DIR VERSION WITH_RUNNER(ON|OFF) PROGRAM_DIR
 set -euo pipefail
-src=$1 packages=$2 version=$3 with_runner=$4
+src=$1 packages=$2 version=$3 with_runner=$4 programs=$5
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 failed=0
@@ -22,9 +23,22 @@ expect_files() {  # DEB PATH...
   for path in "$@"; do
     grep -qx "$path" <<<"$listing" || fail "missing from $(basename "$deb"): $path"
   done
-  # Nothing from the build or source tree leaks in, and the admin API stays private to the daemon.
-  if grep -E '/(build|tests)/|admin/v1|\.vendored$' <<<"$listing"; then
+  # Nothing from the build or source tree leaks in (but the guests' page the docs link to), and
+  # the admin API stays private to the daemon.
+  if grep -v '^\./usr/share/doc/wasi-socketd/tests/' <<<"$listing" |
+       grep -E '/(build|tests)/|admin/v1|\.vendored$'; then
     fail "unexpected files in $(basename "$deb")"
+  fi
+}
+# A man page generated from a --help text that has changed since (a stale build/man) fails here.
+# Compared from SYNOPSIS on: the header carries the build date, NAME the summary.
+expect_man_page_of_help() {  # UNPACKED_PAGE PROGRAM
+  local page=$1 program=$2 fresh
+  fresh=$(help2man --no-info --version-string="$version" "$programs/$program" | sed -n '/^\.SH SYNOPSIS/,$p')
+  [ -n "$fresh" ] || { fail "help2man $program gave nothing"; return; }
+  if [ "$(zcat "$page" | sed -n '/^\.SH SYNOPSIS/,$p')" != "$fresh" ]; then
+    fail "$(basename "$page") is not $program --help today:"
+    diff <(zcat "$page" | sed -n '/^\.SH SYNOPSIS/,$p') <(echo "$fresh") | head -20
   fi
 }
 expect_field() {  # DEB FIELD VALUE
@@ -42,7 +56,7 @@ expect_files "$daemon" ./usr/bin/wasi-socketd ./usr/bin/wasi-socketctl \
   ./usr/lib/sysusers.d/wasi-socketd.conf ./usr/lib/tmpfiles.d/wasi-socketd.conf \
   ./etc/default/wasi-socketd ./etc/wasi-socketd/policy.toml \
   ./usr/share/man/man8/wasi-socketd.8.gz ./usr/share/man/man8/wasi-socketctl.8.gz \
-  ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/OPERATIONS.md \
+  ./usr/share/doc/wasi-socketd/README.md ./usr/share/doc/wasi-socketd/docs/OPERATIONS.md \
   ./usr/share/doc/wasi-socketd/copyright ./usr/share/doc/wasi-socketd/changelog.gz \
   ./usr/share/doc/wasi-socketd/examples/container-host/README.md \
   ./usr/share/doc/wasi-socketd/examples/kubernetes/daemonset.yaml
@@ -68,10 +82,19 @@ dpkg-deb -x "$daemon" "$out/root"
   || fail "the shipped policy is rejected"
 cmp -s "$out/root/lib/systemd/system/wasi-socketd.service" "$src/deploy/systemd/wasi-socketd.service" \
   || fail "installed unit differs from deploy/systemd"
+# Every relative link of the installed pages leads to an installed file.
+docs=$out/root/usr/share/doc/wasi-socketd
+while IFS= read -r page; do
+  while IFS= read -r link; do
+    [ -e "$(dirname "$page")/$link" ] || fail "installed ${page#"$docs"/} links to $link, which is not installed"
+  done < <(grep -oE '\]\([^)#: ]+[)#]' "$page" | cut -c3- | sed 's/.$//')
+done < <(find "$docs" -name '*.md')
 "$out/root/usr/bin/wasi-socketctl" --version | grep -qx "$version" \
   || fail "unpacked wasi-socketctl does not run"
 "$out/root/usr/bin/wasi-socketd" --help >/dev/null || fail "unpacked wasi-socketd does not run"
 gzip -t "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" || failed=1
+expect_man_page_of_help "$out/root/usr/share/man/man8/wasi-socketd.8.gz" wasi-socketd
+expect_man_page_of_help "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" wasi-socketctl
 
 # ---- libwasi-socketd-dev ----
 multiarch=./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -109,6 +132,7 @@ if [ "$with_runner" = ON ]; then
   dpkg-deb -x "$runner" "$out/runner"
   grep -q "\"version\" *: *\"$version\"" "$out/runner/usr/lib/wasi-socketd/runtime-adapter/package.json" \
     || fail "the runner's package.json does not carry the project version"
+  expect_man_page_of_help "$out/runner/usr/share/man/man1/wasi-socket-run.1.gz" wasi-socket-run
 fi
 
 # ---- lintian: no errors (warnings are printed for the record) ----

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "policy/line_context.h"
 #include "policy/rule_parser.h"
 #include "policy/unquoted_range.h"
 
@@ -200,6 +201,28 @@ std::shared_ptr<const Policy> read_policy(const toml::table& root, const std::st
   return policy;
 }
 
+// The rule or tenant the bare range stands in, read from the text with the range quoted (which
+// TOML can parse, unless the file has more faults).
+std::optional<std::string> context_of_quoted(std::string_view text, uint32_t line,
+                                             const UnquotedRange& bare) {
+  std::size_t at = 0;
+  for (uint32_t current = 1; current < line; ++current) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return std::nullopt;
+    ++at;
+  }
+  at += bare.column - 1;
+  if (at + bare.range.size() > text.size()) return std::nullopt;
+  std::string quoted(text);
+  quoted.insert(at + bare.range.size(), "\"");
+  quoted.insert(at, "\"");
+  try {
+    return context_of_line(toml::parse(quoted), line);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 LoadResult parse_policy(std::string_view text, const std::string& source_name) {
@@ -210,9 +233,10 @@ LoadResult parse_policy(std::string_view text, const std::string& source_name) {
     const auto& where = error.source().begin;
     // An unquoted `8090-8080` reads as a date to TOML: say what was meant instead.
     if (auto bare = find_unquoted_range(text, where.line)) {
-      return {nullptr, PolicyError{source_name, where.line, bare->column,
-                                   "port range " + bare->range + " must be quoted: write \"" +
-                                       bare->range + "\" (unquoted, TOML reads it as a date)"}};
+      std::string message = "port range " + bare->range + " must be quoted: write \"" +
+                            bare->range + "\" (unquoted, TOML reads it as a date)";
+      if (auto context = context_of_quoted(text, where.line, *bare)) message += " in " + *context;
+      return {nullptr, PolicyError{source_name, where.line, bare->column, std::move(message)}};
     }
     return {nullptr,
             PolicyError{source_name, where.line, where.column, std::string(error.description())}};

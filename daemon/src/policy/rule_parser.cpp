@@ -53,7 +53,10 @@ std::vector<NamePattern> read_name_patterns(const toml::array& list,
   for (const toml::node& item : list) {
     const auto* text = item.as_string();
     const auto pattern = text ? NamePattern::parse(text->get()) : std::nullopt;
-    if (!pattern) reader.fail(item, "a name must be a host name, \"*.domain\" or \"*\"");
+    if (!pattern) {
+      reader.fail(item, (text ? "'" + text->get() + "' is not a name: write" : "a name must be") +
+                            std::string(" a host name, \"*.domain\" or \"*\""));
+    }
     patterns.push_back(*pattern);
   }
   return patterns;
@@ -68,12 +71,14 @@ AddressRule read_address_rule(const toml::table& table, const std::string& file,
   if (action == "deny") {
     rule.action = AddressRule::Action::deny;
   } else if (action != "allow") {
-    reader.fail(*table.get("action"), "'action' must be \"allow\" or \"deny\"");
+    reader.fail(*table.get("action"),
+                "'action' is \"" + action + "\": write \"allow\" or \"deny\"");
   }
   if (const auto family = reader.string("family")) {
     const auto parsed = parse_family(*family);
     if (!parsed)
-      reader.fail(*table.get("family"), "'family' must be \"any\", \"ipv4\" or \"ipv6\"");
+      reader.fail(*table.get("family"),
+                  "'family' is \"" + *family + "\": write \"any\", \"ipv4\" or \"ipv6\"");
     rule.family = *parsed;
   }
   if (const auto* list = reader.array("addresses")) {

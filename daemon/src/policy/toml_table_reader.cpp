@@ -7,6 +7,9 @@
 namespace wasi_socketd::policy {
 namespace {
 
+// uid_t and gid_t are 32 bits; (uid_t)-1 means "no change" to chown and is no one's id.
+constexpr const char* kIdRange = "0-4294967294";
+
 std::string_view type_name(toml::node_type type) {
   switch (type) {
     case toml::node_type::table:
@@ -118,7 +121,10 @@ void TomlTableReader::reject_unknown_keys() const {
 
 uid_t read_uid(const toml::node& node, const TomlTableReader& reader) {
   if (const auto* number = node.as_integer()) {
-    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) reader.fail(node, "uid out of range");
+    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) {
+      reader.fail(
+          node, "uid " + std::to_string(number->get()) + " is out of range: a uid is " + kIdRange);
+    }
     return static_cast<uid_t>(number->get());
   }
   if (const auto* name = node.as_string()) {
@@ -131,7 +137,10 @@ uid_t read_uid(const toml::node& node, const TomlTableReader& reader) {
 
 gid_t read_gid(const toml::node& node, const TomlTableReader& reader) {
   if (const auto* number = node.as_integer()) {
-    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) reader.fail(node, "gid out of range");
+    if (number->get() < 0 || number->get() >= 0xFFFFFFFFll) {
+      reader.fail(
+          node, "gid " + std::to_string(number->get()) + " is out of range: a gid is " + kIdRange);
+    }
     return static_cast<gid_t>(number->get());
   }
   if (const auto* name = node.as_string()) {

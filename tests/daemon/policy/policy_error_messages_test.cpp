@@ -72,10 +72,26 @@ TEST(PolicyErrorMessages, OutOfRangePortQuotesTheValue) {
 TEST(PolicyErrorMessages, UnquotedRangeIsCaughtAndQuotingSuggested) {
   EXPECT_EQ(error_of(connect_rule("ports = [8090-8080]")),
             "p.toml:5:10: port range 8090-8080 must be quoted: write \"8090-8080\" (unquoted, "
-            "TOML reads it as a date)");
+            "TOML reads it as a date) in rule web.tcp.connect[0]");
   EXPECT_EQ(error_of(connect_rule("ports = [443, 8080-8090]")),
             "p.toml:5:15: port range 8080-8090 must be quoted: write \"8080-8090\" (unquoted, "
-            "TOML reads it as a date)");
+            "TOML reads it as a date) in rule web.tcp.connect[0]");
+}
+
+TEST(PolicyErrorMessages, UnquotedRangeNamesTheRuleOfItsTenant) {
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.tcp]\n[[tenant.tcp.bind]]\nports = [0]\n"
+                     "[[tenant]]\nname = \"fetcher\"\n[tenant.udp]\n[[tenant.udp.send]]\n"
+                     "ports = [53]\n[[tenant.udp.send]]\nname = \"dns\"\nports = [5300-5399]\n"),
+            "p.toml:13:10: port range 5300-5399 must be quoted: write \"5300-5399\" (unquoted, "
+            "TOML reads it as a date) in rule fetcher.udp.send[1]");
+  // Outside a rule: the tenant.
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\nuids = [1000-1001]\n"),
+            "p.toml:3:9: port range 1000-1001 must be quoted: write \"1000-1001\" (unquoted, "
+            "TOML reads it as a date) in [[tenant]] \"web\"");
+  // Outside any tenant: no context to give.
+  EXPECT_EQ(error_of("x = [1-2]\n"),
+            "p.toml:1:6: port range 1-2 must be quoted: write \"1-2\" (unquoted, TOML reads it "
+            "as a date)");
 }
 
 TEST(PolicyErrorMessages, ADateErrorWithoutABareRangeKeepsTheParsersMessage) {
@@ -88,6 +104,23 @@ TEST(PolicyErrorMessages, AMegabyteLongBareRangeStillGetsTheHint) {
   const std::string digits(1 << 20, '7');
   const std::string error = error_of(connect_rule("ports = [" + digits + "-1]"));
   EXPECT_NE(error.find("must be quoted"), std::string::npos) << error.substr(0, 200);
+}
+
+TEST(PolicyErrorMessages, BadWordsAndIdsAreQuoted) {
+  EXPECT_EQ(error_of(connect_rule("action = \"permit\"")),
+            "p.toml:5:10: 'action' is \"permit\": write \"allow\" or \"deny\" in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of(connect_rule("family = \"ipv5\"")),
+            "p.toml:5:10: 'family' is \"ipv5\": write \"any\", \"ipv4\" or \"ipv6\" in rule "
+            "web.tcp.connect[0]");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\n[tenant.name_lookup]\nallow = [\"*.*.com\"]\n"),
+            "p.toml:4:10: '*.*.com' is not a name: write a host name, \"*.domain\" or \"*\" in "
+            "[tenant.name_lookup] of \"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\nuids = [-1]\n"),
+            "p.toml:3:9: uid -1 is out of range: a uid is 0-4294967294 in [[tenant]] \"web\"");
+  EXPECT_EQ(error_of("[[tenant]]\nname = \"web\"\ngids = [4294967295]\n"),
+            "p.toml:3:9: gid 4294967295 is out of range: a gid is 0-4294967294 in [[tenant]] "
+            "\"web\"");
 }
 
 TEST(PolicyErrorMessages, UnknownKeyNamesTheTenantAndTheClosestKey) {

@@ -87,6 +87,17 @@ int shell(const std::string& command) {
   return std::system((command + " >/dev/null 2>&1").c_str());
 }
 
+// useradd, groupadd, usermod and userdel fail at once when another process holds the lock on
+// /etc/passwd or /etc/group (other tests on the host create users too): try again for up to 5 s.
+int account_command(const std::string& command) {
+  int status = shell(command);
+  for (int attempt = 0; status != 0 && attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = shell(command);
+  }
+  return status;
+}
+
 int fail(int code, const std::string& why) {
   std::fprintf(stderr, "child uid %u: %s\n", ::getuid(), why.c_str());
   return code;
@@ -104,21 +115,21 @@ class WithoutSystemd : public ::testing::Test {
     web_ = "wsdweb" + suffix;
     fetcher_ = "wsdfetch" + suffix;
     // The doc's step 1, with names no host already uses.
-    ASSERT_EQ(shell("groupadd --system " + group_), 0);
+    ASSERT_EQ(account_command("groupadd --system " + group_), 0);
     for (const std::string& user : {web_, fetcher_}) {
-      ASSERT_EQ(shell("useradd --system --no-create-home --home-dir /nonexistent --shell "
-                      "/usr/sbin/nologin " +
-                      user),
+      ASSERT_EQ(account_command("useradd --system --no-create-home --home-dir /nonexistent --shell "
+                                "/usr/sbin/nologin " +
+                                user),
                 0);
-      ASSERT_EQ(shell("usermod -aG " + group_ + " " + user), 0);
+      ASSERT_EQ(account_command("usermod -aG " + group_ + " " + user), 0);
     }
   }
 
   void TearDown() override {
     for (const std::string& user : {web_, fetcher_}) {
-      if (!user.empty()) shell("userdel " + user);
+      if (!user.empty()) account_command("userdel " + user);
     }
-    if (!group_.empty()) shell("groupdel " + group_);
+    if (!group_.empty()) account_command("groupdel " + group_);
   }
 
   static uid_t uid_of(const std::string& user) { return ::getpwnam(user.c_str())->pw_uid; }

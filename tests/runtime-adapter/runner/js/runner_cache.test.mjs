@@ -77,6 +77,13 @@ test("XDG_CACHE_HOME comes first when it is usable", () => {
   assert.equal(result.root, join(cache, "wasi-socketd", "transpiled"));
 });
 
+test("an XDG_RUNTIME_DIR the user cannot write (root's, kept by runuser or su): TMPDIR, not a failure", { skip: !asRoot && "needs root to make a directory the probe cannot write" }, () => {
+  const foreign = join(scratch, "roots-runtime-dir");
+  mkdirSync(foreign, { mode: 0o700 });
+  const base = sharedBase("tmpdir");
+  assertPrivateFallback(base, probe({ HOME: "/nonexistent", XDG_RUNTIME_DIR: foreign, TMPDIR: base }));
+});
+
 test("a world-writable directory in the fallback location is refused", () => {
   const base = sharedBase("planted-mode");
   const planted = join(base, `wasi-socketd-${probeUid}`);
