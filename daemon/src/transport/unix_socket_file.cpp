@@ -47,6 +47,21 @@ void remove_stale(const std::string& path, const sockaddr_un& address) {
   ::unlink(path.c_str());
 }
 
+// Creates the missing directories above a socket with mode 0755 whatever the umask: under a
+// root umask of 077 they would be 0700, and no tenant could reach a socket its mode lets it
+// use. Directories that exist are left as they are.
+void create_parent_directories(const std::filesystem::path& parent) {
+  std::filesystem::path partial;
+  for (const auto& part : parent) {
+    partial /= part;
+    if (::mkdir(partial.c_str(), 0755) == 0) {
+      if (::chmod(partial.c_str(), 0755) != 0) fail(errno, "chmod " + partial.string());
+    } else if (errno != EEXIST) {
+      fail(errno, "creating " + partial.string());
+    }
+  }
+}
+
 }  // namespace
 
 void SocketFile::remove_if_ours() const {
@@ -59,11 +74,7 @@ ListeningSocket listen_unix(const std::string& path, mode_t mode, std::optional<
                             std::optional<gid_t> group, int backlog) {
   const auto address = address_of(path);
   const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(parent, error);
-    if (error) fail(error.value(), "creating " + parent.string());
-  }
+  if (!parent.empty()) create_parent_directories(parent);
   remove_stale(path, address);
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) fail(errno, "socket");

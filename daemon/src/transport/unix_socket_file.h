@@ -1,5 +1,5 @@
-// A listening Unix socket at a path, created the way a daemon must: the parent directory created
-// if missing, the mode applied before bind() so no client ever connects through wider
+// A listening Unix socket at a path, created the way a daemon must: the parent directories created
+// if missing (0755, whatever the umask), the mode applied before bind() so no client ever connects through wider
 // permissions, a stale socket file (nobody accepts on it) replaced, a live one or any other file
 // refused. On the way out, a daemon removes the path only while it still names its own socket:
 // never one that a later daemon bound there. The one implementation for the tenant listeners

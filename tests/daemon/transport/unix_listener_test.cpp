@@ -55,6 +55,22 @@ TEST_F(UnixListenerTest, CreatesTheDirectoryAndSetsTheMode) {
   EXPECT_EQ(status.st_mode & 07777, 0600u);
 }
 
+TEST_F(UnixListenerTest, DirectoriesItCreatesCanBeSearchedWhateverTheUmask) {
+  const std::string path = (directory_ / "run" / "broker" / "broker.sock").string();
+  ASSERT_EQ(::chmod(directory_.c_str(), 0711), 0);
+  const mode_t old_umask = ::umask(077);
+  UnixListener listener(UnixListener::open(io_, path, 0660), close_it);
+  ::umask(old_umask);
+  for (const auto& directory : {directory_ / "run", directory_ / "run" / "broker"}) {
+    struct stat status {};
+    ASSERT_EQ(::stat(directory.c_str(), &status), 0) << directory;
+    EXPECT_EQ(status.st_mode & 07777, 0755u) << directory;
+  }
+  struct stat existing {};
+  ASSERT_EQ(::stat(directory_.c_str(), &existing), 0);
+  EXPECT_EQ(existing.st_mode & 07777, 0711u) << "an existing directory keeps its mode";
+}
+
 TEST_F(UnixListenerTest, ReplacesAStaleSocketButNotAnOrdinaryFile) {
   const std::string path = (directory_ / "broker.sock").string();
   { UnixListener::open(io_, path, 0660); }  // leaves the socket file behind
