@@ -1,0 +1,113 @@
+#include "native_udp.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace wasi_socketd::bench {
+namespace {
+
+sockaddr_in loopback(std::uint16_t port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  return address;
+}
+
+}  // namespace
+
+struct UdpCounter::State {
+  int fd = -1;
+  std::thread thread;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::uint64_t received = 0;
+  Clock::time_point last;
+  bool stopping = false;
+};
+
+UdpCounter::UdpCounter() : state_(std::make_unique<State>()) {
+  state_->fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  // FORCE passes net.core.rmem_max where this process may (root); the plain option otherwise.
+  const int buffer = 8 << 20;
+  if (::setsockopt(state_->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer) != 0) {
+    ::setsockopt(state_->fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  }
+  sockaddr_in address = loopback(0);
+  socklen_t length = sizeof address;
+  if (::bind(state_->fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::getsockname(state_->fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error("udp counter: bind failed");
+  }
+  port_ = ntohs(address.sin_port);
+  state_->thread = std::thread([s = state_.get()] {
+    char datagram[65536];
+    for (;;) {
+      pollfd readable{s->fd, POLLIN, 0};
+      ::poll(&readable, 1, 50);
+      const std::lock_guard lock(s->mutex);
+      if (s->stopping) return;
+      bool any = false;
+      while (::recv(s->fd, datagram, sizeof datagram, MSG_DONTWAIT) >= 0) {
+        ++s->received;
+        any = true;
+      }
+      if (any) {
+        s->last = Clock::now();
+        s->changed.notify_all();
+      }
+    }
+  });
+}
+
+UdpCounter::~UdpCounter() {
+  {
+    const std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->thread.join();
+  ::close(state_->fd);
+}
+
+void UdpCounter::reset() {
+  const std::lock_guard lock(state_->mutex);
+  state_->received = 0;
+}
+
+UdpCounter::Rate UdpCounter::wait_for(std::uint64_t expected, Clock::time_point start) {
+  std::unique_lock lock(state_->mutex);
+  for (std::uint64_t seen = state_->received; state_->received < expected;) {
+    state_->changed.wait_for(lock, std::chrono::milliseconds(200));
+    if (state_->received == seen) break;  // quiet for 200 ms: the rest was dropped
+    seen = state_->received;
+  }
+  const double seconds = std::chrono::duration<double>(state_->last - start).count();
+  return {seconds > 0 ? static_cast<double>(state_->received) / seconds : 0,
+          expected - std::min(expected, state_->received)};
+}
+
+UdpCounter::Rate native_udp_rate(UdpCounter& counter, std::uint64_t count, std::size_t size) {
+  counter.reset();
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const sockaddr_in to = loopback(counter.port());
+  std::vector<char> datagram(size, 'u');
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < count; ++i) {
+    if (::sendto(fd, datagram.data(), size, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) <
+        0) {
+      throw std::runtime_error("native sendto failed");
+    }
+  }
+  ::close(fd);
+  return counter.wait_for(count, start);
+}
+
+}  // namespace wasi_socketd::bench
