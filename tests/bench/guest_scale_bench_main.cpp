@@ -28,7 +28,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -41,6 +40,7 @@
 #include "loopback_acceptor.h"
 #include "process_stats.h"
 #include "runner_host.h"
+#include "scale_policy.h"
 
 using namespace wasi_socketd::bench;
 using namespace std::chrono_literals;
@@ -171,11 +171,7 @@ int main(int argc, char** argv) {
   // The default policy's loopback grant for this uid, with one documented key raised (the
   // control connection is one more socket).
   const auto policy = dir / "policy.toml";
-  std::ofstream(policy) << "[[tenant]]\nname = \"scale\"\nuids = [" << ::getuid()
-                        << "]\n[tenant.quotas]\nsockets_per_session = " << connections + 1
-                        << "\nsockets = " << connections + 1
-                        << "\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"0.0.0.0\"]\n"
-                           "[[tenant.tcp.connect]]\naddresses = [\"127.0.0.1\"]\n";
+  write_scale_policy(policy, connections + 1);
   std::printf("load average %.2f (2 cores): figures are indicative unless it is below 1.5\n",
               load_average());
   try {
