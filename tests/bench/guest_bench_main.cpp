@@ -4,7 +4,8 @@
 //   calls: tests/bench/guests/tcp_calls.c times single WIT calls (control calls and local ones);
 //   bulk:  tests/bench/guests/tcp_bulk_peer.c sends to / receives from a native loopback peer in
 //          64 KiB and in 1 KiB writes/reads; the guest times itself (bytes/s);
-//   http:  tests/guests/examples/http_server.c under `wrk --latency` (requests/s and p99).
+//   http:  tests/guests/examples/http_server.c under `wrk --latency` (requests/s and p99);
+//   udp:   tests/bench/guests/udp_send_peer.c sends datagrams to a native counting receiver.
 // Both hosts run through build/bin/wasi-socket-run (broker: --broker SOCKET; shim: --no-broker).
 // Every RATIO is oriented so that higher is better for the broker (see --help).
 #include <sys/wait.h>
@@ -24,6 +25,7 @@
 #include "daemon_launcher.h"
 #include "guest_calls.h"
 #include "native_bulk.h"
+#include "native_udp.h"
 #include "runner_host.h"
 #include "wrk_run.h"
 
@@ -40,6 +42,7 @@ struct Options {
   WrkLoad http{2, 64, 5, "/"};
   int calls = 2000;
   int connects = 100;
+  std::uint64_t datagrams = 100000;
 };
 
 constexpr const char* kUsage =
@@ -58,6 +61,8 @@ constexpr const char* kUsage =
     "  RATIO http_rps_vs_preview2_shim HTTP guest requests/s under wrk, broker / shim\n"
     "  RATIO http_p99_vs_preview2_shim HTTP p99 latency (wrk --latency), shim / broker:\n"
     "        inverted, so >= 2 means the broker's p99 is at most half the shim's\n"
+    "  RATIO udp_datagrams_vs_preview2_shim  64-byte datagrams/s a guest sends (up to 64 per\n"
+    "        send, as check-send permits), broker / shim; arrivals are counted and losses printed\n"
     "  --quick  small sizes, few calls and a short wrk run (for smoke tests)\n"
     "Needs wrk (apt install wrk) and the guests built into build/guests/.\n";
 
@@ -66,7 +71,7 @@ Options parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quick") {
-      options = {16, 4, 2, 1, {1, 16, 2, "/"}, 200, 20};
+      options = {16, 4, 2, 1, {1, 16, 2, "/"}, 200, 20, 5000};
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -174,6 +179,35 @@ void measure_bulk(const Host& broker, const Host& shim, const Options& options) 
               "preview2-shim; higher is better");
 }
 
+// Runs udp_send_peer once; returns the guest's own datagrams/s and prints what arrived.
+double guest_udp_rate(const Host& host, std::uint64_t count) {
+  constexpr std::size_t kSize = 64;
+  UdpCounter counter;
+  ChildProcess guest(runner_command(
+      host, "udp_send_peer",
+      {std::to_string(counter.port()), std::to_string(count), std::to_string(kSize)}));
+  const std::string output = guest.read_rest();
+  const int status = guest.wait();
+  std::smatch match;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      !std::regex_search(output, match, std::regex(R"(sent=(\d+) elapsed_ns=(\d+))"))) {
+    throw std::runtime_error(host.name + " udp_send_peer failed: " + output);
+  }
+  const std::uint64_t arrived = counter.wait_for_arrivals(count);
+  print_figure(host.name + "_guest_udp_lost_datagrams", static_cast<double>(count - arrived),
+               "datagrams");
+  return std::stod(match[1]) / (std::stod(match[2]) / 1e9);
+}
+
+void measure_udp(const Host& broker, const Host& shim, const Options& options) {
+  const double on_broker = guest_udp_rate(broker, options.datagrams);
+  const double on_shim = guest_udp_rate(shim, options.datagrams);
+  print_figure("broker_guest_udp_datagrams_per_s", on_broker, "datagrams/s");
+  print_figure("shim_guest_udp_datagrams_per_s", on_shim, "datagrams/s");
+  print_ratio("udp_datagrams_vs_preview2_shim", on_broker, on_shim,
+              "64-byte datagrams/s sent by a guest, broker over preview2-shim; higher is better");
+}
+
 void measure_http(const Host& broker, const Host& shim, const Options& options) {
   const WrkResult on_broker = http_under_wrk(broker, options.http);
   const WrkResult on_shim = http_under_wrk(shim, options.http);
@@ -208,6 +242,7 @@ int main(int argc, char** argv) {
     measure_calls(broker, shim, options);
     measure_bulk(broker, shim, options);
     measure_http(broker, shim, options);
+    measure_udp(broker, shim, options);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "wasi-socketd-guest-bench: %s\n", error.what());
     std::filesystem::remove_all(dir);

@@ -82,16 +82,22 @@ void UdpCounter::reset() {
   state_->received = 0;
 }
 
-UdpCounter::Rate UdpCounter::wait_for(std::uint64_t expected, Clock::time_point start) {
+std::uint64_t UdpCounter::wait_for_arrivals(std::uint64_t expected) {
   std::unique_lock lock(state_->mutex);
   for (std::uint64_t seen = state_->received; state_->received < expected;) {
     state_->changed.wait_for(lock, std::chrono::milliseconds(200));
     if (state_->received == seen) break;  // quiet for 200 ms: the rest was dropped
     seen = state_->received;
   }
+  return state_->received;
+}
+
+UdpCounter::Rate UdpCounter::wait_for(std::uint64_t expected, Clock::time_point start) {
+  const std::uint64_t arrived = wait_for_arrivals(expected);
+  const std::lock_guard lock(state_->mutex);
   const double seconds = std::chrono::duration<double>(state_->last - start).count();
-  return {seconds > 0 ? static_cast<double>(state_->received) / seconds : 0,
-          expected - std::min(expected, state_->received)};
+  return {seconds > 0 ? static_cast<double>(arrived) / seconds : 0,
+          expected - std::min(expected, arrived)};
 }
 
 UdpCounter::Rate native_udp_rate(UdpCounter& counter, std::uint64_t count, std::size_t size) {

@@ -26,6 +26,8 @@ class UdpCounter {
     std::uint64_t lost = 0;
   };
   Rate wait_for(std::uint64_t expected, Clock::time_point start);
+  // The same wait; returns how many arrived since reset().
+  std::uint64_t wait_for_arrivals(std::uint64_t expected);
 
  private:
   struct State;
