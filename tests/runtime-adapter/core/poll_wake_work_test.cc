@@ -1,6 +1,7 @@
 // Issue 12: waking one ready connection among many idle ones costs no work on the idle ones in the
-// mirror. Counted, not timed: Mirror::entries_visited() over one poll() through the C ABI, with
-// 2,000 idle connections held by the same session.
+// daemon or in the mirror. Counted, not timed, with 2,000 idle connections held by the same
+// session: Mirror::entries_visited() over one poll() through the C ABI, and the daemon's fds
+// named by its syscalls (strace -f, tests/bench/daemon_trace.h) during wakes.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon_trace.h"
 #include "host.h"  // internal: the session whose mirror counts its lookups
 #include "host_fixture.h"
 #include "loopback_peer.h"
@@ -108,6 +110,32 @@ TEST_F(PollWakeWorkTest, TheWholeListIsVisitedAFewTimesPerWake) {
   const std::uint64_t visited = visits_of_one_wake(list, k, k);
   EXPECT_GE(visited, list.size());
   EXPECT_LE(visited, 4 * list.size() + 16);
+}
+
+// The daemon's side of the same wakes: the fds its network and descriptor syscalls name while
+// kWakes connections among the 2,001 are woken (and read) one after another. Each wake may touch
+// its own socket and the daemon's fixed ones (epoll, eventfds, the session's Unix socket), never
+// the idle sockets.
+TEST_F(PollWakeWorkTest, WakesTouchOnlyTheWokenSocketsInTheDaemon) {
+  if (::access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace is not installed";
+  connect_all(kIdle + 1);
+  constexpr std::size_t kWakes = 10;
+  constexpr std::size_t kFixedFds = 8;  // 6 seen: epoll, eventfds, the session's socket
+  bench::DaemonTouches touches;
+  try {
+    touches = bench::trace_daemon(broker_->pid(), [&] {
+      for (std::size_t i = 0; i < kWakes; ++i) {
+        const std::size_t k = 1 + i * (kIdle / kWakes);
+        visits_of_one_wake({held_[k].readable}, k, 0);
+      }
+    });
+  } catch (const std::runtime_error& error) {
+    GTEST_SKIP() << error.what();  // ptrace not permitted here
+  }
+  std::printf("%zu wakes among %zu connections: the daemon named %zu fds in %zu syscalls\n", kWakes,
+              held_.size(), touches.fds.size(), touches.syscalls);
+  EXPECT_GE(touches.fds.size(), kWakes);
+  EXPECT_LE(touches.fds.size(), kWakes + kFixedFds);
 }
 
 }  // namespace
