@@ -45,6 +45,7 @@
 #include "daemon_launcher.h"
 #include "daemon_trace.h"
 #include "loopback_acceptor.h"
+#include "loopback_address.h"
 #include "process_stats.h"
 #include "runner_host.h"
 #include "scale_policy.h"
@@ -151,15 +152,12 @@ HoldResult hold(const RunnerHost& host, int connections, pid_t daemon_pid) {
 // only the connects are timed.
 double native_connect_rate(int connections) {
   LoopbackAcceptor acceptor;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(acceptor.port());
+  const sockaddr_in address = loopback_address(acceptor.port());
   double seconds = 0;
   for (int i = 0; i < connections; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const auto start = Clock::now();
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
       throw std::runtime_error("native connect failed: " + std::string(std::strerror(errno)));
     }
     seconds += seconds_since(start);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "loopback_address.h"
+
 namespace wasi_socketd::bench {
 namespace {
 
@@ -61,11 +63,8 @@ int connect_to(std::uint16_t port) {
   if (fd < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
   const timeval timeout{30, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  const sockaddr_in address = loopback_address(port);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     const std::string why = std::strerror(errno);
     ::close(fd);
     throw std::runtime_error("connect: " + why);

@@ -11,18 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_address.h"
+
 namespace wasi_socketd::bench {
-namespace {
-
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  return address;
-}
-
-}  // namespace
 
 struct UdpCounter::State {
   int fd = -1;
@@ -41,7 +32,7 @@ UdpCounter::UdpCounter() : state_(std::make_unique<State>()) {
   if (::setsockopt(state_->fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer) != 0) {
     ::setsockopt(state_->fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
   }
-  sockaddr_in address = loopback(0);
+  sockaddr_in address = loopback_address(0);
   socklen_t length = sizeof address;
   if (::bind(state_->fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
       ::getsockname(state_->fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
@@ -103,7 +94,7 @@ UdpCounter::Rate UdpCounter::wait_for(std::uint64_t expected, Clock::time_point 
 UdpCounter::Rate native_udp_rate(UdpCounter& counter, std::uint64_t count, std::size_t size) {
   counter.reset();
   const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  const sockaddr_in to = loopback(counter.port());
+  const sockaddr_in to = loopback_address(counter.port());
   std::vector<char> datagram(size, 'u');
   const auto start = Clock::now();
   for (std::uint64_t i = 0; i < count; ++i) {
