@@ -9,7 +9,7 @@
 
 namespace wasi_socketd::bench {
 
-// A UDP socket on 127.0.0.1 (8 MiB receive buffer) whose thread counts arriving datagrams.
+// A UDP socket on 127.0.0.1 (64 MiB receive buffer) whose thread counts arriving datagrams.
 class UdpCounter {
  public:
   UdpCounter();
