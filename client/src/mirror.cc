@@ -84,6 +84,7 @@ void Mirror::apply(const v1::ServerItem& item) {
 
 void Mirror::update_readiness(std::uint64_t id, ReadinessKind kind, bool ready,
                               std::uint64_t version) {
+  ++entries_visited_;
   if (forgotten_.contains(id)) return;
   Level& level = readiness_[{id, kind}];
   if (version < level.version) return;
@@ -91,26 +92,31 @@ void Mirror::update_readiness(std::uint64_t id, ReadinessKind kind, bool ready,
 }
 
 bool Mirror::ready(std::uint64_t id, ReadinessKind kind) const {
+  ++entries_visited_;
   auto it = readiness_.find({id, kind});
   return it != readiness_.end() && it->second.ready;
 }
 
 TcpStreamState* Mirror::tcp(std::uint64_t socket_id) {
+  ++entries_visited_;
   if (forgotten_.contains(socket_id)) return nullptr;
   return &tcp_[socket_id];
 }
 
 const TcpStreamState* Mirror::find_tcp(std::uint64_t socket_id) const {
+  ++entries_visited_;
   auto it = tcp_.find(socket_id);
   return it == tcp_.end() ? nullptr : &it->second;
 }
 
 SocketView* Mirror::view(std::uint64_t socket_id) {
+  ++entries_visited_;
   auto it = views_.find(socket_id);
   return it == views_.end() ? nullptr : &it->second;
 }
 
 const SocketView* Mirror::find_view(std::uint64_t socket_id) const {
+  ++entries_visited_;
   auto it = views_.find(socket_id);
   return it == views_.end() ? nullptr : &it->second;
 }

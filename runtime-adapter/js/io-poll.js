@@ -24,14 +24,21 @@ export function createIoPoll(host) {
   }
   admitShimInstances(Pollable, shimPoll.Pollable);
 
+  // One pass over the list; the handles go to C as one Uint32Array (a copy, not a conversion per
+  // element): a server guest passes every connection it holds on each call.
   function poll(list) {
+    const handles = new Uint32Array(list.length);
+    let foreignCount = 0;
+    for (let index = 0; index < list.length; index++) {
+      const pollable = list[index];
+      if (isBrokerResource(pollable)) handles[index] = handleOf(pollable);
+      else foreignCount++;
+    }
+    if (foreignCount === 0) return addon.poll(host.native, handles);
+    if (foreignCount === list.length) return Array.from(shimPoll.poll(list));
     const ours = [];
     const foreign = [];
     list.forEach((pollable, index) => (isBrokerResource(pollable) ? ours : foreign).push(index));
-    if (foreign.length === 0) {
-      return addon.poll(host.native, list.map(handleOf));
-    }
-    if (ours.length === 0) return Array.from(shimPoll.poll(list));
     return pollMixed(list, ours, foreign);
   }
 

@@ -8,6 +8,7 @@
 #include "bench_report.h"
 #include "wasi_socketd/client/tcp_socket.h"
 #include "wasi_socketd/client/tcp_streams.h"
+#include "wasi_socketd/client/udp_socket.h"
 
 namespace wasi_socketd::bench {
 namespace {
@@ -72,6 +73,30 @@ double broker_tcp_throughput(const std::shared_ptr<client::Session>& session, Tc
   sink.wait_for(total);
   double elapsed = seconds_since(start);
   return static_cast<double>(total) / elapsed;
+}
+
+UdpCounter::Rate broker_udp_rate(const std::shared_ptr<client::Session>& session,
+                                 UdpCounter& counter, std::uint64_t count, std::size_t size,
+                                 std::size_t batch) {
+  counter.reset();
+  auto socket = client::UdpSocket::create(session, client::AddressFamily::kIpv4);
+  if (!socket) throw std::runtime_error("create-udp-socket failed");
+  const client::IpAddress loopback = client::IpAddress::v4(127, 0, 0, 1);
+  if (!socket->start_bind(session->network_id(), {loopback, 0}) || !socket->finish_bind()) {
+    throw std::runtime_error("udp bind failed");
+  }
+  const auto generation = socket->stream(client::IpSocketAddress{loopback, counter.port()});
+  if (!generation) throw std::runtime_error("udp stream failed");
+  const std::vector<std::uint8_t> payload(size, 'u');
+  const std::vector<client::OutgoingDatagram> datagrams(batch, {payload, std::nullopt});
+  const auto start = Clock::now();
+  for (std::uint64_t sent = 0; sent < count;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(batch, count - sent));
+    auto result = socket->send(*generation, std::span(datagrams).first(n));
+    if (!result) throw std::runtime_error("udp send failed");
+    sent += *result;
+  }
+  return counter.wait_for(count, start);
 }
 
 }  // namespace wasi_socketd::bench

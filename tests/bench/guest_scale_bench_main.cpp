@@ -13,6 +13,12 @@
 //                                              benchmark exits 1 unless it is 0)
 //   RATIO  wake_at_<N>_vs_wake_at_<small>     broker's wake time with few connections / with N:
 //                                              1.0 when idle connections cost the wake nothing
+//   FIGURE daemon_fds_touched_in_<K>_wakes_at_<n>, daemon_syscalls_in_<K>_wakes_at_<n>
+//                                              strace -f on the daemon during K echoes on K
+//                                              distinct held connections (n = N and few): the
+//                                              distinct fds its network/descriptor syscalls name
+//                                              (K plus its fixed fds when a wake touches only
+//                                              its own socket) and how many syscalls it made
 // The load average is printed first: on a busy machine the figures are indicative only.
 //
 // Usage: wasi-socketd-guest-scale-bench [--connections N] [--quick]   (default 10000)
@@ -28,7 +34,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -38,9 +43,12 @@
 #include "bench_report.h"
 #include "child_process.h"
 #include "daemon_launcher.h"
+#include "daemon_trace.h"
 #include "loopback_acceptor.h"
+#include "loopback_address.h"
 #include "process_stats.h"
 #include "runner_host.h"
+#include "scale_policy.h"
 
 using namespace wasi_socketd::bench;
 using namespace std::chrono_literals;
@@ -51,12 +59,18 @@ using wasi_socketd::testing::stable_fd_count;
 namespace {
 
 constexpr int kWakes = 200;
+constexpr int kTracedWakes = 50;
 
 struct HoldResult {
   double connect_rate = 0;       // connections/s, as the guest timed them
   double runner_bytes_each = 0;  // runner RSS growth per held connection
   double daemon_bytes_each = 0;  // broker RSS growth per held connection (0 on the shim)
   double wake_us = 0;            // median echo round trip on one of the held connections
+  // Broker only, under strace: the daemon's syscalls and the distinct fds they named during
+  // kTracedWakes echoes on distinct held connections.
+  std::size_t traced_wakes = 0;
+  std::size_t traced_syscalls = 0;
+  std::size_t traced_fds = 0;
 };
 
 // Writes one byte on `fd` and waits for it to come back; returns the round trip in µs.
@@ -113,6 +127,18 @@ HoldResult hold(const RunnerHost& host, int connections, pid_t daemon_pid) {
     wakes.push_back(echo_round_trip_us(acceptor.connection(held)));
   }
   result.wake_us = median(wakes);
+  if (daemon_pid > 0) {
+    // One wake among N idle connections should touch O(1) of the daemon's sockets: count the
+    // fds its syscalls name over a few wakes (about kTracedWakes + its fixed ones, not N).
+    result.traced_wakes = static_cast<std::size_t>(std::min(kTracedWakes, connections));
+    const DaemonTouches touches = trace_daemon(daemon_pid, [&] {
+      for (std::size_t i = 1; i <= result.traced_wakes; ++i) {
+        echo_round_trip_us(acceptor.connection(i));
+      }
+    });
+    result.traced_syscalls = touches.syscalls;
+    result.traced_fds = touches.fds.size();
+  }
   ::send(acceptor.connection(0), "q", 1, MSG_NOSIGNAL);
   const int status = guest.wait();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -126,15 +152,12 @@ HoldResult hold(const RunnerHost& host, int connections, pid_t daemon_pid) {
 // only the connects are timed.
 double native_connect_rate(int connections) {
   LoopbackAcceptor acceptor;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(acceptor.port());
+  const sockaddr_in address = loopback_address(acceptor.port());
   double seconds = 0;
   for (int i = 0; i < connections; ++i) {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const auto start = Clock::now();
-    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
       throw std::runtime_error("native connect failed: " + std::string(std::strerror(errno)));
     }
     seconds += seconds_since(start);
@@ -171,11 +194,7 @@ int main(int argc, char** argv) {
   // The default policy's loopback grant for this uid, with one documented key raised (the
   // control connection is one more socket).
   const auto policy = dir / "policy.toml";
-  std::ofstream(policy) << "[[tenant]]\nname = \"scale\"\nuids = [" << ::getuid()
-                        << "]\n[tenant.quotas]\nsockets_per_session = " << connections + 1
-                        << "\nsockets = " << connections + 1
-                        << "\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"0.0.0.0\"]\n"
-                           "[[tenant.tcp.connect]]\naddresses = [\"127.0.0.1\"]\n";
+  write_scale_policy(policy, connections + 1);
   std::printf("load average %.2f (2 cores): figures are indicative unless it is below 1.5\n",
               load_average());
   try {
@@ -203,6 +222,13 @@ int main(int argc, char** argv) {
     print_figure("broker_wake_us_" + std::to_string(connections), through_broker.wake_us, "us");
     print_figure("broker_wake_us_" + std::to_string(few), few_through_broker.wake_us, "us");
     print_figure("shim_wake_us_" + std::to_string(connections), on_shim.wake_us, "us");
+    for (const HoldResult* held : {&through_broker, &few_through_broker}) {
+      const std::string at = std::to_string(held->traced_wakes) + "_wakes_at_" +
+                             std::to_string(held == &through_broker ? connections : few);
+      print_figure("daemon_fds_touched_in_" + at, static_cast<double>(held->traced_fds), "fds");
+      print_figure("daemon_syscalls_in_" + at, static_cast<double>(held->traced_syscalls),
+                   "syscalls");
+    }
     print_ratio("connect_rate_vs_preview2_shim", through_broker.connect_rate, on_shim.connect_rate,
                 "guest connects/s, broker / shim");
     print_ratio("connect_rate_vs_native", through_broker.connect_rate, native,

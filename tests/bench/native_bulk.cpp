@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench_report.h"
+#include "loopback_address.h"
 
 namespace wasi_socketd::bench {
 namespace {
@@ -39,9 +40,7 @@ struct TcpSink::State {
 
 TcpSink::TcpSink() : state_(new State) {
   state_->listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in addr = loopback_address(0);
   socklen_t len = sizeof addr;
   if (::bind(state_->listener, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
       ::listen(state_->listener, 16) != 0 ||
@@ -85,9 +84,7 @@ void TcpSink::wait_for(std::uint64_t bytes) {
 
 TcpSource::TcpSource(std::uint64_t total) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in addr = loopback_address(0);
   socklen_t len = sizeof addr;
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
       ::listen(listener_, 16) != 0 ||
@@ -121,10 +118,7 @@ TcpSource::~TcpSource() {
 double loopback_tcp_throughput(TcpSink& sink, std::uint64_t total, std::size_t chunk) {
   sink.reset();
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(sink.port());
+  sockaddr_in addr = loopback_address(sink.port());
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     throw std::runtime_error("connect to sink failed");
   }

@@ -1,7 +1,9 @@
 // Bulk TCP between a guest and a native loopback peer, for the guest benchmark
 //
-//   tcp_bulk_peer send PORT MIB   connect to 127.0.0.1:PORT, write MIB MiB, flush, shut down
-//   tcp_bulk_peer recv PORT MIB   connect to 127.0.0.1:PORT, read until MIB MiB arrived
+//   tcp_bulk_peer send PORT MIB [CHUNK]  connect to 127.0.0.1:PORT, write MIB MiB, flush, shut down
+//   tcp_bulk_peer recv PORT MIB [CHUNK]  connect to 127.0.0.1:PORT, read until MIB MiB arrived
+//
+// CHUNK (default and at most 65536) is the most bytes one write or read moves.
 //
 // Uses the non-blocking pattern a well-behaved guest uses: subscribe, poll, check-write/read as
 // much as allowed. Prints "bytes=N elapsed_ns=T", timed with wasi:clocks from the established
@@ -17,6 +19,7 @@
 #define CHUNK (64 * 1024)
 
 static uint8_t chunk[CHUNK];
+static uint64_t chunk_size = CHUNK;
 
 static bool send_bytes(output_stream out, uint64_t total) {
   pollable writable = output_subscribe(out);
@@ -29,7 +32,7 @@ static bool send_bytes(output_stream out, uint64_t total) {
     }
     uint64_t n = total - sent;
     if (n > permit) n = permit;
-    if (n > CHUNK) n = CHUNK;
+    if (n > chunk_size) n = chunk_size;
     if (output_write(out, chunk, (uint32_t)n) != STREAM_OK) return false;
     sent += n;
   }
@@ -42,7 +45,7 @@ static uint64_t receive_bytes(input_stream in, uint64_t total) {
   uint64_t got = 0;
   while (got < total) {
     bytes data = {0};
-    stream_status st = input_read(in, CHUNK, &data);
+    stream_status st = input_read(in, chunk_size, &data);
     if (st != STREAM_OK) break;
     if (data.len == 0) pollable_block(readable);
     got += data.len;
@@ -54,8 +57,13 @@ static uint64_t receive_bytes(input_stream in, uint64_t total) {
 
 int main(int argc, char** argv) {
   check_init();
-  if (argc != 4 || (strcmp(argv[1], "send") != 0 && strcmp(argv[1], "recv") != 0)) {
-    fprintf(stderr, "usage: tcp_bulk_peer send|recv PORT MIB\n");
+  if (argc < 4 || argc > 5 || (strcmp(argv[1], "send") != 0 && strcmp(argv[1], "recv") != 0)) {
+    fprintf(stderr, "usage: tcp_bulk_peer send|recv PORT MIB [CHUNK]\n");
+    return 2;
+  }
+  if (argc == 5) chunk_size = strtoull(argv[4], NULL, 10);
+  if (chunk_size == 0 || chunk_size > CHUNK) {
+    fprintf(stderr, "tcp_bulk_peer: CHUNK must be 1..%d\n", CHUNK);
     return 2;
   }
   bool sending = strcmp(argv[1], "send") == 0;

@@ -5,7 +5,10 @@
 // so a response always spans several writes and polls), flush after each response, a connection
 // closed on end of stream, on any stream error, or after a "Connection: close" response.
 //
-//   keepalive_server [BIG_BYTES]     (default 3 MiB)
+//   keepalive_server [BIG_BYTES [MAX_CONNECTIONS]]     (defaults 3 MiB, 1024)
+//
+// MAX_CONNECTIONS bounds the connections held at once (the scale benchmark holds 10,000 idle ones,
+// tests/bench/keepalive_bench_main.cpp); beyond it, new connections wait in the listen queue.
 //
 // Paths: / (a short body), /big (BIG_BYTES of a known pattern), /quit (answers, then closes every
 // connection and exits 0 with "served N requests"). Prints "listening on 127.0.0.1:PORT".
@@ -17,7 +20,7 @@
 #include "wasi_guest/check.h"
 #include "wasi_guest/tcp.h"
 
-#define MAX_CONNS 1024
+#define DEFAULT_MAX_CONNS 1024
 #define IN_CAP 8192
 #define MAX_PIECES 32  // 16 pipelined responses; more wait in the input buffer
 
@@ -42,7 +45,8 @@ typedef struct {
   bool flushing;  // flush() called, check-write > 0 means it completed
 } conn;
 
-static conn conns[MAX_CONNS];
+static conn* conns;
+static int max_conns = DEFAULT_MAX_CONNS;
 static size_t big_bytes = 3u << 20;
 static char* big_body;
 static unsigned long served;
@@ -152,7 +156,7 @@ static bool on_output(conn* c) {
 }
 
 static void accept_all(tcp_socket listener) {
-  for (int i = 0; i < MAX_CONNS; i++) {
+  for (int i = 0; i < max_conns; i++) {
     conn* c = &conns[i];
     if (c->used) continue;
     if (tcp_accept(listener, &c->sock, &c->in, &c->out) != NET_OK) return;
@@ -165,6 +169,12 @@ static void accept_all(tcp_socket listener) {
 int main(int argc, char** argv) {
   check_init();
   if (argc > 1) big_bytes = strtoul(argv[1], NULL, 10);
+  if (argc > 2) max_conns = atoi(argv[2]);
+  if (max_conns <= 0) {
+    fprintf(stderr, "keepalive_server: MAX_CONNECTIONS must be positive\n");
+    return 2;
+  }
+  conns = calloc((size_t)max_conns, sizeof *conns);
   big_body = malloc(big_bytes + 1);
   for (size_t i = 0; i < big_bytes; i++) big_body[i] = (char)('a' + i % 26);
   for (int big = 0; big < 2; big++)
@@ -188,16 +198,20 @@ int main(int argc, char** argv) {
   printf("listening on 127.0.0.1:%u\n", local.port);
   pollable listener_ready = tcp_subscribe(listener);
 
-  static pollable list[1 + MAX_CONNS];
-  static conn* owner[1 + MAX_CONNS];
-  static uint32_t ready[1 + MAX_CONNS];
+  pollable* list = calloc(1 + (size_t)max_conns, sizeof *list);
+  conn** owner = calloc(1 + (size_t)max_conns, sizeof *owner);
+  uint32_t* ready = calloc(1 + (size_t)max_conns, sizeof *ready);
+  if (conns == NULL || list == NULL || owner == NULL || ready == NULL) {
+    fprintf(stderr, "keepalive_server: out of memory for %d connections\n", max_conns);
+    return 1;
+  }
   for (;;) {
     uint32_t n = 0;
     if (!quitting) {
       list[n] = listener_ready;
       owner[n++] = NULL;
     }
-    for (int i = 0; i < MAX_CONNS; i++) {
+    for (int i = 0; i < max_conns; i++) {
       conn* c = &conns[i];
       if (!c->used) continue;
       if (quitting && !wants_output(c)) {
@@ -227,6 +241,10 @@ int main(int argc, char** argv) {
   pollable_drop(listener_ready);
   tcp_drop(listener);
   network_drop(net);
+  free(list);
+  free(owner);
+  free(ready);
+  free(conns);
   printf("served %lu requests\n", served);
   return 0;
 }

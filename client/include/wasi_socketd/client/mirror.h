@@ -2,17 +2,18 @@
 //
 // Holds versioned readiness per (resource, kind), per socket what its getters answer (SocketView)
 // and, per connected TCP socket, the read-ahead buffer, the write permit bookkeeping and stream
-// ends. Plain data with no locking of its own:
+// ends. Every lookup is a hash lookup, so what a call or a wake costs does not grow with the
+// other (idle) sockets of the session; entries_visited() counts the lookups, for tests that
+// check it. Plain data with no locking of its own:
 // Session owns the one instance and guards it with its mutex (the reader thread applies frames,
 // callers read and update it through Session::with_mirror / wait_until).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "wasi_socketd/client/error_code.h"
 #include "wasi_socketd/client/socket_view.h"
@@ -68,6 +69,7 @@ class Mirror {
   // Records the view a broker response carried (ignored for a forgotten socket).
   template <typename ProtoView>
   void update_view(std::uint64_t socket_id, const ProtoView& view) {
+    ++entries_visited_;
     if (!forgotten_.contains(socket_id)) views_[socket_id].update(view);
   }
 
@@ -79,15 +81,27 @@ class Mirror {
   const std::string& death_reason() const { return death_reason_; }
   void mark_dead(std::string reason);
 
+  // Entries looked up so far (readiness levels, stream states, views), by callers and by
+  // apply(): the work of a poll or a wake, counted (tests/runtime-adapter/core/
+  // poll_wake_work_test.cc).
+  std::uint64_t entries_visited() const { return entries_visited_; }
+
  private:
   struct Level {
     bool ready = false;
     std::uint64_t version = 0;
   };
-  std::map<std::pair<std::uint64_t, ReadinessKind>, Level> readiness_;
+  // (id, kind) as one key: ids are below 2^62 in practice, kinds below 4.
+  struct ReadinessKey {
+    std::size_t operator()(const std::pair<std::uint64_t, ReadinessKind>& key) const {
+      return std::hash<std::uint64_t>{}(key.first << 2 | static_cast<std::uint64_t>(key.second));
+    }
+  };
+  std::unordered_map<std::pair<std::uint64_t, ReadinessKind>, Level, ReadinessKey> readiness_;
   std::unordered_map<std::uint64_t, TcpStreamState> tcp_;
   std::unordered_map<std::uint64_t, SocketView> views_;
-  std::set<std::uint64_t> forgotten_;
+  std::unordered_set<std::uint64_t> forgotten_;
+  mutable std::uint64_t entries_visited_ = 0;
   std::optional<v1::SessionOpened> opened_;
   bool dead_ = false;
   std::string death_reason_;
