@@ -122,7 +122,13 @@ const SocketView* Mirror::find_view(std::uint64_t socket_id) const {
 }
 
 void Mirror::forget(std::uint64_t id) {
-  forgotten_.insert(id);
+  if (forgotten_.insert(id).second) {
+    forgotten_order_.push_back(id);
+    if (forgotten_order_.size() > kRememberedDrops) {
+      forgotten_.erase(forgotten_order_.front());
+      forgotten_order_.pop_front();
+    }
+  }
   tcp_.erase(id);
   views_.erase(id);
   for (auto kind : {ReadinessKind::kConnect, ReadinessKind::kAccept, ReadinessKind::kReceive}) {

@@ -39,6 +39,20 @@ TEST(MirrorTest, DataAndEndArriveForForgottenSocketAreIgnored) {
   EXPECT_FALSE(m.ready(3, ReadinessKind::kConnect));
 }
 
+TEST(MirrorTest, ASocketChurningGuestDoesNotGrowTheMirror) {
+  Mirror m;
+  const std::uint64_t churn = 3 * Mirror::kRememberedDrops;
+  for (std::uint64_t id = 1; id <= churn; ++id) {
+    m.apply(readiness(id, v1::READINESS_KIND_CONNECT, true, 1));
+    m.forget(id);
+  }
+  EXPECT_EQ(m.remembered_drops(), Mirror::kRememberedDrops);
+  // The most recent drops are still remembered: their late frames are ignored.
+  m.apply(readiness(churn, v1::READINESS_KIND_CONNECT, true, 2));
+  EXPECT_FALSE(m.ready(churn, ReadinessKind::kConnect));
+  EXPECT_EQ(m.find_tcp(churn), nullptr);
+}
+
 TEST(MirrorTest, ReadCreditIsBatchedByQuarterWindow) {
   TcpStreamState s;
   s.read_window = 400;

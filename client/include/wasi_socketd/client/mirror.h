@@ -9,7 +9,9 @@
 // callers read and update it through Session::with_mirror / wait_until).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -75,6 +77,13 @@ class Mirror {
 
   // Drops everything about a socket; later frames for it are ignored.
   void forget(std::uint64_t id);
+  // How many forgotten ids are remembered (bounded: kRememberedDrops).
+  std::size_t remembered_drops() const { return forgotten_.size(); }
+
+  // Frames the broker sent before it saw a drop may still be on the way; they come within a few
+  // drops, not thousands. Past this many, the oldest forgotten id is let go: a frame that still
+  // came for it would only recreate a small entry for an id the broker never reuses.
+  static constexpr std::size_t kRememberedDrops = 16384;
 
   const std::optional<v1::SessionOpened>& opened() const { return opened_; }
   bool dead() const { return dead_; }
@@ -101,6 +110,7 @@ class Mirror {
   std::unordered_map<std::uint64_t, TcpStreamState> tcp_;
   std::unordered_map<std::uint64_t, SocketView> views_;
   std::unordered_set<std::uint64_t> forgotten_;
+  std::deque<std::uint64_t> forgotten_order_;  // oldest first, at most kRememberedDrops
   mutable std::uint64_t entries_visited_ = 0;
   std::optional<v1::SessionOpened> opened_;
   bool dead_ = false;
