@@ -8,35 +8,22 @@
 #include <utility>
 #include <variant>
 
+#include "wasi_socketd/common/wit_error_codes.h"
+
 namespace wasi_socketd::sockets {
 
-// Exactly the cases of WIT `error-code`, in WIT order.
+// Exactly the cases of WIT `error-code`, in WIT order (generated from the one table).
 enum class ErrorCode {
-  unknown,
-  access_denied,
-  not_supported,
-  invalid_argument,
-  out_of_memory,
-  timeout,
-  concurrency_conflict,
-  not_in_progress,
-  would_block,
-  invalid_state,
-  new_socket_limit,
-  address_not_bindable,
-  address_in_use,
-  remote_unreachable,
-  connection_refused,
-  connection_reset,
-  connection_aborted,
-  datagram_too_large,
-  name_unresolvable,
-  temporary_resolver_failure,
-  permanent_resolver_failure,
+#define WASI_SOCKETD_CORE_ENUMERATOR(core, client, wire, wit_name) core,
+  WASI_SOCKETD_WIT_ERROR_CODES(WASI_SOCKETD_CORE_ENUMERATOR)
+#undef WASI_SOCKETD_CORE_ENUMERATOR
 };
 
 // The WIT spelling, e.g. "access-denied". For logs and test messages.
-std::string_view to_string(ErrorCode code);
+constexpr std::string_view to_string(ErrorCode code) {
+  const std::string_view name = wit::error_code_name(static_cast<std::size_t>(code));
+  return name.empty() ? wit::kErrorCodeNames[0] : name;
+}
 
 // A value of T or an ErrorCode (g++ 12 has no std::expected).
 template <class T>
