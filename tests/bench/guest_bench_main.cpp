@@ -7,6 +7,8 @@
 //   http: tests/guests/examples/http_server.c under `wrk` (requests/s), responses checked.
 // Both hosts run through build/bin/wasi-socket-run (broker: --broker SOCKET; shim: --no-broker).
 // Every figure is speed-like, so every RATIO is broker / preview2-shim (higher is better).
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,11 +21,13 @@
 
 #include "bench_report.h"
 #include "child_process.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "native_bulk.h"
 #include "runner_host.h"
 
 using namespace wasi_socketd::bench;
+using wasi_socketd::testing::ChildProcess;
+using wasi_socketd::testing::DaemonProcess;
 using namespace std::chrono_literals;
 
 namespace {
@@ -64,10 +68,11 @@ using Host = RunnerHost;
 // Runs tcp_bulk_peer once; returns the guest's own bytes/s.
 double guest_bulk_rate(const Host& host, const std::string& direction, std::uint16_t port,
                        std::uint64_t mib) {
-  ChildProcess guest(runner_command(host, "tcp_bulk_peer",
-                                    {direction, std::to_string(port), std::to_string(mib)}));
+  ChildProcess guest(
+      runner_command(host, "tcp_bulk_peer", {direction, std::to_string(port), std::to_string(mib)}),
+      bench_child_options());
   std::string output = guest.read_rest();
-  int status = guest.wait();
+  int status = guest.wait_for_exit();
   std::smatch match;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       !std::regex_search(output, match, std::regex(R"(bytes=(\d+) elapsed_ns=(\d+))"))) {
@@ -78,7 +83,7 @@ double guest_bulk_rate(const Host& host, const std::string& direction, std::uint
 
 // Starts http_server on a free port, drives it with wrk, returns requests/s.
 double http_requests_per_second(const Host& host, const Options& options) {
-  ChildProcess server(runner_command(host, "http_server", {"0"}));
+  ChildProcess server(runner_command(host, "http_server", {"0"}), bench_child_options());
   std::smatch match;
   std::string port;
   while (auto line = server.read_line(60s)) {
@@ -88,12 +93,13 @@ double http_requests_per_second(const Host& host, const Options& options) {
     }
   }
   if (port.empty()) throw std::runtime_error(host.name + " http_server did not start");
-  ChildProcess wrk({"/usr/bin/wrk", "-t1", "-c" + std::to_string(options.http_connections),
-                    "-d" + std::to_string(options.http_seconds) + "s",
-                    "http://127.0.0.1:" + port + "/"});
+  ChildProcess wrk(
+      {"/usr/bin/wrk", "-t1", "-c" + std::to_string(options.http_connections),
+       "-d" + std::to_string(options.http_seconds) + "s", "http://127.0.0.1:" + port + "/"},
+      bench_child_options());
   std::string report = wrk.read_rest();
-  wrk.wait();
-  server.terminate();
+  wrk.wait_for_exit();
+  server.kill(SIGTERM);
   // wrk prints these lines only when something went wrong; the figure is still reported.
   if (report.find("Non-2xx") != std::string::npos ||
       report.find("Socket errors") != std::string::npos) {
@@ -112,7 +118,8 @@ int main(int argc, char** argv) {
   auto dir = std::filesystem::temp_directory_path() /
              ("wasi-socketd-guest-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  DaemonLauncher daemon((dir / "broker.sock").string());
+  DaemonProcess daemon(
+      wasi_socketd::testing::DaemonOptions{.socket_path = (dir / "broker.sock").string()});
   Host broker{"broker",
               {"--broker", daemon.socket_path(), "--cache-dir", (dir / "cache").string()}};
   Host shim{"shim", {"--no-broker", "--cache-dir", (dir / "cache").string()}};
