@@ -18,7 +18,7 @@
 
 #include "bench_report.h"
 #include "broker_paths.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "grpc_echo.h"
 #include "native_bulk.h"
 #include "native_udp.h"
@@ -181,7 +181,8 @@ int main(int argc, char** argv) {
 
   const double echo_alone_rate = options.control ? echo_alone(options, echo_socket) : 0;
 
-  DaemonLauncher daemon((dir / "broker.sock").string());
+  wasi_socketd::testing::DaemonProcess daemon(
+      wasi_socketd::testing::DaemonOptions{.socket_path = (dir / "broker.sock").string()});
   std::string error;
   auto session = wasi_socketd::client::Session::open({daemon.socket_path()}, &error);
   if (!session) {

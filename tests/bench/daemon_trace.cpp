@@ -1,5 +1,6 @@
 #include "daemon_trace.h"
 
+#include <csignal>
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "runner_host.h"
 
 namespace wasi_socketd::bench {
 namespace {
@@ -34,7 +36,7 @@ DaemonTouches trace_daemon(pid_t pid, const std::function<void()>& work) {
   const std::string log = std::filesystem::temp_directory_path() /
                           ("wasi-socketd-trace-" + std::to_string(::getpid()) + ".log");
   ChildProcess strace({"/usr/bin/strace", "-f", "-qq", "-e", "trace=%network,%desc", "-o", log,
-                       "-p", std::to_string(pid)});
+                       "-p", std::to_string(pid)}, bench_child_options());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!all_threads_traced(pid)) {
     if (!strace.running() || std::chrono::steady_clock::now() > deadline) {
@@ -43,8 +45,8 @@ DaemonTouches trace_daemon(pid_t pid, const std::function<void()>& work) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   work();
-  strace.terminate();  // strace detaches on SIGTERM
-  strace.wait();
+  strace.kill(SIGTERM);  // strace detaches on SIGTERM
+  strace.wait_for_exit();
   DaemonTouches touches;
   std::ifstream in(log);
   const std::regex call(R"(^\d+\s+(\w+)\((-?\d+)?)");

@@ -8,6 +8,7 @@
 //   udp:   tests/bench/guests/udp_send_peer.c sends datagrams to a native counting receiver.
 // Both hosts run through build/bin/wasi-socket-run (broker: --broker SOCKET; shim: --no-broker).
 // Every RATIO is oriented so that higher is better for the broker (see --help).
+#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@
 
 #include "bench_report.h"
 #include "child_process.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "guest_calls.h"
 #include "native_bulk.h"
 #include "native_udp.h"
@@ -90,9 +91,9 @@ double guest_bulk_rate(const Host& host, const std::string& direction, std::uint
                        std::uint64_t mib, std::size_t chunk) {
   ChildProcess guest(runner_command(
       host, "tcp_bulk_peer",
-      {direction, std::to_string(port), std::to_string(mib), std::to_string(chunk)}));
+      {direction, std::to_string(port), std::to_string(mib), std::to_string(chunk)}), bench_child_options());
   std::string output = guest.read_rest();
-  int status = guest.wait();
+  int status = guest.wait_for_exit();
   std::smatch match;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       !std::regex_search(output, match, std::regex(R"(bytes=(\d+) elapsed_ns=(\d+))"))) {
@@ -120,7 +121,7 @@ Bulk bulk(const Host& host, std::uint64_t mib, std::size_t chunk, const std::str
 
 // Starts http_server on a free port and drives it with wrk.
 WrkResult http_under_wrk(const Host& host, const WrkLoad& load) {
-  ChildProcess server(runner_command(host, "http_server", {"0"}));
+  ChildProcess server(runner_command(host, "http_server", {"0"}), bench_child_options());
   std::smatch match;
   std::string port;
   while (auto line = server.read_line(60s)) {
@@ -131,7 +132,7 @@ WrkResult http_under_wrk(const Host& host, const WrkLoad& load) {
   }
   if (port.empty()) throw std::runtime_error(host.name + " http_server did not start");
   WrkResult result = run_wrk(static_cast<std::uint16_t>(std::stoi(port)), load);
-  server.terminate();
+  server.kill(SIGTERM);
   // The figure is still reported: errors are a finding, not a reason to hide the run.
   if (result.errors) {
     std::fprintf(stderr, "%s http: wrk reported errors:\n%s", host.name.c_str(),
@@ -185,9 +186,9 @@ double guest_udp_rate(const Host& host, std::uint64_t count) {
   UdpCounter counter;
   ChildProcess guest(runner_command(
       host, "udp_send_peer",
-      {std::to_string(counter.port()), std::to_string(count), std::to_string(kSize)}));
+      {std::to_string(counter.port()), std::to_string(count), std::to_string(kSize)}), bench_child_options());
   const std::string output = guest.read_rest();
-  const int status = guest.wait();
+  const int status = guest.wait_for_exit();
   std::smatch match;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       !std::regex_search(output, match, std::regex(R"(sent=(\d+) elapsed_ns=(\d+))"))) {
@@ -233,7 +234,8 @@ int main(int argc, char** argv) {
   std::printf("load average %.2f (2 cores): figures are indicative unless it is below 1.5\n",
               load_average());
   try {
-    DaemonLauncher daemon((dir / "broker.sock").string());
+    wasi_socketd::testing::DaemonProcess daemon(
+        wasi_socketd::testing::DaemonOptions{.socket_path = (dir / "broker.sock").string()});
     const Host broker{"broker",
                       {"--broker", daemon.socket_path(), "--cache-dir", (dir / "cache").string()}};
     const Host shim{"shim", {"--no-broker", "--cache-dir", (dir / "cache").string()}};

@@ -6,14 +6,15 @@
 #include <stdexcept>
 
 #include "child_process.h"
+#include "runner_host.h"
 
 namespace wasi_socketd::bench {
 
 std::map<std::string, double> guest_call_ns(const RunnerHost& host, int calls, int connects) {
   ChildProcess guest(
-      runner_command(host, "tcp_calls", {std::to_string(calls), std::to_string(connects)}));
+      runner_command(host, "tcp_calls", {std::to_string(calls), std::to_string(connects)}), bench_child_options());
   const std::string output = guest.read_rest();
-  const int status = guest.wait();
+  const int status = guest.wait_for_exit();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error(host.name + " tcp_calls failed: " + output);
   }

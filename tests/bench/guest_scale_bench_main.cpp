@@ -42,7 +42,7 @@
 
 #include "bench_report.h"
 #include "child_process.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "daemon_trace.h"
 #include "loopback_acceptor.h"
 #include "loopback_address.h"
@@ -89,7 +89,7 @@ double echo_round_trip_us(int fd) {
 HoldResult hold(const RunnerHost& host, int connections, pid_t daemon_pid) {
   LoopbackAcceptor acceptor;
   ChildProcess guest(runner_command(
-      host, "tcp_hold", {std::to_string(acceptor.port()), std::to_string(connections)}));
+      host, "tcp_hold", {std::to_string(acceptor.port()), std::to_string(connections)}), bench_child_options());
   const auto start_deadline = Clock::now() + 120s;
   while (!acceptor.wait_for(1, 100ms)) {
     if (!guest.running() || Clock::now() > start_deadline) {
@@ -140,7 +140,7 @@ HoldResult hold(const RunnerHost& host, int connections, pid_t daemon_pid) {
     result.traced_fds = touches.fds.size();
   }
   ::send(acceptor.connection(0), "q", 1, MSG_NOSIGNAL);
-  const int status = guest.wait();
+  const int status = guest.wait_for_exit();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw std::runtime_error(host.name + " tcp_hold exited with status " + std::to_string(status));
   }
@@ -198,7 +198,8 @@ int main(int argc, char** argv) {
   std::printf("load average %.2f (2 cores): figures are indicative unless it is below 1.5\n",
               load_average());
   try {
-    DaemonLauncher daemon((dir / "broker.sock").string(), policy.string());
+    wasi_socketd::testing::DaemonProcess daemon(wasi_socketd::testing::DaemonOptions{
+        .policy_path = policy.string(), .socket_path = (dir / "broker.sock").string()});
     const RunnerHost broker{
         "broker", {"--broker", daemon.socket_path(), "--cache-dir", (dir / "cache").string()}};
     const RunnerHost shim{"shim", {"--no-broker", "--cache-dir", (dir / "cache").string()}};

@@ -15,6 +15,7 @@
 //
 // Usage: wasi-socketd-keepalive-bench [--connections N] [--quick]  (--quick: 500 held, wrk -c50
 // -d1s)
+#include <csignal>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -28,7 +29,7 @@
 
 #include "bench_report.h"
 #include "child_process.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "keepalive_clients.h"
 #include "runner_host.h"
 #include "scale_policy.h"
@@ -54,7 +55,7 @@ struct HostResult {
 HostResult serve(const RunnerHost& host, const Options& options) {
   // Room for the held connections and wrk's at once; /big is not asked (1 KiB).
   const int capacity = options.held + options.wrk.connections + 16;
-  ChildProcess server(runner_command(host, "keepalive_server", {"1024", std::to_string(capacity)}));
+  ChildProcess server(runner_command(host, "keepalive_server", {"1024", std::to_string(capacity)}), bench_child_options());
   std::smatch match;
   std::uint16_t port = 0;
   while (auto line = server.read_line(60s)) {
@@ -77,7 +78,7 @@ HostResult serve(const RunnerHost& host, const Options& options) {
   }
   result.answering_after = idle.answering(kOpenBatch);
   if (!server.running()) throw std::runtime_error(host.name + " keepalive_server exited");
-  server.terminate();
+  server.kill(SIGTERM);
   return result;
 }
 
@@ -122,7 +123,8 @@ int main(int argc, char** argv) {
     const auto policy = dir / "policy.toml";
     // The held connections, wrk's, the listener and the guest's slack.
     write_scale_policy(policy, options.held + options.wrk.connections + 64);
-    DaemonLauncher daemon((dir / "broker.sock").string(), policy.string());
+    wasi_socketd::testing::DaemonProcess daemon(wasi_socketd::testing::DaemonOptions{
+        .policy_path = policy.string(), .socket_path = (dir / "broker.sock").string()});
     const RunnerHost broker{
         "broker", {"--broker", daemon.socket_path(), "--cache-dir", (dir / "cache").string()}};
     const RunnerHost shim{"shim", {"--no-broker", "--cache-dir", (dir / "cache").string()}};

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "bench_report.h"
-#include "daemon_launcher.h"
+#include "daemon_process.h"
 #include "loopback_acceptor.h"
 #include "process_stats.h"
 #include "wasi_socketd/client/session.h"
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
                         << "]\n[tenant.quotas]\nsockets_per_session = " << connections
                         << "\n[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"0.0.0.0\"]\n"
                            "[[tenant.tcp.connect]]\naddresses = [\"127.0.0.1\"]\n";
-  wasi_socketd::bench::DaemonLauncher daemon((dir / "broker.sock").string(), policy.string());
+  wasi_socketd::testing::DaemonProcess daemon(wasi_socketd::testing::DaemonOptions{
+      .policy_path = policy.string(), .socket_path = (dir / "broker.sock").string()});
   std::string error;
   auto session = client::Session::open({daemon.socket_path()}, &error);
   if (!session) {

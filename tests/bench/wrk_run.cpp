@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "child_process.h"
+#include "runner_host.h"
 
 namespace wasi_socketd::bench {
 namespace {
@@ -23,10 +24,10 @@ WrkResult run_wrk(std::uint16_t port, const WrkLoad& load) {
   ChildProcess wrk({"/usr/bin/wrk", "--latency", "-t" + std::to_string(load.threads),
                     "-c" + std::to_string(load.connections),
                     "-d" + std::to_string(load.seconds) + "s",
-                    "http://127.0.0.1:" + std::to_string(port) + load.path});
+                    "http://127.0.0.1:" + std::to_string(port) + load.path}, bench_child_options());
   WrkResult result;
   result.report = wrk.read_rest();
-  wrk.wait();
+  wrk.wait_for_exit();
   // wrk prints these lines only when something went wrong.
   result.errors = result.report.find("Non-2xx") != std::string::npos ||
                   result.report.find("Socket errors") != std::string::npos;

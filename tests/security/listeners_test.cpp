@@ -17,12 +17,14 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.h"
 #include "daemon_process.h"
 
 namespace wasi_socketd::security {
 namespace {
 
 using testing::accepts_connections;
+using testing::DaemonOptions;
 using testing::DaemonProcess;
 namespace fs = std::filesystem;
 
@@ -31,50 +33,17 @@ ino_t inode_of(const std::string& path) {
   return ::lstat(path.c_str(), &status) == 0 ? status.st_ino : 0;
 }
 
-// Another wasi-socketd, started by hand (DaemonProcess always picks a fresh path).
-pid_t spawn_daemon(std::vector<std::string> args) {
-  args.insert(args.begin(), WASI_SOCKETD_BINARY);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// The exit status within `limit`, or -1 if it still runs.
-int exit_status_within(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
-}
-
-void stop(pid_t pid) {
-  ::kill(pid, SIGTERM);
-  if (exit_status_within(pid, std::chrono::seconds(5)) == -1) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-  }
-}
-
 TEST(Listeners, ASecondDaemonOnALivePathFailsAndLeavesItToTheFirst) {
   DaemonProcess first;
   const std::string path = first.socket_path();
   const ino_t before = inode_of(path);
   const std::string admin = fs::path(path).parent_path() / "second.admin.sock";
-  const pid_t second =
-      spawn_daemon({"--listen", path, "--admin-socket", admin, "--log-level", "off"});
-  const int status = exit_status_within(second, std::chrono::seconds(10));
-  if (status == -1) stop(second);
-  EXPECT_NE(status, -1) << "the second daemon took over a live path";
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << "status " << status;
+  // Expected to fail at start, so not a DaemonProcess (which waits for READY=1).
+  testing::ChildProcess second(
+      {WASI_SOCKETD_BINARY, "--listen", path, "--admin-socket", admin, "--log-level", "off"});
+  const testing::ProcessResult result = second.wait(std::chrono::seconds(10));
+  EXPECT_FALSE(result.timed_out) << "the second daemon took over a live path";
+  EXPECT_TRUE(result.exited && result.exit_code != 0) << "signal " << result.signal;
   EXPECT_EQ(inode_of(path), before) << "the socket file was replaced";
   EXPECT_TRUE(accepts_connections(path)) << "the first daemon lost its path";
   EXPECT_FALSE(fs::exists(admin));
@@ -86,20 +55,15 @@ TEST(Listeners, ADaemonThatExitsRemovesOnlyItsOwnSocketFile) {
   // An operator removes the path and starts another daemon there (its own admin socket).
   fs::remove(path);
   const std::string admin = fs::path(path).parent_path() / "second.admin.sock";
-  const pid_t second =
-      spawn_daemon({"--listen", path, "--admin-socket", admin, "--log-level", "off"});
-  bool listening = false;
-  for (int i = 0; i < 500 && !listening; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    listening = accepts_connections(path);
-  }
-  ASSERT_TRUE(listening) << "the second daemon did not start";
+  DaemonProcess second(DaemonOptions{
+      .extra_args = {"--admin-socket", admin}, .socket_path = path, .log_level = "off"});
+  ASSERT_TRUE(accepts_connections(path)) << "the second daemon did not start";
   const ino_t seconds_file = inode_of(path);
 
   EXPECT_EQ(first->terminate(), 0);
   EXPECT_EQ(inode_of(path), seconds_file) << "the first daemon removed the second's socket file";
   EXPECT_TRUE(accepts_connections(path));
-  stop(second);
+  second.terminate();
   EXPECT_FALSE(fs::exists(path)) << "the second daemon left its own socket file behind";
   first.reset();
 }

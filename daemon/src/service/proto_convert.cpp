@@ -2,17 +2,14 @@
 
 #include <cstring>
 
+#include "wasi_socketd/error_code_wire.h"
+
 namespace wasi_socketd::daemon {
 
 namespace ip = boost::asio::ip;
 
-// The wire enum lists the WIT cases in WIT order, shifted by one (0 means "no error").
-static_assert(v1::ERROR_CODE_UNKNOWN == static_cast<int>(sockets::ErrorCode::unknown) + 1);
-static_assert(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE ==
-              static_cast<int>(sockets::ErrorCode::permanent_resolver_failure) + 1);
-
 v1::ErrorCode to_proto(sockets::ErrorCode error) {
-  return static_cast<v1::ErrorCode>(static_cast<int>(error) + 1);
+  return wire::to_wire(static_cast<std::size_t>(error));
 }
 
 v1::IpAddressFamily to_proto(sockets::Family family) {

@@ -6,6 +6,7 @@
 #include <exception>
 #include <string>
 
+#include "abi_error_code.h"
 #include "host.h"
 #include "trap.h"
 #include "wasi_socketd/client/result.h"
@@ -32,7 +33,7 @@ std::int32_t abi_call(wsd_host* h, Body&& body) {
 // The WSD_ERR_* of a client error; the session being lost is a trap.
 inline std::int32_t error_code_of(client::ErrorCode code) {
   if (code == client::ErrorCode::kSessionLost) trap(kBrokerLost);
-  return 1 + static_cast<std::int32_t>(code);
+  return abi_error_code(static_cast<std::size_t>(code));
 }
 
 inline std::int32_t code_of(const client::Status& status) {

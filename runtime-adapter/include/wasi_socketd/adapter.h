@@ -45,7 +45,8 @@ extern "C" {
 
 enum {
   WSD_OK = 0,
-  /* WIT wasi:sockets/network error-code, in WIT order (value = 1 + WIT index). */
+  /* WIT wasi:sockets/network error-code, in WIT order (value = 1 + WIT index); checked case by
+   * case against the one table, wasi_socketd/common/wit_error_codes.h (abi_error_code.h). */
   WSD_ERR_UNKNOWN = 1,
   WSD_ERR_ACCESS_DENIED = 2,
   WSD_ERR_NOT_SUPPORTED = 3,

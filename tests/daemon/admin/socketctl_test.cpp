@@ -20,7 +20,6 @@
 #include "daemon_process.h"
 #include "http_get.h"
 #include "loopback_listener.h"
-#include "supervised_daemon.h"
 #include "temp_directory.h"
 #include "test_client.h"
 #include "wasi_socketd/v1/session.grpc.pb.h"
@@ -85,7 +84,7 @@ class SocketctlTest : public ::testing::Test {
     return client;
   }
 
-  SupervisedDaemon daemon_;
+  DaemonProcess daemon_{DaemonOptions{.supervised = true}};
 };
 
 TEST_F(SocketctlTest, StatusShowsListenerAdminSocketAndCounts) {
@@ -238,7 +237,7 @@ TEST(SocketctlPolicyFileTest, RejectedReloadKeepsThePolicyAndAcceptedOneCountsAG
   const testing::TempDirectory directory("socketctl-policy");
   const std::string policy = directory.file("policy.toml");
   std::ofstream(policy) << "[[tenant]]\nname = \"alpha\"\n";
-  SupervisedDaemon daemon({.extra_args = {"--policy", policy}});
+  DaemonProcess daemon(DaemonOptions{.policy_path = policy, .supervised = true});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
 
   std::ofstream(policy) << "[[tenant]]\nname = \"alpha\"\nbogus_key = 1\n";
@@ -270,7 +269,8 @@ TEST_F(SocketctlTest, UnreachableDaemonExitsWithThree) {
 }
 
 TEST_F(SocketctlTest, MetricsOverLoopbackHttpWhenConfigured) {
-  SupervisedDaemon with_http({.extra_args = {"--metrics-http", "127.0.0.1:0"}});
+  DaemonProcess with_http(
+      DaemonOptions{.extra_args = {"--metrics-http", "127.0.0.1:0"}, .supervised = true});
   ASSERT_TRUE(with_http.manager().wait_for("READY=1", 10s));
   const auto status = socketctl(with_http.admin_socket_path(), "--json status");
   const auto at = status.output.find("\"metrics_http\": \"127.0.0.1:");

@@ -9,7 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "supervised_daemon.h"
+#include "daemon_process.h"
 #include "wasi_socketd/v1/network.grpc.pb.h"
 #include "wasi_socketd/v1/session.grpc.pb.h"
 #include "wasi_socketd/v1/tcp.grpc.pb.h"
@@ -65,7 +65,7 @@ class AttachedClient {
 };
 
 TEST(DaemonUnderSystemdTest, ReportsReadyWithStatusOnceTheSocketAccepts) {
-  SupervisedDaemon daemon;
+  DaemonProcess daemon(DaemonOptions{.supervised = true});
   const auto ready = daemon.manager().wait_for("READY=1", 10s);
   ASSERT_TRUE(ready) << "no READY=1 within 10 s";
   EXPECT_NE(ready->find("STATUS="), std::string::npos);
@@ -77,7 +77,7 @@ TEST(DaemonUnderSystemdTest, ReportsReadyWithStatusOnceTheSocketAccepts) {
 }
 
 TEST(DaemonUnderSystemdTest, ServesTheInheritedSocketInsteadOfBinding) {
-  SupervisedDaemon daemon({.socket_activated = true});
+  DaemonProcess daemon(DaemonOptions{.supervised = true, .socket_activated = true});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
   EXPECT_FALSE(file_exists(daemon.listen_path())) << "--listen must be ignored when activated";
   {
@@ -91,7 +91,7 @@ TEST(DaemonUnderSystemdTest, ServesTheInheritedSocketInsteadOfBinding) {
 }
 
 TEST(DaemonUnderSystemdTest, PingsTheWatchdogAtHalfItsInterval) {
-  SupervisedDaemon daemon({.watchdog = 400ms});
+  DaemonProcess daemon(DaemonOptions{.supervised = true, .watchdog = 400ms});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
   ASSERT_TRUE(daemon.manager().wait_for("WATCHDOG=1", 1s));
   const auto start = std::chrono::steady_clock::now();
@@ -101,7 +101,7 @@ TEST(DaemonUnderSystemdTest, PingsTheWatchdogAtHalfItsInterval) {
 }
 
 TEST(DaemonUnderSystemdTest, SighupReloadsBetweenReloadingAndReady) {
-  SupervisedDaemon daemon;
+  DaemonProcess daemon(DaemonOptions{.supervised = true});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
   daemon.signal(SIGHUP);
   const auto reloading = daemon.manager().wait_for("RELOADING=1", 5s);
@@ -114,7 +114,7 @@ TEST(DaemonUnderSystemdTest, SighupReloadsBetweenReloadingAndReady) {
 }
 
 TEST(DaemonUnderSystemdTest, SigtermDrainsSessionsAndExitsCleanlyWithinTheBound) {
-  SupervisedDaemon daemon;
+  DaemonProcess daemon(DaemonOptions{.supervised = true});
   ASSERT_TRUE(daemon.manager().wait_for("READY=1", 10s));
   AttachedClient client(daemon.target());
   ASSERT_TRUE(client.opened());

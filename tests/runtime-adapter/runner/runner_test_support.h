@@ -1,17 +1,28 @@
-// Shared pieces of the wasi-socket-run tests: paths of the built programs and guests, a temporary
-// directory, a daemon on a temporary socket, and a plain HTTP client for the example server guest.
+// Shared pieces of the wasi-socket-run tests: paths of the built programs and guests, and a plain
+// HTTP client for the example server guest. Child processes, temporary directories and the daemon
+// come from tests/support.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "child_process.h"
+#include "daemon_process.h"
 #include "temp_directory.h"
 
 namespace wasi_socketd::adapter::test {
+
+using namespace std::chrono_literals;
+using testing::child_processes;
+using testing::ChildProcess;
+using testing::command_line;
+using testing::DaemonOptions;
+using testing::DaemonProcess;
+using testing::eventually;
+using testing::process_running;
+using testing::ProcessResult;
 
 inline constexpr auto kRunTimeout = 60s;  // a whole guest run, transpile included
 
@@ -19,11 +30,6 @@ inline constexpr auto kRunTimeout = 60s;  // a whole guest run, transpile includ
 std::vector<std::string> runner_command(const std::vector<std::string>& args);
 // build/guests/NAME.wasm
 std::string guest_path(std::string_view name);
-// build/bin/wasi-socketd
-std::string daemon_path();
-
-// Starts `wasi-socketd --listen SOCKET` (default policy) and waits for its READY=1.
-std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path);
 
 // The port of the http_server guest's "listening on 127.0.0.1:PORT" line; 0 if absent.
 uint16_t listening_port(const std::string& output);

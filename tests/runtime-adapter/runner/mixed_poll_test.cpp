@@ -14,7 +14,7 @@ namespace {
 TEST(MixedPoll, ShimStdinAndBrokerClockInOnePollOfAGuest) {
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
   ChildProcess runner(runner_command({"--broker", socket, guest_path("runner_mixed_poll")}));
   ASSERT_TRUE(runner.wait_for_stdout("waiting for stdin", 30s)) << runner.stdout_so_far();
 

@@ -21,9 +21,9 @@ constexpr auto kCleanupTimeout = 15s;
 TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
-  const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());
-  const std::string fds_at_start = testing::open_fd_listing(daemon->pid());
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
+  const std::size_t idle_fds = testing::stable_fd_count(daemon.pid());
+  const std::string fds_at_start = testing::open_fd_listing(daemon.pid());
 
   ChildProcess server(runner_command({"--broker", socket, guest_path("http_server"), "0", "0"}));
   ASSERT_TRUE(server.wait_for_stdout("listening on", kStartTimeout)) << server.stdout_so_far();
@@ -38,7 +38,7 @@ TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
   for (auto& guest : bulk) {
     ASSERT_TRUE(guest->wait_for_stdout("connected", kStartTimeout)) << guest->stdout_so_far();
   }
-  ASSERT_GE(testing::open_fd_count(daemon->pid()), idle_fds + 2 + 4 * 2);
+  ASSERT_GE(testing::open_fd_count(daemon.pid()), idle_fds + 2 + 4 * 2);
   for (int i = 0; i < 5; ++i) {
     ASSERT_NE(http_get(port, "/").find("200 OK"), std::string::npos);
   }
@@ -46,13 +46,13 @@ TEST(KilledGuests, BrokerSurvivesAndFreesEverythingOfGuestsKilledUnderLoad) {
   server.kill(SIGKILL);
   for (auto& guest : bulk) guest->kill(SIGKILL);
 
-  EXPECT_TRUE(eventually([&] { return testing::open_fd_count(daemon->pid()) == idle_fds; },
-                         kCleanupTimeout))
-      << testing::open_fd_count(daemon->pid()) << " descriptors open, " << idle_fds
+  EXPECT_TRUE(
+      eventually([&] { return testing::open_fd_count(daemon.pid()) == idle_fds; }, kCleanupTimeout))
+      << testing::open_fd_count(daemon.pid()) << " descriptors open, " << idle_fds
       << " before the guests:\n"
       << fds_at_start << "now:\n"
-      << testing::open_fd_listing(daemon->pid());
-  ASSERT_TRUE(process_running(daemon->pid())) << "the broker died with its guests";
+      << testing::open_fd_listing(daemon.pid());
+  ASSERT_TRUE(process_running(daemon.pid())) << "the broker died with its guests";
 
   ChildProcess next(runner_command({"--broker", socket, guest_path("http_server"), "0", "1"}));
   ASSERT_TRUE(next.wait_for_stdout("listening on", kStartTimeout)) << next.stdout_so_far();

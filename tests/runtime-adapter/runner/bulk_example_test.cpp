@@ -10,7 +10,7 @@ namespace {
 TEST(BulkExample, SixteenMebibytesArriveIntactThroughTheBroker) {
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
   ChildProcess runner(runner_command({"--broker", socket, guest_path("tcp_bulk"), "16", "100000"}));
   const ProcessResult result = runner.wait(kRunTimeout);
   ASSERT_TRUE(result.exited) << result.err;

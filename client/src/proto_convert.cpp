@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "wasi_socketd/error_code_wire.h"
+
 namespace wasi_socketd::client::detail {
 
 v1::IpAddressFamily to_proto(AddressFamily family) {
@@ -41,20 +43,14 @@ IpSocketAddress from_proto(const v1::IpSocketAddress& address) {
   return out;
 }
 
-// The wire enum is the WIT enum shifted by one (0 means "no error").
-static_assert(v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE ==
-              static_cast<int>(ErrorCode::kPermanentResolverFailure) + 1);
-
 ErrorCode from_proto(v1::ErrorCode code) {
-  if (code <= v1::ERROR_CODE_UNSPECIFIED || code > v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
-    return ErrorCode::kUnknown;
-  }
-  return static_cast<ErrorCode>(static_cast<int>(code) - 1);
+  const auto index = wire::wit_index_of(code);
+  return index ? static_cast<ErrorCode>(*index) : ErrorCode::kUnknown;
 }
 
 v1::ErrorCode to_proto(ErrorCode code) {
   if (code >= ErrorCode::kSessionLost) return v1::ERROR_CODE_UNKNOWN;
-  return static_cast<v1::ErrorCode>(static_cast<int>(code) + 1);
+  return wire::to_wire(static_cast<std::size_t>(code));
 }
 
 }  // namespace wasi_socketd::client::detail

@@ -30,7 +30,7 @@ ProcessResult fetch_from_server_guest(const std::vector<std::string>& host_optio
 TEST(HttpExamples, ClientGuestFetchesFromServerGuestThroughTheBroker) {
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
   const ProcessResult result = fetch_from_server_guest({"--broker", socket});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("HTTP/1.1 200 OK"), std::string::npos) << result.out;

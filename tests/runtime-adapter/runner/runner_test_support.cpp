@@ -1,7 +1,5 @@
 #include "runner_test_support.h"
 
-#include "fake_service_manager.h"
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,23 +19,6 @@ std::vector<std::string> runner_command(const std::vector<std::string>& args) {
 
 std::string guest_path(std::string_view name) {
   return std::string(GUEST_DIR) + "/" + std::string(name) + ".wasm";
-}
-
-std::string daemon_path() { return WASI_SOCKETD_PATH; }
-
-std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
-  // READY=1, not the socket file: the file exists (and takes connections into its backlog) before
-  // the admin socket and gRPC's pollers do, so an fd baseline taken then would be short.
-  testing::FakeServiceManager service_manager;
-  ChildProcess::Options options;
-  options.extra_env = {"NOTIFY_SOCKET=" + service_manager.socket_path()};
-  auto daemon = std::make_unique<ChildProcess>(
-      std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"},
-      options);
-  if (!service_manager.wait_for("READY=1", 30s)) {
-    throw std::runtime_error("wasi-socketd did not report READY=1 on " + socket_path);
-  }
-  return daemon;
 }
 
 uint16_t listening_port(const std::string& output) {

@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -16,7 +18,9 @@
 
 extern char** environ;
 
-namespace wasi_socketd::adapter::test {
+namespace wasi_socketd::testing {
+
+using namespace std::chrono_literals;
 namespace {
 
 void make_pipe(int fds[2]) {
@@ -48,10 +52,10 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) : ChildProcess(argv, Options{}) {}
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& options) {
-  int in[2], out[2], err[2];
-  make_pipe(in);
+  int in[2] = {-1, -1}, out[2], err[2] = {-1, -1};
+  if (options.pipe_stdin) make_pipe(in);
   make_pipe(out);
-  make_pipe(err);
+  if (options.pipe_stderr) make_pipe(err);
   std::vector<std::string> args = argv;
   std::vector<std::string> env = merged_environment(options.extra_env);
   std::vector<char*> c_args = c_strings(args);
@@ -59,18 +63,19 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const Options& 
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    ::dup2(in[0], 0);
+    if (options.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (in[0] >= 0) ::dup2(in[0], 0);
     ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
+    if (err[1] >= 0) ::dup2(err[1], 2);
     if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0) {
       ::_exit(126);
     }
     ::execve(c_args[0], c_args.data(), c_env.data());
     ::_exit(127);
   }
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
+  for (int fd : {in[0], out[1], err[1]}) {
+    if (fd >= 0) ::close(fd);
+  }
   stdin_fd_ = in[1];
   stdout_fd_ = out[0];
   stderr_fd_ = err[0];
@@ -130,13 +135,46 @@ bool ChildProcess::wait_for_stdout(std::string_view needle, std::chrono::millise
   return true;
 }
 
+std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (const auto newline = out_.find('\n', lines_read_to_); newline != std::string::npos) {
+      std::string line = out_.substr(lines_read_to_, newline - lines_read_to_);
+      lines_read_to_ = newline + 1;
+      return line;
+    }
+    if (stdout_fd_ < 0 || !pump(deadline)) return std::nullopt;
+  }
+}
+
+std::string ChildProcess::read_rest() {
+  while (stdout_fd_ >= 0 && pump(std::chrono::steady_clock::now() + 24h)) {
+  }
+  std::string rest = out_.substr(std::min(lines_read_to_, out_.size()));
+  lines_read_to_ = out_.size();
+  return rest;
+}
+
+bool ChildProcess::running() {
+  if (!reaped_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+int ChildProcess::wait_for_exit() {
+  if (!reaped_) {
+    ::waitpid(pid_, &status_, 0);
+    reaped_ = true;
+  }
+  return status_;
+}
+
 ProcessResult ChildProcess::wait(std::chrono::milliseconds timeout) {
   close_stdin();
   ProcessResult result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (pump(deadline)) {
   }
-  int status = 0;
+  int& status = status_;
   while (!reaped_) {
     const pid_t done = ::waitpid(pid_, &status, WNOHANG);
     if (done == pid_) {
@@ -203,4 +241,4 @@ std::vector<std::string> command_line(pid_t pid) {
   return args;
 }
 
-}  // namespace wasi_socketd::adapter::test
+}  // namespace wasi_socketd::testing

@@ -29,9 +29,9 @@ int32_t wsd_network_error_code(wsd_host* h, uint32_t error, int32_t* code) {
 }
 
 const char* wsd_error_code_name(int32_t status) {
-  if (status < WSD_ERR_UNKNOWN || status > WSD_ERR_PERMANENT_RESOLVER_FAILURE) return nullptr;
-  // The client library keeps the one table of WIT names; its views are NUL-terminated.
-  return client::to_string(static_cast<client::ErrorCode>(status - WSD_ERR_UNKNOWN)).data();
+  const auto index = wit_index_of_status(status);
+  // The names of the one table are NUL-terminated literals.
+  return index ? wasi_socketd::wit::error_code_name(*index).data() : nullptr;
 }
 
 int32_t wsd_error_to_debug_string(wsd_host* h, uint32_t error, char* buf, size_t buflen,

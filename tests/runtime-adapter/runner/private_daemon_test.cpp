@@ -75,7 +75,7 @@ TEST_F(PrivateDaemon, EndsWhenTheRunnerIsKilled) {
 
 TEST_F(PrivateDaemon, NotStartedWhenADaemonAnswersAtTheDefaultPath) {
   const std::string socket = dir_.file("default.sock");
-  auto daemon = start_daemon(socket);
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
   ChildProcess::Options env;
   env.extra_env = {"WASI_SOCKETD_SOCKET=" + socket};
   ChildProcess runner(runner_command({guest_path("http_server"), "0", "1"}), env);

@@ -43,6 +43,18 @@ napi_value error_to_debug_string(napi_env env, napi_callback_info info) {
   });
 }
 
+// The WIT error-code names in WIT order, as the C ABI names WSD_ERR_UNKNOWN onwards: the same
+// strings the binding throws, for JS that needs the whole list.
+napi_value error_code_names(napi_env env) {
+  napi_value names = nullptr;
+  check_napi(env, napi_create_array(env, &names));
+  uint32_t index = 0;
+  for (const char* name = nullptr; (name = wsd_error_code_name(WSD_ERR_UNKNOWN + index)); ++index) {
+    check_napi(env, napi_set_element(env, names, index, js_string(env, name)));
+  }
+  return names;
+}
+
 constexpr Function kFunctions[] = {
     {"instanceNetwork", instance_network},
     {"networkErrorCode", network_error_code},
@@ -53,6 +65,7 @@ constexpr Function kFunctions[] = {
 
 void register_network(napi_env env, napi_value exports) {
   define_functions(env, exports, kFunctions);
+  check_napi(env, napi_set_named_property(env, exports, "errorCodeNames", error_code_names(env)));
 }
 
 }  // namespace wasi_socketd::adapter::napi

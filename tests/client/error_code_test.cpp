@@ -1,4 +1,4 @@
-// client::to_string(ErrorCode): the WIT names, spelled from the wire enum, plus session-lost.
+// client::to_string(ErrorCode): the WIT names of the one table, plus session-lost.
 #include "wasi_socketd/client/error_code.h"
 
 #include <gtest/gtest.h>

@@ -17,11 +17,11 @@ constexpr auto kFailTimeout = 20s;  // bounded: a hanging guest fails the test h
 TEST(BrokerDeath, BlockedGuestTrapsWithAClearErrorWhenTheBrokerDies) {
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
   ChildProcess runner(runner_command({"--broker", socket, guest_path("http_server"), "0", "0"}));
   ASSERT_TRUE(runner.wait_for_stdout("listening on", kStartTimeout)) << runner.stdout_so_far();
 
-  daemon->kill(SIGKILL);  // the guest is blocked in poll() on its listener
+  daemon.signal(SIGKILL);  // the guest is blocked in poll() on its listener
   const ProcessResult result = runner.wait(kFailTimeout);
   ASSERT_FALSE(result.timed_out) << "the guest hung after the broker died";
   ASSERT_TRUE(result.exited);
@@ -36,8 +36,8 @@ TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
   constexpr auto kPromptExit = 5s;
   testing::TempDirectory dir;
   const std::string socket = dir.file("broker.sock");
-  auto daemon = start_daemon(socket);
-  const std::size_t idle_fds = testing::stable_fd_count(daemon->pid());
+  DaemonProcess daemon(DaemonOptions{.socket_path = socket});
+  const std::size_t idle_fds = testing::stable_fd_count(daemon.pid());
   std::vector<std::unique_ptr<ChildProcess>> guests;
   for (int i = 0; i < kGuests; ++i) {
     guests.push_back(std::make_unique<ChildProcess>(
@@ -47,9 +47,9 @@ TEST(BrokerDeath, GuestsMidTransferExitPromptlyWhenTheBrokerDies) {
   for (auto& guest : guests) {
     ASSERT_TRUE(guest->wait_for_stdout("connected", kStartTimeout)) << guest->stdout_so_far();
   }
-  ASSERT_GE(testing::open_fd_count(daemon->pid()), idle_fds + 4 * kGuests);
+  ASSERT_GE(testing::open_fd_count(daemon.pid()), idle_fds + 4 * kGuests);
 
-  daemon->kill(SIGKILL);
+  daemon.signal(SIGKILL);
   const auto deadline = std::chrono::steady_clock::now() + kPromptExit;
   for (auto& guest : guests) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
