@@ -18,10 +18,10 @@ Status change_membership(Session& session, std::uint64_t socket_id, const IpAddr
   request.set_socket_id(socket_id);
   detail::to_proto(group, request.mutable_group());
   request.set_interface_index(interface_index);
-  return detail::status_of(session.call(session.sockets_ext(),
-                                        join ? &v1::SocketsExt::Stub::JoinMulticastGroup
-                                             : &v1::SocketsExt::Stub::LeaveMulticastGroup,
-                                        request));
+  return detail::status_of(session.call(
+      session.sockets_ext(),
+      join ? &v1::SocketsExt::Stub::JoinMulticastGroup : &v1::SocketsExt::Stub::LeaveMulticastGroup,
+      request));
 }
 
 }  // namespace
@@ -30,7 +30,8 @@ Result<ExtValue> get_ext_option(Session& session, std::uint64_t socket_id, ExtOp
   v1::ExtGetOptionRequest request;
   request.set_socket_id(socket_id);
   request.set_option(static_cast<v1::ExtOption>(option));
-  return ext_value_of(session.call(session.sockets_ext(), &v1::SocketsExt::Stub::GetOption, request));
+  return ext_value_of(
+      session.call(session.sockets_ext(), &v1::SocketsExt::Stub::GetOption, request));
 }
 
 Result<ExtValue> set_ext_option(Session& session, std::uint64_t socket_id, ExtOption option,
@@ -40,7 +41,8 @@ Result<ExtValue> set_ext_option(Session& session, std::uint64_t socket_id, ExtOp
   request.set_option(static_cast<v1::ExtOption>(option));
   request.set_value(value.value);
   request.set_none(value.none);
-  return ext_value_of(session.call(session.sockets_ext(), &v1::SocketsExt::Stub::SetOption, request));
+  return ext_value_of(
+      session.call(session.sockets_ext(), &v1::SocketsExt::Stub::SetOption, request));
 }
 
 Result<std::uint64_t> tcp_bytes_available(Session& session, std::uint64_t socket_id) {

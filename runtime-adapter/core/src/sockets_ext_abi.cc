@@ -77,10 +77,9 @@ std::int32_t membership(wsd_host* h, std::uint32_t socket, const wsd_ip_address*
   return abi_call(h, [&](Host& host) -> std::int32_t {
     const std::uint64_t id = host.table().get<UdpSocketResource>(socket).socket.id();
     const client::IpAddress address = address_from_abi(group);
-    return code_of(join ? client::join_multicast_group(host.session(), id, address,
-                                                       interface_index)
-                        : client::leave_multicast_group(host.session(), id, address,
-                                                        interface_index));
+    return code_of(
+        join ? client::join_multicast_group(host.session(), id, address, interface_index)
+             : client::leave_multicast_group(host.session(), id, address, interface_index));
   });
 }
 
@@ -88,8 +87,7 @@ std::int32_t membership(wsd_host* h, std::uint32_t socket, const wsd_ip_address*
 
 extern "C" {
 
-int32_t wsd_tcp_ext_get(wsd_host* h, uint32_t socket, uint8_t option, uint64_t* value,
-                        bool* none) {
+int32_t wsd_tcp_ext_get(wsd_host* h, uint32_t socket, uint8_t option, uint64_t* value, bool* none) {
   return ext_get<TcpSocketResource>(h, socket, option, tcp_has, value, none);
 }
 
@@ -97,8 +95,7 @@ int32_t wsd_tcp_ext_set(wsd_host* h, uint32_t socket, uint8_t option, uint64_t v
   return ext_set<TcpSocketResource>(h, socket, option, tcp_has, value, none);
 }
 
-int32_t wsd_udp_ext_get(wsd_host* h, uint32_t socket, uint8_t option, uint64_t* value,
-                        bool* none) {
+int32_t wsd_udp_ext_get(wsd_host* h, uint32_t socket, uint8_t option, uint64_t* value, bool* none) {
   return ext_get<UdpSocketResource>(h, socket, option, udp_has, value, none);
 }
 
@@ -111,8 +108,8 @@ int32_t wsd_udp_ext_join_multicast_group(wsd_host* h, uint32_t socket, const wsd
   return membership(h, socket, group, interface_index, true);
 }
 
-int32_t wsd_udp_ext_leave_multicast_group(wsd_host* h, uint32_t socket,
-                                          const wsd_ip_address* group, uint32_t interface_index) {
+int32_t wsd_udp_ext_leave_multicast_group(wsd_host* h, uint32_t socket, const wsd_ip_address* group,
+                                          uint32_t interface_index) {
   return membership(h, socket, group, interface_index, false);
 }
 

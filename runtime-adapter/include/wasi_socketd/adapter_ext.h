@@ -15,15 +15,15 @@ extern "C" {
 
 /* The options (values as in sockets_ext.proto's ExtOption). Booleans are 0/1, durations ns. */
 enum {
-  WSD_EXT_NO_DELAY = 1,      /* tcp */
-  WSD_EXT_IPV6_ONLY = 2,     /* tcp, udp */
-  WSD_EXT_LINGER = 3,        /* tcp; `none` for option::none */
-  WSD_EXT_TRAFFIC_CLASS = 4, /* tcp, udp */
-  WSD_EXT_CORK = 5,          /* tcp */
-  WSD_EXT_BYTES_AVAILABLE = 6, /* tcp, udp; get only */
-  WSD_EXT_BROADCAST = 7,     /* udp */
-  WSD_EXT_REUSE_ADDRESS = 8, /* udp */
-  WSD_EXT_REUSE_PORT = 9,    /* udp */
+  WSD_EXT_NO_DELAY = 1,             /* tcp */
+  WSD_EXT_IPV6_ONLY = 2,            /* tcp, udp */
+  WSD_EXT_LINGER = 3,               /* tcp; `none` for option::none */
+  WSD_EXT_TRAFFIC_CLASS = 4,        /* tcp, udp */
+  WSD_EXT_CORK = 5,                 /* tcp */
+  WSD_EXT_BYTES_AVAILABLE = 6,      /* tcp, udp; get only */
+  WSD_EXT_BROADCAST = 7,            /* udp */
+  WSD_EXT_REUSE_ADDRESS = 8,        /* udp */
+  WSD_EXT_REUSE_PORT = 9,           /* udp */
   WSD_EXT_MULTICAST_HOP_LIMIT = 10, /* udp */
   WSD_EXT_MULTICAST_LOOPBACK = 11   /* udp */
 };
@@ -37,8 +37,8 @@ int32_t wsd_udp_ext_set(wsd_host* h, uint32_t socket, uint8_t option, uint64_t v
 
 int32_t wsd_udp_ext_join_multicast_group(wsd_host* h, uint32_t socket, const wsd_ip_address* group,
                                          uint32_t interface_index);
-int32_t wsd_udp_ext_leave_multicast_group(wsd_host* h, uint32_t socket,
-                                          const wsd_ip_address* group, uint32_t interface_index);
+int32_t wsd_udp_ext_leave_multicast_group(wsd_host* h, uint32_t socket, const wsd_ip_address* group,
+                                          uint32_t interface_index);
 
 #ifdef __cplusplus
 }
