@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "policy/policy_loader.h"
+#include "policy/policy_summary.h"
 #include "policy_parse.h"
 
 namespace wasi_socketd::policy {
@@ -49,6 +50,17 @@ TEST(ExtensionGrants, FalseAndOneByOne) {
   EXPECT_TRUE(grants.allows(Extension::no_delay));
   EXPECT_FALSE(grants.allows(Extension::broadcast));
   EXPECT_FALSE(grants.allows(Extension::cork));
+}
+
+TEST(ExtensionGrants, TheStartupSummaryNamesTheGrants) {
+  const auto policy = parse_ok(
+      "[[tenant]]\nname = \"a\"\n[tenant.extensions]\nno_delay = true\ncork = true\n"
+      "multicast_groups = [\"239.1.0.0/16\", \"ff05::/16\"]\n[[tenant]]\nname = \"b\"\n");
+  ASSERT_TRUE(policy);
+  EXPECT_EQ(summarize(*policy),
+            "1 listener (main), 2 tenants: a (no network; 0 rules; listeners main; extensions "
+            "no_delay cork 2 multicast groups), b (no network; 0 rules; listeners main); audit to "
+            "stderr");
 }
 
 TEST(ExtensionGrants, TheMulticastClassWordGrantsEveryGroup) {
