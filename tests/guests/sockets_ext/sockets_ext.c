@@ -5,6 +5,9 @@
 //                datagram received by a second socket, bytes-available after a peer's write)
 //   denied       the broker under the conformance policy (no [tenant.extensions]): access-denied
 //   unsupported  wasi-socket-run --no-broker: not-supported
+//   hold PORT    connects to 127.0.0.1:PORT, turns no-delay off, cork on and the traffic class to
+//                0x20, prints "options set" and waits for stdin to end, so that a test can read
+//                the options on the daemon's socket from outside (tests/runtime-adapter/runner)
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,9 +272,32 @@ static void every_call_refused(ip_family f) {
   tcp_drop(t);
 }
 
+// `hold PORT`: exit status 0 once stdin ends, 1 if a call failed.
+static int hold_options(const char* port_text) {
+  tcp_socket s;
+  input_stream in;
+  output_stream out;
+  const uint16_t port = (uint16_t)atoi(port_text);
+  net_status st = tcp_create(FAMILY_IPV4, &s);
+  if (st == NET_OK)
+    st = tcp_connect(s, test_network(), addr_loopback(FAMILY_IPV4, port), &in, &out);
+  if (st == NET_OK) st = EXT(sockets_ext_tcp_set_no_delay(s, false));
+  if (st == NET_OK) st = EXT(sockets_ext_tcp_set_cork(s, true));
+  if (st == NET_OK) st = EXT(sockets_ext_tcp_set_traffic_class(s, 0x20));
+  if (st != NET_OK) {
+    printf("failed: %s\n", net_status_name(st));
+    return 1;
+  }
+  printf("options set\n");
+  while (getchar() != EOF) {
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   check_init();
   const char* mode = argc > 1 ? argv[1] : "";
+  if (strcmp(mode, "hold") == 0 && argc > 2) return hold_options(argv[2]);
   if (strcmp(mode, "granted") == 0) {
     RUN_BOTH_FAMILIES("sockets_ext.tcp_options", tcp_options);
     RUN_BOTH_FAMILIES("sockets_ext.tcp_bytes_available", tcp_bytes_available);
@@ -284,7 +310,7 @@ int main(int argc, char** argv) {
     RUN_BOTH_FAMILIES(mode[0] == 'd' ? "sockets_ext.denied" : "sockets_ext.unsupported",
                       every_call_refused);
   } else {
-    printf("usage: sockets_ext granted|denied|unsupported\n");
+    printf("usage: sockets_ext granted|denied|unsupported|hold PORT\n");
     return 2;
   }
   return check_finish();

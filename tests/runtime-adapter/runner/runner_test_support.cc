@@ -25,15 +25,16 @@ std::string guest_path(std::string_view name) {
 
 std::string daemon_path() { return WASI_SOCKETD_PATH; }
 
-std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path) {
+std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path,
+                                           const std::vector<std::string>& extra_args) {
   // READY=1, not the socket file: the file exists (and takes connections into its backlog) before
   // the admin socket and gRPC's pollers do, so an fd baseline taken then would be short.
   testing::FakeServiceManager service_manager;
   ChildProcess::Options options;
   options.extra_env = {"NOTIFY_SOCKET=" + service_manager.socket_path()};
-  auto daemon = std::make_unique<ChildProcess>(
-      std::vector<std::string>{daemon_path(), "--listen", socket_path, "--log-level", "warn"},
-      options);
+  std::vector<std::string> argv{daemon_path(), "--listen", socket_path, "--log-level", "warn"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto daemon = std::make_unique<ChildProcess>(argv, options);
   if (!service_manager.wait_for("READY=1", 30s)) {
     throw std::runtime_error("wasi-socketd did not report READY=1 on " + socket_path);
   }

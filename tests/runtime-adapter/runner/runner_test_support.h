@@ -22,8 +22,10 @@ std::string guest_path(std::string_view name);
 // build/bin/wasi-socketd
 std::string daemon_path();
 
-// Starts `wasi-socketd --listen SOCKET` (default policy) and waits for its READY=1.
-std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path);
+// Starts `wasi-socketd --listen SOCKET [EXTRA_ARGS...]` (default policy unless they name one) and
+// waits for its READY=1.
+std::unique_ptr<ChildProcess> start_daemon(const std::string& socket_path,
+                                           const std::vector<std::string>& extra_args = {});
 
 // The port of the http_server guest's "listening on 127.0.0.1:PORT" line; 0 if absent.
 uint16_t listening_port(const std::string& output);
