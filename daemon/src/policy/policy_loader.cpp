@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -225,10 +226,29 @@ std::shared_ptr<const Policy> read_policy(const toml::table& root, const std::st
   });
 
   std::set<std::string, std::less<>> tenant_names;
+  // All tenants' sockets belong to the daemon's one uid, so the kernel lets sockets of two tenants
+  // that both set SO_REUSEADDR/SO_REUSEPORT share a UDP port (and each other's datagrams): one
+  // tenant per network namespace may have the grant.
+  std::map<std::string, std::string, std::less<>> port_sharer_by_netns;
   for_each_table(reader, "tenant", [&](const toml::table& table, std::size_t) {
     auto tenant = read_tenant(table, file, policy->audit, listener_names);
     if (!tenant_names.insert(tenant->name).second) {
       reader.fail(table, "tenant \"" + tenant->name + "\" is defined twice");
+    }
+    if (tenant->extensions.allows(Extension::reuse_address) ||
+        tenant->extensions.allows(Extension::reuse_port)) {
+      const auto [sharer, first] =
+          port_sharer_by_netns.emplace(tenant->network_namespace, tenant->name);
+      if (!first) {
+        reader.fail(table, "tenants \"" + sharer->second + "\" and \"" + tenant->name +
+                               "\" both have reuse_address or reuse_port in " +
+                               (tenant->network_namespace.empty()
+                                    ? std::string("the daemon's network namespace")
+                                    : "network namespace " + tenant->network_namespace) +
+                               ": their UDP sockets could share a port and take each other's "
+                               "datagrams; grant it to one of them, or give them separate "
+                               "network_namespace");
+      }
     }
     policy->tenants.push_back(std::move(tenant));
   });

@@ -230,7 +230,12 @@ bool SessionPolicy::allows_extension(Extension extension) const {
   const std::string rule = !current  ? "tenant-removed"
                            : granted ? current->name + ".extensions." + name
                                      : current->name + ".extensions." + name + ".not-granted";
-  return decide(current.get(), Kind::rule, "extension." + name, "", "", {granted, rule});
+  // Report mode never lends the port-sharing options: the one-sharer-per-namespace rule of the
+  // loader holds only for grants.
+  const bool shares_ports =
+      extension == Extension::reuse_address || extension == Extension::reuse_port;
+  return decide(current.get(), shares_ports ? Kind::quota : Kind::rule, "extension." + name, "", "",
+                {granted, rule});
 }
 
 bool SessionPolicy::allows_multicast_group(const boost::asio::ip::address& group) const {

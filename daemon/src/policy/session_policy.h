@@ -99,7 +99,8 @@ class SessionPolicy final : public sockets::SocketPolicy {
 
  private:
   // rule: the tenant's rules and switches (reported, not enforced, in report mode);
-  // quota: the bounds that protect the daemon, enforced in every mode.
+  // quota: the bounds that protect the daemon and the other tenants (also the port-sharing
+  // extensions reuse_address / reuse_port), enforced in every mode.
   enum class Kind { rule, quota };
 
   std::shared_ptr<const Tenant> tenant() const;

@@ -71,6 +71,22 @@ TEST(ExtensionGrants, TheMulticastClassWordGrantsEveryGroup) {
   EXPECT_TRUE(policy->tenants[0]->extensions.allows_group(ip("ff02::fb")));
 }
 
+TEST(ExtensionGrants, OneTenantPerNetworkNamespaceMayShareUdpPorts) {
+  const std::string two =
+      "[[tenant]]\nname = \"a\"\n[tenant.extensions]\nreuse_port = true\n"
+      "[[tenant]]\nname = \"b\"\n";
+  EXPECT_TRUE(
+      parse_error(two + "[tenant.extensions]\nreuse_address = true\n")
+          .starts_with("test.toml:5:1: tenants \"a\" and \"b\" both have reuse_address or "
+                       "reuse_port in the daemon's network namespace: their UDP sockets "
+                       "could share a port and take each other's datagrams; grant it to one "
+                       "of them, or give them separate network_namespace"));
+  // In separate namespaces, or with only one of them granted, the policy loads.
+  EXPECT_TRUE(parse_ok(two + "network_namespace = \"/run/netns/b\"\n"
+                             "[tenant.extensions]\nreuse_port = true\n"));
+  EXPECT_TRUE(parse_ok(two + "[tenant.extensions]\nno_delay = true\n"));
+}
+
 class ExtensionGrantErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ExtensionGrantErrors, PointAtTheOffendingText) {

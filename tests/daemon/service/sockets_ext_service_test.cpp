@@ -37,26 +37,34 @@ constexpr const char* kAllGrants =
     "multicast_groups = [\"239.255.77.0/24\", \"ff05::77:0/112\"]\n";
 
 // The test's uid as a tenant with loopback TCP/UDP, its audit log in `audit`, and `extensions`.
-std::string policy_with(const std::string& audit, const std::string& extensions) {
+std::string policy_with(const std::string& audit, const std::string& extensions,
+                        const std::string& binds = "\"loopback\", \"unspecified\"") {
   return "[audit]\ndestination = \"" + audit + "\"\n[[tenant]]\nname = \"ext\"\nuids = [" +
          std::to_string(::getuid()) + "]\n" + extensions +
          "[tenant.tcp]\n"
-         "[[tenant.tcp.bind]]\naddresses = [\"loopback\", \"unspecified\"]\n"
-         "[[tenant.tcp.listen]]\naddresses = [\"loopback\", \"unspecified\"]\n"
+         "[[tenant.tcp.bind]]\naddresses = [" +
+         binds +
+         "]\n"
+         "[[tenant.tcp.listen]]\naddresses = [" +
+         binds +
+         "]\n"
          "[[tenant.tcp.accept]]\naddresses = [\"loopback\"]\n"
          "[[tenant.tcp.connect]]\naddresses = [\"loopback\"]\n"
          "[tenant.udp]\n"
-         "[[tenant.udp.bind]]\naddresses = [\"loopback\", \"unspecified\"]\n"
+         "[[tenant.udp.bind]]\naddresses = [" +
+         binds +
+         "]\n"
          "[[tenant.udp.send]]\naddresses = [\"loopback\"]\n"
          "[[tenant.udp.receive]]\naddresses = [\"loopback\"]\n";
 }
 
 class SocketsExtService : public ::testing::Test {
  protected:
-  void start(const std::string& extensions) {
+  void start(const std::string& extensions,
+             const std::string& binds = "\"loopback\", \"unspecified\"") {
     audit_ = dir_.path() + "/audit.log";
     daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{
-        "--policy", dir_.write("policy.toml", policy_with(audit_, extensions))});
+        "--policy", dir_.write("policy.toml", policy_with(audit_, extensions, binds))});
     client_ = std::make_unique<TestClient>(daemon_->target());
     ext_ = v1::SocketsExt::NewStub(client_->channel());
   }
@@ -191,6 +199,10 @@ TEST_F(SocketsExtService, ReportModeAuditsWouldDenyAndProceeds) {
   EXPECT_EQ(get(tcp, v1::EXT_OPTION_CORK).value(), 1u);
   const std::string audit = audit_with("\"extension.cork\"");
   EXPECT_NE(audit.find("would-deny"), std::string::npos) << audit;
+  // Port sharing is never lent by report mode (another tenant's port could be shared).
+  const std::uint64_t udp = client_->create_udp(kIpv4);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_REUSE_PORT, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_REUSE_ADDRESS, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
 }
 
 TEST_F(SocketsExtService, TcpOptionsReachTheDaemonsSocket) {
@@ -267,6 +279,28 @@ TEST_F(SocketsExtService, Ipv6OnlyIsSetBeforeBindAndLetsAListenerAcceptIpv4) {
   // An IPv4 socket has no such option.
   EXPECT_EQ(get(client_->create_tcp(kIpv4), v1::EXT_OPTION_IPV6_ONLY).error(),
             v1::ERROR_CODE_NOT_SUPPORTED);
+}
+
+// ipv6-only = false must not widen the rules: a bind to `::` then also binds 0.0.0.0, so the
+// tenant needs both.
+TEST_F(SocketsExtService, ADualStackBindNeedsTheIpv4WildcardToo) {
+  start(kAllGrants, "\"loopback\", \"::\"");
+  v1::IpSocketAddress any = loopback(kIpv6, 0);
+  any.mutable_address()->set_octets(std::string(16, '\0'));
+  const std::uint64_t only6 = client_->create_tcp(kIpv6);
+  EXPECT_EQ(client_->tcp_bind(only6, any), v1::ERROR_CODE_UNSPECIFIED);  // ipv6-only: `::` alone
+  const std::uint64_t dual = client_->create_tcp(kIpv6);
+  ASSERT_EQ(set(dual, v1::EXT_OPTION_IPV6_ONLY, 0).error(), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(client_->tcp_bind(dual, any), v1::ERROR_CODE_ACCESS_DENIED);
+  const std::uint64_t udp = client_->create_udp(kIpv6);
+  ASSERT_EQ(set(udp, v1::EXT_OPTION_IPV6_ONLY, 0).error(), v1::ERROR_CODE_UNSPECIFIED);
+  v1::UdpStartBindRequest bind;
+  bind.set_socket_id(udp);
+  bind.set_network_id(client_->network_id());
+  *bind.mutable_local_address() = any;
+  EXPECT_EQ(client_->call(client_->udp(), &v1::Udp::Stub::StartBind, bind).error(),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_NE(audit_with("0.0.0.0:0"), "");
 }
 
 TEST_F(SocketsExtService, UdpOptionsAndTheBeforeBindRule) {
