@@ -2,9 +2,9 @@
 // session's TCP and UDP sockets.
 //
 // Each handler: find the socket in the calling session's table (unknown or foreign ids are
-// INVALID_ARGUMENT), check that its kind has the option and the arguments, then the tenant's
-// grant (access-denied, audited), then the state, then the syscall. Handlers run on gRPC threads
-// and do their work on the session's sequence.
+// INVALID_ARGUMENT), check that its kind has the option (a join's group too), then the tenant's
+// grant (access-denied, audited), then the value and the state, then the syscall. Handlers run
+// on gRPC threads and do their work on the session's sequence.
 #pragma once
 
 #include "session/session_registry.h"
