@@ -48,6 +48,11 @@ install(DIRECTORY ${PROJECT_BINARY_DIR}/proto/gen/wasi_socketd/v1/
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/proto/wasi_socketd/v1/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/wasi-socketd/proto/wasi_socketd/v1 COMPONENT dev
         FILES_MATCHING PATTERN "*.proto")
+# wasi-socketd:sockets-ext for guest authors: the WIT package and its C header (wasm32 guests).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime-adapter/sockets-ext/wit/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/wasi-socketd/wit/sockets-ext COMPONENT dev)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime-adapter/sockets-ext/include/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/wasi-socketd/guest-include COMPONENT dev)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/deploy/wasi_socketdConfig.cmake.in
   ${PROJECT_BINARY_DIR}/install/wasi_socketdConfig.cmake
   INSTALL_DESTINATION ${WASI_SOCKETD_CMAKE_DIR}

@@ -48,6 +48,7 @@ Session::Session(const SessionOptions& options) : options_(options) {
   udp_create_ = v1::UdpCreateSocket::NewStub(channel_);
   udp_ = v1::Udp::NewStub(channel_);
   name_lookup_ = v1::IpNameLookup::NewStub(channel_);
+  sockets_ext_ = v1::SocketsExt::NewStub(channel_);
   session_ = v1::Session::NewStub(channel_);
   attach_ = session_->Attach(&attach_context_);
   writer_ = std::make_unique<FrameWriter>(

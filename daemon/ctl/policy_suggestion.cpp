@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "address_aggregation.h"
+#include "policy/extension_grants.h"
 #include "policy/name_pattern.h"
 #include "policy/operation.h"
 #include "policy/port_range.h"
@@ -27,9 +28,12 @@ struct TenantNeeds {
   bool udp = false;
   bool lookups = false;
   std::array<UseNeeds, policy::kAllOperations.size()> uses;
-  std::set<std::string> names;       // host names whose lookup was refused
-  std::set<Address> lookup_answers;  // protected addresses dropped from lookup answers
-  std::set<std::string> deny_rules;  // explicit deny rules that refused something
+  std::set<std::string> names;         // host names whose lookup was refused
+  std::set<Address> lookup_answers;    // protected addresses dropped from lookup answers
+  std::set<std::string> deny_rules;    // explicit deny rules that refused something
+  std::set<std::string> extensions;    // [tenant.extensions] switches an ungranted call needed
+  std::set<Address> multicast_groups;  // groups a join or leave was refused for
+  bool multicast = false;              // multicast hop limit / loopback asked without a group
   std::size_t refused = 0;
 };
 
@@ -80,6 +84,25 @@ bool note(const nlohmann::json& line, TenantNeeds& needs) {
   if (operation == "tcp.create" || operation == "udp.create") {
     (operation == "tcp.create" ? needs.tcp : needs.udp) = true;
     return true;
+  }
+  if (operation.starts_with("extension.")) {
+    const std::string_view extension = std::string_view(operation).substr(10);
+    if (extension == policy::extension_name(policy::Extension::multicast)) {
+      // A join or leave names its group; the hop-limit and loopback options do not.
+      if (const auto group = parse_ip(address)) {
+        needs.multicast_groups.insert(*group);
+      } else {
+        needs.multicast = true;
+      }
+      return true;
+    }
+    for (policy::Extension known : policy::kBooleanExtensions) {
+      if (policy::extension_name(known) == extension) {
+        needs.extensions.insert(std::string(extension));
+        return true;
+      }
+    }
+    return false;
   }
   if (operation == "name_lookup") {
     needs.lookups = true;
@@ -133,6 +156,21 @@ void write_use(std::ostream& out, Operation use, const UseNeeds& needs) {
   }
 }
 
+// [tenant.extensions]: each switch an ungranted call needed, and the groups joined (exactly).
+void write_extensions(std::ostream& out, const TenantNeeds& needs) {
+  if (needs.extensions.empty() && needs.multicast_groups.empty() && !needs.multicast) return;
+  out << "[tenant.extensions]\n";
+  for (const std::string& extension : needs.extensions) out << extension << " = true\n";
+  if (!needs.multicast_groups.empty()) {
+    std::vector<std::string> groups;
+    for (const Address& group : needs.multicast_groups) groups.push_back(group.to_string());
+    out << "multicast_groups = " << toml_list(groups, true) << "\n";
+  } else if (needs.multicast) {
+    out << "# multicast-hop-limit / multicast-loopback were asked for: name the groups the tenant\n"
+           "# joins in multicast_groups = [...] (a non-empty list grants them).\n";
+  }
+}
+
 void write_tenant(std::ostream& out, const std::string& name, TenantNeeds& needs) {
   // Addresses a lookup answer lost are named for TCP connect unless a connect or send names them.
   auto& connect = needs.uses[static_cast<std::size_t>(Operation::tcp_connect)];
@@ -169,6 +207,7 @@ void write_tenant(std::ostream& out, const std::string& name, TenantNeeds& needs
           << "\n";
     }
   }
+  write_extensions(out, needs);
 }
 
 }  // namespace

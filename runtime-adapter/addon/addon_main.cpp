@@ -18,6 +18,7 @@ napi_value init(napi_env env, napi_value exports) {
     register_name_lookup(env, exports);
     register_poll(env, exports);
     register_streams(env, exports);
+    register_sockets_ext(env, exports);
     return exports;
   });
 }

@@ -13,5 +13,6 @@ void register_udp(napi_env env, napi_value exports);          // udp, udp-create
 void register_name_lookup(napi_env env, napi_value exports);  // ip-name-lookup
 void register_poll(napi_env env, napi_value exports);         // io/poll, clocks/monotonic-clock
 void register_streams(napi_env env, napi_value exports);      // io/streams
+void register_sockets_ext(napi_env env, napi_value exports);  // wasi-socketd:sockets-ext
 
 }  // namespace wasi_socketd::adapter::napi

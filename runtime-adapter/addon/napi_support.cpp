@@ -163,6 +163,34 @@ uint8_t to_shutdown_type(napi_env env, napi_value v) {
   throw_type_error(env, "expected a shutdown-type");
 }
 
+namespace {
+
+// The WIT's address tuple (4 octets, or 8 big-endian u16 segments) as network-order octets.
+void to_octets(napi_env env, uint8_t family, napi_value tuple, uint8_t* out) {
+  if (family == WSD_IPV4) {
+    std::array<uint32_t, 4> octets{};
+    to_number_array(env, tuple, 0xff, octets);
+    for (size_t i = 0; i < octets.size(); ++i) out[i] = static_cast<uint8_t>(octets[i]);
+  } else {
+    std::array<uint32_t, 8> segments{};
+    to_number_array(env, tuple, 0xffff, segments);
+    for (size_t i = 0; i < segments.size(); ++i) {
+      out[2 * i] = static_cast<uint8_t>(segments[i] >> 8);
+      out[2 * i + 1] = static_cast<uint8_t>(segments[i]);
+    }
+  }
+}
+
+}  // namespace
+
+wsd_ip_address to_ip_address(napi_env env, napi_value v) {
+  if (type_of(env, v) != napi_object) throw_type_error(env, "expected an ip-address");
+  wsd_ip_address out{};
+  out.family = to_family(env, get(env, v, "tag"));
+  to_octets(env, out.family, get(env, v, "val"), out.octets);
+  return out;
+}
+
 wsd_ip_socket_address to_socket_address(napi_env env, napi_value v) {
   if (type_of(env, v) != napi_object) throw_type_error(env, "expected an ip-socket-address");
   wsd_ip_socket_address out{};
@@ -172,17 +200,8 @@ wsd_ip_socket_address to_socket_address(napi_env env, napi_value v) {
   const uint32_t port = to_u32(env, get(env, val, "port"));
   if (port > 0xffff) throw_type_error(env, "port out of range");
   out.port = static_cast<uint16_t>(port);
-  if (out.family == WSD_IPV4) {
-    std::array<uint32_t, 4> octets{};
-    to_number_array(env, get(env, val, "address"), 0xff, octets);
-    for (size_t i = 0; i < octets.size(); ++i) out.address[i] = static_cast<uint8_t>(octets[i]);
-  } else {
-    std::array<uint32_t, 8> segments{};
-    to_number_array(env, get(env, val, "address"), 0xffff, segments);
-    for (size_t i = 0; i < segments.size(); ++i) {
-      out.address[2 * i] = static_cast<uint8_t>(segments[i] >> 8);
-      out.address[2 * i + 1] = static_cast<uint8_t>(segments[i]);
-    }
+  to_octets(env, out.family, get(env, val, "address"), out.address);
+  if (out.family == WSD_IPV6) {
     out.flow_info = to_u32(env, get(env, val, "flowInfo"));
     out.scope_id = to_u32(env, get(env, val, "scopeId"));
   }

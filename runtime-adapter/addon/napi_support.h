@@ -80,6 +80,7 @@ bool to_bool(napi_env env, napi_value v);
 uint8_t to_family(napi_env env, napi_value v);         // "ipv4" | "ipv6"
 uint8_t to_shutdown_type(napi_env env, napi_value v);  // "receive" | "send" | "both"
 wsd_ip_socket_address to_socket_address(napi_env env, napi_value v);
+wsd_ip_address to_ip_address(napi_env env, napi_value v);  // {tag, val: octets or segments}
 std::optional<wsd_ip_socket_address> to_optional_socket_address(napi_env env, napi_value v);
 std::span<const uint8_t> to_bytes(napi_env env, napi_value v);  // typed array or ArrayBuffer
 std::string to_string(napi_env env, napi_value v, size_t max_len);

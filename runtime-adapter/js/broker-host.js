@@ -1,6 +1,6 @@
 // The broker side of a guest instance: the native addon, one C host (= one broker session) and the
-// wasi:sockets / wasi:io / monotonic-clock interfaces served through it, keyed by unversioned WIT
-// interface name as jco's instantiation API expects.
+// wasi:sockets / wasi:io / monotonic-clock interfaces and wasi-socketd:sockets-ext served through
+// it, keyed by unversioned WIT interface name as jco's instantiation API expects.
 import { createRequire } from "node:module";
 
 import { createIoError } from "./io-error.js";
@@ -9,6 +9,7 @@ import { createIoStreams } from "./io-streams.js";
 import { createIpNameLookup } from "./ip-name-lookup.js";
 import { createMonotonicClock } from "./monotonic-clock.js";
 import { createNetwork } from "./network.js";
+import { createSocketsExt } from "./sockets-ext.js";
 import { createTcp } from "./tcp.js";
 import { createUdp } from "./udp.js";
 
@@ -59,5 +60,6 @@ export function createBrokerInterfaces(host) {
     "wasi:sockets/udp": udp.udp,
     "wasi:sockets/udp-create-socket": udp.udpCreateSocket,
     "wasi:sockets/ip-name-lookup": createIpNameLookup(host, { Pollable: ioPoll.Pollable }),
+    ...createSocketsExt(host),
   };
 }

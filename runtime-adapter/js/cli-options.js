@@ -7,7 +7,9 @@ export const USAGE = `Usage: wasi-socket-run [OPTIONS] COMPONENT.wasm [ARGS...]
 Runs a WASI 0.2 command component (wasi:cli/run) under Node.js. wasi:sockets, and the wasi:io
 pollables and streams sockets hand out, are served by the wasi-socketd broker; every other WASI
 interface (cli, filesystem, random, clocks) by @bytecodealliance/preview2-shim. ARGS, stdin,
-stdout, stderr and the exit status pass through.
+stdout, stderr and the exit status pass through. The extension package
+wasi-socketd:sockets-ext@0.1.0 is served by the broker too (under the tenant's policy); with
+--no-broker each of its functions answers not-supported.
 
 Options:
   --broker PATH      use the broker listening on the Unix socket PATH

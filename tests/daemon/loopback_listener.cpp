@@ -11,12 +11,21 @@
 
 namespace wasi_socketd::testing {
 
-LoopbackListener::LoopbackListener(int backlog) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
+LoopbackListener::LoopbackListener(int backlog, int family) {
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  if (family == AF_INET6) {
+    auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
+    v6.sin6_family = AF_INET6;
+    v6.sin6_addr = in6addr_loopback;
+    length = sizeof v6;
+  } else {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(address);
+    v4.sin_family = AF_INET;
+    v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    length = sizeof v4;
+  }
   if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
       ::listen(fd, backlog) != 0 ||
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
@@ -25,7 +34,8 @@ LoopbackListener::LoopbackListener(int backlog) {
     return;
   }
   fd_ = fd;
-  port_ = ntohs(address.sin_port);
+  // sin_port and sin6_port lie at the same offset.
+  port_ = ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
 }
 
 LoopbackListener::~LoopbackListener() {

@@ -1,13 +1,15 @@
 # Building WASI 0.2 command components from C, for every guest in the project.
 #
 #   include(${PROJECT_SOURCE_DIR}/tests/guests/GuestComponent.cmake)
-#   add_guest_component(NAME SOURCES file.c... [INCLUDE_DIRS dir...] [WASI_VERSION 0.2.x])
+#   add_guest_component(NAME SOURCES file.c... [INCLUDE_DIRS dir...] [WASI_VERSION 0.2.x]
+#                       [SOCKETS_EXT])
 #
 # produces ${WASI_SOCKETD_GUEST_DIR}/NAME.wasm (build/guests/NAME.wasm) and a target guest_NAME
 # that is part of `all`. Guests see the wasi_guest/*.h wrappers in tests/guests/lib and are linked
 # with its allocator (cabi_realloc) and report helpers. All toolchain steps live in
-# tools/componentize.mjs; this file only wires them into the build. Rebuilds happen only when a
-# source, a library header, the WIT world or the script changes.
+# tools/componentize.mjs; this file only wires them into the build. SOCKETS_EXT guests also import
+# wasi-socketd:sockets-ext (world guest-ext in wit-ext/, header wasi_socketd/sockets_ext.h).
+# Rebuilds happen only when a source, a library header, the WIT world or the script changes.
 #
 # WASI_SOCKETD_GUESTS_ENABLED tells whether the toolchain was found (callers skip their guests
 # otherwise).
@@ -34,7 +36,7 @@ else()
 endif()
 
 function(add_guest_component name)
-  cmake_parse_arguments(PARSE_ARGV 1 GUEST "" "WASI_VERSION" "SOURCES;INCLUDE_DIRS")
+  cmake_parse_arguments(PARSE_ARGV 1 GUEST "SOCKETS_EXT" "WASI_VERSION" "SOURCES;INCLUDE_DIRS")
   if(NOT WASI_SOCKETD_GUESTS_ENABLED)
     return()
   endif()
@@ -55,13 +57,24 @@ function(add_guest_component name)
   foreach(dir IN LISTS GUEST_INCLUDE_DIRS)
     list(APPEND include_args -I ${dir})
   endforeach()
+  set(wit_dir ${WASI_SOCKETD_GUEST_HOME}/wit)
+  set(world guest)
+  set(wit_inputs ${wit_dir}/guest.wit)
+  if(GUEST_SOCKETS_EXT)
+    set(ext ${PROJECT_SOURCE_DIR}/runtime-adapter/sockets-ext)
+    set(wit_dir ${WASI_SOCKETD_GUEST_HOME}/wit-ext)
+    set(world guest-ext)
+    list(APPEND include_args -I ${ext}/include --wit-dep ${ext}/wit)
+    set(wit_inputs ${wit_dir}/guest.wit ${ext}/wit/sockets-ext.wit
+        ${ext}/include/wasi_socketd/sockets_ext.h)
+  endif()
 
   add_custom_command(
     OUTPUT ${output}
     COMMAND ${WASI_SOCKETD_NODE} ${script} --node-modules ${WASI_SOCKETD_NODE_MODULES}
-            --wit ${WASI_SOCKETD_GUEST_HOME}/wit --world guest --cc ${WASI_SOCKETD_GUEST_CC}
+            --wit ${wit_dir} --world ${world} --cc ${WASI_SOCKETD_GUEST_CC}
             ${include_args} --out ${output} ${GUEST_SOURCES} ${lib_sources}
-    DEPENDS ${GUEST_SOURCES} ${lib_sources} ${lib_headers} ${script} ${WASI_SOCKETD_GUEST_HOME}/wit/guest.wit
+    DEPENDS ${GUEST_SOURCES} ${lib_sources} ${lib_headers} ${script} ${wit_inputs}
     COMMENT "Building guest component ${name}.wasm"
     VERBATIM)
   add_custom_target(guest_${name} ALL DEPENDS ${output})

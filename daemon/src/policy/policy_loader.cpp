@@ -1,9 +1,12 @@
 #include "policy/policy_loader.h"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "policy/address_class.h"
 #include "policy/line_context.h"
 #include "policy/rule_parser.h"
 #include "policy/unquoted_range.h"
@@ -94,6 +97,38 @@ void read_name_lookup(const toml::table& table, const std::string& file, Tenant&
   reader.reject_unknown_keys();
 }
 
+ExtensionGrants read_extensions(const toml::table& table, const std::string& file,
+                                const std::string& tenant) {
+  TomlTableReader reader(table, file, "[tenant.extensions] of \"" + tenant + "\"");
+  ExtensionGrants grants;
+  for (Extension extension : kBooleanExtensions) {
+    grants.granted[static_cast<std::size_t>(extension)] =
+        reader.boolean(extension_name(extension)).value_or(false);
+  }
+  if (const auto* list = reader.array("multicast_groups")) {
+    grants.multicast_groups = read_networks(*list, reader);
+    // read_networks checked the syntax; each entry must now lie inside the multicast class.
+    const std::vector<Cidr>& multicast = class_networks("multicast");
+    const auto is_multicast = [&](const Cidr& network) {
+      return std::any_of(multicast.begin(), multicast.end(),
+                         [&](const Cidr& range) { return network.within(range); });
+    };
+    for (const toml::node& item : *list) {
+      const std::string text(item.as_string()->get());
+      std::vector<Cidr> networks = class_networks(text);
+      if (networks.empty()) networks.push_back(*Cidr::parse(text));
+      if (!std::all_of(networks.begin(), networks.end(), is_multicast)) {
+        reader.fail(item,
+                    "'multicast_groups' entries must be multicast networks (inside "
+                    "224.0.0.0/4 or ff00::/8), not \"" +
+                        text + "\"");
+      }
+    }
+  }
+  reader.reject_unknown_keys();
+  return grants;
+}
+
 Quotas read_quotas(const toml::table& table, const std::string& file, const std::string& tenant) {
   TomlTableReader reader(table, file, "[tenant.quotas] of \"" + tenant + "\"");
   constexpr int64_t kMax = int64_t{1} << 48;
@@ -166,6 +201,8 @@ std::shared_ptr<Tenant> read_tenant(const toml::table& table, const std::string&
   if (const auto* lookup = reader.table("name_lookup")) read_name_lookup(*lookup, file, *tenant);
   if (const auto* quotas = reader.table("quotas"))
     tenant->quotas = read_quotas(*quotas, file, tenant->name);
+  if (const auto* extensions = reader.table("extensions"))
+    tenant->extensions = read_extensions(*extensions, file, tenant->name);
   reader.reject_unknown_keys();
   return tenant;
 }
@@ -190,10 +227,29 @@ std::shared_ptr<const Policy> read_policy(const toml::table& root, const std::st
   });
 
   std::set<std::string, std::less<>> tenant_names;
+  // All tenants' sockets belong to the daemon's one uid, so the kernel lets sockets of two tenants
+  // that both set SO_REUSEADDR/SO_REUSEPORT share a UDP port (and each other's datagrams): one
+  // tenant per network namespace may have the grant.
+  std::map<std::string, std::string, std::less<>> port_sharer_by_netns;
   for_each_table(reader, "tenant", [&](const toml::table& table, std::size_t) {
     auto tenant = read_tenant(table, file, policy->audit, listener_names);
     if (!tenant_names.insert(tenant->name).second) {
       reader.fail(table, "tenant \"" + tenant->name + "\" is defined twice");
+    }
+    if (tenant->extensions.allows(Extension::reuse_address) ||
+        tenant->extensions.allows(Extension::reuse_port)) {
+      const auto [sharer, first] =
+          port_sharer_by_netns.emplace(tenant->network_namespace, tenant->name);
+      if (!first) {
+        reader.fail(table, "tenants \"" + sharer->second + "\" and \"" + tenant->name +
+                               "\" both have reuse_address or reuse_port in " +
+                               (tenant->network_namespace.empty()
+                                    ? std::string("the daemon's network namespace")
+                                    : "network namespace " + tenant->network_namespace) +
+                               ": their UDP sockets could share a port and take each other's "
+                               "datagrams; grant it to one of them, or give them separate "
+                               "network_namespace");
+      }
     }
     policy->tenants.push_back(std::move(tenant));
   });

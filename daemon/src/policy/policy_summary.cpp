@@ -28,6 +28,17 @@ std::string describe(const Tenant& tenant) {
   std::string out =
       tenant.name + " (" + switches + "; " + plural(rules, "rule") + "; listeners " + listeners;
   if (!tenant.network_namespace.empty()) out += "; netns " + tenant.network_namespace;
+  std::string extensions;
+  for (Extension extension : kBooleanExtensions) {
+    if (tenant.extensions.allows(extension)) {
+      extensions += (extensions.empty() ? "" : " ") + std::string(extension_name(extension));
+    }
+  }
+  if (!tenant.extensions.multicast_groups.empty()) {
+    extensions += (extensions.empty() ? "" : " ") +
+                  plural(tenant.extensions.multicast_groups.size(), "multicast group");
+  }
+  if (!extensions.empty()) out += "; extensions " + extensions;
   if (tenant.mode == Mode::report) out += "; report mode";
   return out + ")";
 }

@@ -223,6 +223,31 @@ void SessionPolicy::remember_resolved(
   }
 }
 
+bool SessionPolicy::allows_extension(Extension extension) const {
+  const auto current = tenant();
+  const std::string name(extension_name(extension));
+  const bool granted = current && current->extensions.allows(extension);
+  const std::string rule = !current  ? "tenant-removed"
+                           : granted ? current->name + ".extensions." + name
+                                     : current->name + ".extensions." + name + ".not-granted";
+  // Report mode never lends the port-sharing options: the one-sharer-per-namespace rule of the
+  // loader holds only for grants.
+  const bool shares_ports =
+      extension == Extension::reuse_address || extension == Extension::reuse_port;
+  return decide(current.get(), shares_ports ? Kind::quota : Kind::rule, "extension." + name, "", "",
+                {granted, rule});
+}
+
+bool SessionPolicy::allows_multicast_group(const boost::asio::ip::address& group) const {
+  const auto current = tenant();
+  const bool granted = current && current->extensions.allows_group(group);
+  const std::string rule = !current  ? "tenant-removed"
+                           : granted ? current->name + ".extensions.multicast_groups"
+                                     : current->name + ".extensions.multicast_groups.not-granted";
+  return decide(current.get(), Kind::rule, "extension.multicast", unmap_v4(group).to_string(), "",
+                {granted, rule});
+}
+
 bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {
   if (usage_->try_new_connection()) return true;
   decide(nullptr, Kind::quota, "tcp.connection_rate", format_address(target), "",

@@ -66,6 +66,12 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // `name` is a host name: a literal "resolves" to itself and lends nothing.
   void remember_resolved(const sockets::LookupName& name,
                          const std::vector<boost::asio::ip::address>& addresses) const;
+  // wasi-socketd:sockets-ext: whether [tenant.extensions] grants `extension`; a denial is audited
+  // as operation extension.NAME (would-deny, and allowed, in report mode).
+  bool allows_extension(Extension extension) const;
+  // join/leave-multicast-group of `group`: inside the tenant's multicast_groups (audited like
+  // allows_extension, with the group as the address).
+  bool allows_multicast_group(const boost::asio::ip::address& group) const;
   // One new outgoing TCP connection (start-connect) to `target`; false → would-block, audited
   // with the target.
   bool try_new_connection(const sockets::SocketAddress& target) const;
@@ -93,7 +99,8 @@ class SessionPolicy final : public sockets::SocketPolicy {
 
  private:
   // rule: the tenant's rules and switches (reported, not enforced, in report mode);
-  // quota: the bounds that protect the daemon, enforced in every mode.
+  // quota: the bounds that protect the daemon and the other tenants (also the port-sharing
+  // extensions reuse_address / reuse_port), enforced in every mode.
   enum class Kind { rule, quota };
 
   std::shared_ptr<const Tenant> tenant() const;

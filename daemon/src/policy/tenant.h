@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "policy/address_rule.h"
+#include "policy/extension_grants.h"
 #include "policy/name_pattern.h"
 #include "policy/operation.h"
 #include "policy/peer_identity.h"
@@ -45,6 +46,7 @@ struct Tenant {
   Quotas quotas;
   std::string network_namespace;  // path such as /run/netns/NAME; empty: the daemon's own
   bool log_grants = false;        // audit allowed decisions too (denials are always audited)
+  ExtensionGrants extensions;     // [tenant.extensions]: wasi-socketd:sockets-ext, off by default
 
   bool matches(const PeerIdentity& peer) const;
   const std::vector<AddressRule>& rules_for(Operation operation) const {

@@ -7,6 +7,7 @@
 #include "ip_name_lookup_service.h"
 #include "network_service.h"
 #include "session_service.h"
+#include "sockets_ext_service.h"
 #include "tcp_create_socket_service.h"
 #include "tcp_service.h"
 #include "udp_create_socket_service.h"
@@ -23,7 +24,8 @@ class ServiceSet {
         tcp_(sessions),
         udp_create_socket_(sessions),
         udp_(sessions),
-        ip_name_lookup_(sessions, lookups) {}
+        ip_name_lookup_(sessions, lookups),
+        sockets_ext_(sessions) {}
 
   void register_with(grpc::ServerBuilder& builder) {
     builder.RegisterService(&network_);
@@ -33,6 +35,7 @@ class ServiceSet {
     builder.RegisterService(&udp_create_socket_);
     builder.RegisterService(&udp_);
     builder.RegisterService(&ip_name_lookup_);
+    builder.RegisterService(&sockets_ext_);
   }
 
  private:
@@ -43,6 +46,7 @@ class ServiceSet {
   UdpCreateSocketService udp_create_socket_;
   UdpService udp_;
   IpNameLookupService ip_name_lookup_;
+  SocketsExtService sockets_ext_;
 };
 
 }  // namespace wasi_socketd::daemon

@@ -1,6 +1,7 @@
 #include "tcp_service.h"
 
 #include "admin/daemon_metrics.h"
+#include "dual_stack.h"
 #include "proto_convert.h"
 #include "resource_call.h"
 #include "session/tcp_resource.h"
@@ -46,6 +47,28 @@ v1::ErrorCode start_connect(Session& session, TcpResource& tcp,
   return error_of(started);
 }
 
+// start-bind, and start-listen, with the IPv4 half of a dual-stack `::` checked too (dual_stack.h).
+Result<void> dual_stack_bind(Session& session, TcpResource& tcp,
+                             const sockets::SocketAddress& local) {
+  if (Result<int> fd = tcp.socket().extension_fd()) {
+    Result<void> admitted =
+        admit_dual_stack(session, sockets::Protocol::tcp, sockets::Use::bind, *fd, local);
+    if (!admitted) return admitted;
+  }
+  return tcp.socket().start_bind(local);
+}
+
+Result<void> dual_stack_listen(Session& session, TcpResource& tcp) {
+  Result<int> fd = tcp.socket().extension_fd();
+  Result<sockets::SocketAddress> local = tcp.socket().local_address();
+  if (fd && local) {
+    Result<void> admitted =
+        admit_dual_stack(session, sockets::Protocol::tcp, sockets::Use::listen, *fd, *local);
+    if (!admitted) return admitted;
+  }
+  return tcp.socket().start_listen();
+}
+
 std::optional<sockets::ShutdownType> shutdown_type(v1::ShutdownType how) {
   switch (how) {
     case v1::SHUTDOWN_TYPE_RECEIVE:
@@ -67,7 +90,7 @@ TcpService::Reactor* TcpService::StartBind(Context* context, const v1::TcpStartB
       context, sessions_, request->socket_id(), response, [=](Session& session, TcpResource& tcp) {
         Result<sockets::SocketAddress> local = request_address(
             session, request->network_id(), request->has_local_address(), request->local_address());
-        response->set_error(local ? error_of(tcp.socket().start_bind(*local))
+        response->set_error(local ? error_of(dual_stack_bind(session, tcp, *local))
                                   : to_proto(local.error()));
         *response->mutable_view() = describe(tcp.socket());
       });
@@ -112,8 +135,8 @@ TcpService::Reactor* TcpService::FinishConnect(Context* context,
 TcpService::Reactor* TcpService::StartListen(Context* context, const v1::TcpSocketRequest* request,
                                              v1::TcpSocketStatus* response) {
   return run_with<TcpResource>(context, sessions_, request->socket_id(), response,
-                               [=](Session&, TcpResource& tcp) {
-                                 response->set_error(error_of(tcp.socket().start_listen()));
+                               [=](Session& session, TcpResource& tcp) {
+                                 response->set_error(error_of(dual_stack_listen(session, tcp)));
                                  *response->mutable_view() = describe(tcp.socket());
                                });
 }

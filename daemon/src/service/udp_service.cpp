@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "dual_stack.h"
 #include "proto_convert.h"
 #include "resource_call.h"
 #include "session/udp_resource.h"
@@ -30,8 +31,14 @@ UdpService::Reactor* UdpService::StartBind(Context* context, const v1::UdpStartB
       context, sessions_, request->socket_id(), response, [=](Session& session, UdpResource& udp) {
         Result<sockets::SocketAddress> local = request_address(
             session, request->network_id(), request->has_local_address(), request->local_address());
-        response->set_error(local ? error_of(udp.socket().start_bind(*local))
-                                  : to_proto(local.error()));
+        // The IPv4 half of a dual-stack `::` is checked too (dual_stack.h).
+        Result<void> dual =
+            local ? admit_dual_stack(session, sockets::Protocol::udp, sockets::Use::bind,
+                                     udp.socket().extension_fd(), *local)
+                  : Result<void>();
+        response->set_error(!local  ? to_proto(local.error())
+                            : !dual ? to_proto(dual.error())
+                                    : error_of(udp.socket().start_bind(*local)));
         *response->mutable_view() = describe(udp.socket());
       });
 }

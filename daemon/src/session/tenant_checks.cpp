@@ -12,6 +12,20 @@ sockets::Result<policy::TenantUsage::Lease> admit_socket(const Tenant& tenant,
   return policy::TenantUsage::Lease{};
 }
 
+sockets::Result<void> admit_extension(const Tenant& tenant, policy::Extension extension) {
+  if (tenant.tenancy && tenant.tenancy->allows_extension(extension)) return {};
+  return sockets::ErrorCode::access_denied;
+}
+
+sockets::Result<void> admit_multicast_group(const Tenant& tenant,
+                                            const boost::asio::ip::address& group) {
+  if (tenant.tenancy && tenant.tenancy->allows_extension(policy::Extension::multicast) &&
+      tenant.tenancy->allows_multicast_group(group)) {
+    return {};
+  }
+  return sockets::ErrorCode::access_denied;
+}
+
 bool may_look_up(const Tenant& tenant, const std::string& name) {
   return tenant.tenancy ? tenant.tenancy->lookups_enabled(name) : tenant.name_lookup;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/extension_grants.h"
 #include "policy/network_namespace.h"
 #include "policy/session_policy.h"
 #include "policy/tenant_usage.h"
@@ -46,6 +47,13 @@ auto create_in_tenant_namespace(const Tenant& tenant, Create&& create) -> declty
   if (!inside.ok()) return sockets::ErrorCode::access_denied;
   return create();
 }
+
+// wasi-socketd:sockets-ext: whether [tenant.extensions] grants `extension` (a denial is audited
+// as extension.NAME); access-denied otherwise. A tenant built by hand (no tenancy) has no grants.
+sockets::Result<void> admit_extension(const Tenant& tenant, policy::Extension extension);
+// join/leave-multicast-group: the multicast grant and `group` inside multicast_groups.
+sockets::Result<void> admit_multicast_group(const Tenant& tenant,
+                                            const boost::asio::ip::address& group);
 
 // resolve-addresses: the tenant's name-lookup switch (false → permanent-resolver-failure,
 // audited with the `name` asked for). Which names is may_resolve's question.

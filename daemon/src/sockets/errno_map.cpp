@@ -55,6 +55,12 @@ std::optional<ErrorCode> operation_specific(SocketOperation operation, int error
     case create:
       if (error_number == EAFNOSUPPORT) return ErrorCode::not_supported;
       break;
+    case multicast_membership:
+      // Leaving a group never joined, or an interface index that names no interface.
+      if (error_number == EADDRNOTAVAIL || error_number == ENODEV) {
+        return ErrorCode::invalid_argument;
+      }
+      break;
     case listen:
     case stream_read:
     case option:

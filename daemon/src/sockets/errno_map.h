@@ -21,6 +21,7 @@ enum class SocketOperation {
   datagram_receive,
   datagram_send,
   option,
+  multicast_membership,  // join/leave-multicast-group (wasi-socketd:sockets-ext)
   shutdown,
 };
 

@@ -15,22 +15,6 @@
 namespace wasi_socketd::sockets::options {
 namespace {
 
-Result<int> get_int(int fd, int level, int name) {
-  int value = 0;
-  socklen_t length = sizeof value;
-  if (::getsockopt(fd, level, name, &value, &length) != 0) {
-    return error_from_errno(SocketOperation::option, errno);
-  }
-  return value;
-}
-
-Result<void> set_int(int fd, int level, int name, int value) {
-  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) {
-    return error_from_errno(SocketOperation::option, errno);
-  }
-  return {};
-}
-
 // Whole seconds the kernel keeps for a WIT duration (the rule the client predicts with).
 int clamp_to_seconds(std::uint64_t nanoseconds) {
   return static_cast<int>(keep_alive_seconds(nanoseconds));
@@ -55,6 +39,22 @@ Result<void> set_buffer_size(int fd, int name, std::uint64_t value) {
 }
 
 }  // namespace
+
+Result<int> get_int(int fd, int level, int name) {
+  int value = 0;
+  socklen_t length = sizeof value;
+  if (::getsockopt(fd, level, name, &value, &length) != 0) {
+    return error_from_errno(SocketOperation::option, errno);
+  }
+  return value;
+}
+
+Result<void> set_int(int fd, int level, int name, int value) {
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) {
+    return error_from_errno(SocketOperation::option, errno);
+  }
+  return {};
+}
 
 Result<std::uint8_t> hop_limit(int fd, Family family) {
   auto value = family == Family::ipv4 ? get_int(fd, IPPROTO_IP, IP_TTL)

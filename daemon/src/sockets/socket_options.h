@@ -12,6 +12,10 @@
 
 namespace wasi_socketd::sockets::options {
 
+// One int-valued option (getsockopt/setsockopt), errors through errno_map as `option`.
+Result<int> get_int(int fd, int level, int name);
+Result<void> set_int(int fd, int level, int name, int value);
+
 Result<std::uint8_t> hop_limit(int fd, Family family);
 Result<void> set_hop_limit(int fd, Family family, std::uint8_t value);
 

@@ -92,6 +92,9 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   Result<void> set_receive_buffer_size(std::uint64_t value);
   Result<std::uint64_t> send_buffer_size() const;
   Result<void> set_send_buffer_size(std::uint64_t value);
+  // The kernel socket for the wasi-socketd:sockets-ext options (socket_extensions.h), in the
+  // states where the WIT's own options work (invalid-state while connecting or once closed).
+  Result<int> extension_fd() const { return option_fd(); }
 
   // shutdown(how). invalid-state unless connected. For send/both, first waits until write() has
   // received every byte up to `write_offset` (bytes counted from the first write()) and they all

@@ -73,6 +73,8 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   Result<void> set_receive_buffer_size(std::uint64_t value);
   Result<std::uint64_t> send_buffer_size() const;
   Result<void> set_send_buffer_size(std::uint64_t value);
+  // The kernel socket for the wasi-socketd:sockets-ext options (socket_extensions.h).
+  int extension_fd() const { return fd(); }
 
   // incoming-datagram-stream.receive: up to `max_results` (at most kMaxDatagramsPerCall)
   // datagrams without blocking; an empty list when none are waiting (never would-block).

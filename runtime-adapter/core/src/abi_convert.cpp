@@ -12,6 +12,15 @@ client::AddressFamily family_from_abi(std::uint8_t family) {
   trap("wasi-socketd: invalid ip-address-family " + std::to_string(family));
 }
 
+client::IpAddress address_from_abi(const wsd_ip_address* address) {
+  if (address == nullptr) trap("wasi-socketd: null ip-address");
+  client::IpAddress out;
+  out.family = family_from_abi(address->family);
+  const std::size_t n = out.family == client::AddressFamily::kIpv4 ? 4 : 16;
+  std::copy_n(address->octets, n, out.octets.begin());
+  return out;
+}
+
 client::IpSocketAddress address_from_abi(const wsd_ip_socket_address* address) {
   if (address == nullptr) trap("wasi-socketd: null ip-socket-address");
   client::IpSocketAddress out;

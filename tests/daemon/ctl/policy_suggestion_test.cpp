@@ -88,6 +88,33 @@ TEST(PolicySuggestion, EveryRefusalIsAllowedByTheSuggestion) {
       << report.toml;
 }
 
+// wasi-socketd:sockets-ext refusals become [tenant.extensions] grants: the switches used and the
+// groups joined, no more.
+TEST(PolicySuggestion, ExtensionRefusalsBecomeGrants) {
+  const std::string log =
+      line("web", "extension.no_delay", R"("rule":"web.extensions.no_delay.not-granted")",
+           "would-deny") +
+      line("web", "extension.cork", R"("rule":"web.extensions.cork.not-granted")") +
+      line("web", "extension.multicast",
+           R"("address":"239.1.2.3","rule":"web.extensions.multicast_groups.not-granted")") +
+      line("web", "extension.multicast",
+           R"("address":"ff05::1:3","rule":"web.extensions.multicast.not-granted")") +
+      line("web", "extension.bogus", R"("rule":"web.extensions.bogus.not-granted")");
+  const SuggestionReport report = suggest(log);
+  EXPECT_EQ(report.refused, 4u);
+  EXPECT_EQ(report.skipped, 1u);
+  const auto suggested = load(report.toml);
+  ASSERT_TRUE(suggested);
+  const policy::ExtensionGrants& grants = suggested->tenants[0]->extensions;
+  EXPECT_TRUE(grants.allows(policy::Extension::no_delay));
+  EXPECT_TRUE(grants.allows(policy::Extension::cork));
+  EXPECT_FALSE(grants.allows(policy::Extension::broadcast));
+  EXPECT_TRUE(grants.allows(policy::Extension::multicast));
+  EXPECT_TRUE(grants.allows_group(ip("239.1.2.3")));
+  EXPECT_TRUE(grants.allows_group(ip("ff05::1:3")));
+  EXPECT_FALSE(grants.allows_group(ip("239.1.2.4")));
+}
+
 TEST(PolicySuggestion, SkipsWhatNoRuleLiftsAndWhatWasAllowed) {
   const std::string log =
       line("web", "tcp.connection_rate",

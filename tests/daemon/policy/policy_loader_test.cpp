@@ -1,4 +1,5 @@
 #include "policy/policy_loader.h"
+#include "policy_parse.h"
 
 #include <gtest/gtest.h>
 
@@ -6,20 +7,6 @@
 
 namespace wasi_socketd::policy {
 namespace {
-
-boost::asio::ip::address ip(const char* text) { return boost::asio::ip::make_address(text); }
-
-std::shared_ptr<const Policy> parse_ok(const std::string& text) {
-  LoadResult result = parse_policy(text, "test.toml");
-  EXPECT_TRUE(result.ok()) << (result.error ? result.error->to_string() : "");
-  return result.policy;
-}
-
-std::string parse_error(const std::string& text) {
-  LoadResult result = parse_policy(text, "test.toml");
-  EXPECT_FALSE(result.ok());
-  return result.error ? result.error->to_string() : "";
-}
 
 TEST(PolicyLoader, ReadsEveryKey) {
   const auto policy = parse_ok(R"(
@@ -127,11 +114,6 @@ TEST(PolicyLoader, UserAndGroupNamesResolve) {
   EXPECT_EQ(policy->tenants[0]->uids, (std::vector<uid_t>{0}));
   EXPECT_EQ(policy->tenants[0]->gids, (std::vector<gid_t>{0}));
 }
-
-struct BadCase {
-  const char* text;
-  const char* expected;  // the exact "file:line:column: message" prefix
-};
 
 class PolicyLoaderErrors : public ::testing::TestWithParam<BadCase> {};
 

@@ -10,14 +10,17 @@
 #include <vector>
 
 #include "daemon_process.h"
+#include "temp_directory.h"
 #include "test_client.h"
+#include "wasi_socketd/v1/sockets_ext.grpc.pb.h"
 
 namespace wasi_socketd::testing {
 namespace {
 
 class Fuzzer {
  public:
-  Fuzzer(TestClient& client, std::uint32_t seed) : client_(client), random_(seed) {}
+  Fuzzer(TestClient& client, std::uint32_t seed)
+      : client_(client), random_(seed), ext_(v1::SocketsExt::NewStub(client.channel())) {}
 
   void run(int steps) {
     network_ = client_.network_id();
@@ -76,7 +79,7 @@ class Fuzzer {
     tcp.set_socket_id(some_id());
     v1::UdpSocketRequest udp;
     udp.set_socket_id(some_id());
-    switch (pick(16)) {
+    switch (pick(19)) {
       case 0: {
         v1::CreateTcpSocketRequest create;
         create.set_family(some_family());
@@ -188,6 +191,40 @@ class Fuzzer {
       case 13:
         call(client_.udp(), &v1::Udp::Stub::Drop, udp);
         break;
+      case 16: {
+        v1::ExtGetOptionRequest get;
+        get.set_socket_id(some_id());
+        get.set_option(static_cast<v1::ExtOption>(pick(13)));
+        call(*ext_, &v1::SocketsExt::Stub::GetOption, get);
+        break;
+      }
+      case 17: {
+        v1::ExtSetOptionRequest set;
+        set.set_socket_id(some_id());
+        set.set_option(static_cast<v1::ExtOption>(pick(13)));
+        set.set_value(coin() ? pick(3) : random_());
+        set.set_none(pick(4) == 0);
+        call(*ext_, &v1::SocketsExt::Stub::SetOption, set);
+        break;
+      }
+      case 18: {
+        v1::ExtMulticastRequest membership;
+        membership.set_socket_id(some_id());
+        v1::IpAddress* group = membership.mutable_group();
+        const bool v4 = coin();
+        group->set_family(pick(4) == 0
+                              ? some_family()
+                              : (v4 ? v1::IP_ADDRESS_FAMILY_IPV4 : v1::IP_ADDRESS_FAMILY_IPV6));
+        std::string octets(pick(4) == 0 ? pick(20) : (v4 ? 4 : 16), static_cast<char>(pick(256)));
+        if (!octets.empty() && coin()) octets[0] = static_cast<char>(v4 ? 239 : 0xff);
+        group->set_octets(octets);
+        membership.set_interface_index(coin() ? 0 : static_cast<std::uint32_t>(random_()));
+        call(*ext_,
+             coin() ? &v1::SocketsExt::Stub::JoinMulticastGroup
+                    : &v1::SocketsExt::Stub::LeaveMulticastGroup,
+             membership);
+        break;
+      }
       case 14: {
         v1::ResolveAddressesRequest resolve;
         resolve.set_network_id(coin() ? network_ : some_id());
@@ -227,12 +264,28 @@ class Fuzzer {
   std::uint64_t generation_ = 0;
   std::vector<std::uint64_t> ids_;
   std::vector<std::uint32_t> ports_;
+  std::unique_ptr<v1::SocketsExt::Stub> ext_;
 };
 
 class CallSequenceFuzz : public ::testing::TestWithParam<std::uint32_t> {};
 
-TEST_P(CallSequenceFuzz, DaemonSurvivesAndReleasesEverything) {
-  DaemonProcess daemon;
+// The daemon's loopback-only default for the invoking user, plus every sockets-ext grant, so
+// the extension calls reach the kernel instead of stopping at access-denied.
+std::string policy_with_extensions() {
+  return "[[tenant]]\nname = \"fuzz\"\nuids = [" + std::to_string(::getuid()) +
+         "]\n[tenant.extensions]\nno_delay = true\nipv6_only = true\nlinger = true\n"
+         "traffic_class = true\ncork = true\nbytes_available = true\nbroadcast = true\n"
+         "reuse_address = true\nreuse_port = true\nmulticast_groups = [\"multicast\"]\n"
+         "[tenant.tcp]\n[[tenant.tcp.bind]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.tcp.listen]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.tcp.accept]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.tcp.connect]]\naddresses = [\"loopback\"]\n"
+         "[tenant.udp]\n[[tenant.udp.bind]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.udp.send]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.udp.receive]]\naddresses = [\"loopback\"]\n";
+}
+
+void survives_and_releases_everything(DaemonProcess& daemon, std::uint32_t seed) {
   TestClient bystander(daemon.target());
   ASSERT_TRUE(bystander.attach());
   const std::uint64_t kept = bystander.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
@@ -242,7 +295,7 @@ TEST_P(CallSequenceFuzz, DaemonSurvivesAndReleasesEverything) {
   {
     TestClient client(daemon.target());
     ASSERT_TRUE(client.attach());
-    Fuzzer(client, GetParam()).run(2000);
+    Fuzzer(client, seed).run(2000);
   }
   v1::TcpSocketRequest request;
   request.set_socket_id(kept);
@@ -253,6 +306,17 @@ TEST_P(CallSequenceFuzz, DaemonSurvivesAndReleasesEverything) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_LE(daemon.open_fd_count(), baseline);
+}
+
+TEST_P(CallSequenceFuzz, DaemonSurvivesAndReleasesEverything) {
+  DaemonProcess daemon;
+  survives_and_releases_everything(daemon, GetParam());
+}
+
+TEST_P(CallSequenceFuzz, WithEveryExtensionGrantedToo) {
+  TempDirectory dir;
+  DaemonProcess daemon({"--policy", dir.write("policy.toml", policy_with_extensions())});
+  survives_and_releases_everything(daemon, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, CallSequenceFuzz, ::testing::Values(1u, 2u, 3u, 4u));

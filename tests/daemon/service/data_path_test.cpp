@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "daemon_process.h"
+#include "daemon_socket_fd.h"
 #include "loopback_listener.h"
 #include "test_client.h"
 
@@ -210,30 +211,6 @@ TEST_F(DataPath, WritingPastThePermitCostsTheOutputStreamOnly) {
   const int connection = peer.connection();
   ASSERT_EQ(::write(connection, "hi", 2), 2);
   EXPECT_EQ(drain(socket, std::chrono::milliseconds(500)), "hi");
-}
-
-// The daemon's own fd for its connection to 127.0.0.1:`peer_port`, duplicated into this process
-// (pidfd_getfd: the test is the daemon's parent); nullopt if the kernel does not let us.
-std::optional<int> daemon_socket_to(pid_t daemon, std::uint32_t peer_port) {
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, daemon, 0));
-  if (pidfd < 0) return std::nullopt;
-  std::optional<int> found;
-  for (const auto& entry :
-       std::filesystem::directory_iterator("/proc/" + std::to_string(daemon) + "/fd")) {
-    const int target = std::stoi(entry.path().filename().string());
-    const int fd = static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, target, 0));
-    if (fd < 0) continue;
-    sockaddr_in peer{};
-    socklen_t length = sizeof peer;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) == 0 &&
-        peer.sin_family == AF_INET && ntohs(peer.sin_port) == peer_port) {
-      found = fd;
-      break;
-    }
-    ::close(fd);
-  }
-  ::close(pidfd);
-  return found;
 }
 
 // Every guest write crosses the adapter and the daemon before the kernel: with Nagle's algorithm a

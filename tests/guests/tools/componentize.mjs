@@ -7,7 +7,9 @@
 //
 // Usage: componentize.mjs --node-modules DIR --wit DIR --world NAME --cc CLANG
 //                         [--cflag FLAG]... [-I DIR]... [--wasi-version 0.2.x]
-//                         --out OUT.wasm SOURCE.c...
+//                         [--wit-dep DIR]... --out OUT.wasm SOURCE.c...
+// --wit-dep adds a WIT package the world imports (e.g. runtime-adapter/sockets-ext/wit), its
+// wasi:* imports moved to the --wasi-version.
 //
 // jco's wasm-tools run on preview2-shim, which starts without preopened directories, so the WIT
 // is staged in a temporary directory and preopened explicitly (the `jco embed` CLI cannot do this).
@@ -28,7 +30,7 @@ const WIT_DEPS = [
 ];
 
 function parseArgs(argv) {
-  const opts = { cflags: [], includes: [], sources: [], wasiVersion: DEFAULT_WASI_VERSION };
+  const opts = { cflags: [], includes: [], sources: [], witDeps: [], wasiVersion: DEFAULT_WASI_VERSION };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -43,6 +45,7 @@ function parseArgs(argv) {
     else if (arg === "-I") opts.includes.push(resolve(value()));
     else if (arg === "--out") opts.out = resolve(value());
     else if (arg === "--wasi-version") opts.wasiVersion = value();
+    else if (arg === "--wit-dep") opts.witDeps.push(resolve(value()));
     else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
     else opts.sources.push(resolve(arg));
   }
@@ -82,6 +85,16 @@ function stageWit(opts, stagingDir) {
   for (const pkg of present) {
     mkdirSync(join(stagingDir, "deps", pkg), { recursive: true });
     cpSync(join(builtin, pkg, "package.wit"), join(stagingDir, "deps", pkg, "package.wit"));
+  }
+  // Our own packages: their `use wasi:PKG/IFACE@0.2.x` move to the guest's 0.2.x.
+  for (const dep of opts.witDeps) {
+    const target = join(stagingDir, "deps", `dep-${opts.witDeps.indexOf(dep)}`);
+    mkdirSync(target, { recursive: true });
+    for (const file of readdirSync(dep).filter((name) => name.endsWith(".wit"))) {
+      const text = readFileSync(join(dep, file), "utf8")
+        .replace(/(wasi:[a-z-]+\/[a-z-]+)@0\.2\.[0-9]+/g, `$1@${opts.wasiVersion}`);
+      writeFileSync(join(target, file), text);
+    }
   }
 }
 

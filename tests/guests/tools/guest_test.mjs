@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One CTest case: runs a guest component on one host and judges its report lines.
 //
-//   guest_test.mjs --host broker|shim --guest G.wasm --name NAME --results DIR --expect cases|trap|trap-or-ok
+//   guest_test.mjs --host broker|shim|no-broker --guest G.wasm --name NAME --results DIR --expect cases|trap|trap-or-ok
 //                  [--policy FILE | --preferred-policy FILE]
 //                  [--daemon BIN] [--runner BIN]                              (broker host)
 //                  [--node-modules DIR] [--cache DIR] [--deviations FILE]    (shim host)
@@ -13,6 +13,7 @@
 //         --preferred-policy is used only if the daemon knows --policy (else its built-in default,
 //         with a note); --policy is required: without daemon support the test reports itself
 //         skipped (status 77).
+// no-broker: `wasi-socket-run --no-broker G.wasm` (the runner's import object on preview2-shim).
 // shim:   runs the guest on plain preview2-shim. Failures listed in the deviations file are known
 //         shim deviations from the WIT: reported, not counted as failures of ours.
 //
@@ -123,9 +124,17 @@ function runOnShim(opts) {
   ], { env: { ...process.env, WASI_GUEST_NOT_RUN: notRun.join(",") } }, timeoutMs(opts));
 }
 
+// `wasi-socket-run --no-broker`: the runner's own import object on preview2-shim's sockets.
+async function runWithoutBroker(opts) {
+  if (!opts.runner || !existsSync(opts.runner)) throw new Error(`${opts.runner ?? "--runner"} is not built`);
+  return run(opts.runner, ["--no-broker", opts.guest, ...opts.guestArgs], {}, timeoutMs(opts));
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const result = opts.host === "broker" ? await runOnBroker(opts) : await runOnShim(opts);
+  const hosts = { broker: runOnBroker, shim: runOnShim, "no-broker": runWithoutBroker };
+  if (!hosts[opts.host]) throw new Error(`unknown --host ${opts.host}`);
+  const result = await hosts[opts.host](opts);
   const report = parseReport(result.stdout, result.status);
   const outFile = join(opts.results, opts.host, `${opts.name}.txt`);
   mkdirSync(dirname(outFile), { recursive: true });

@@ -25,6 +25,7 @@
 #include "wasi_socketd/v1/ip_name_lookup.grpc.pb.h"
 #include "wasi_socketd/v1/network.grpc.pb.h"
 #include "wasi_socketd/v1/session.grpc.pb.h"
+#include "wasi_socketd/v1/sockets_ext.grpc.pb.h"
 #include "wasi_socketd/v1/tcp.grpc.pb.h"
 #include "wasi_socketd/v1/udp.grpc.pb.h"
 
@@ -121,6 +122,7 @@ class Session {
   v1::UdpCreateSocket::Stub& udp_create() { return *udp_create_; }
   v1::Udp::Stub& udp() { return *udp_; }
   v1::IpNameLookup::Stub& name_lookup() { return *name_lookup_; }
+  v1::SocketsExt::Stub& sockets_ext() { return *sockets_ext_; }
 
  private:
   explicit Session(const SessionOptions& options);
@@ -138,6 +140,7 @@ class Session {
   std::unique_ptr<v1::UdpCreateSocket::Stub> udp_create_;
   std::unique_ptr<v1::Udp::Stub> udp_;
   std::unique_ptr<v1::IpNameLookup::Stub> name_lookup_;
+  std::unique_ptr<v1::SocketsExt::Stub> sockets_ext_;
   std::unique_ptr<v1::Session::Stub> session_;
 
   grpc::ClientContext attach_context_;

@@ -1,0 +1,414 @@
+// wasi-socketd:sockets-ext on the wire (service SocketsExt) against the real daemon under a
+// policy: every option denied and audited without a grant, applied to the daemon's kernel socket
+// with one (read back from outside with pidfd_getfd + getsockopt), the before-bind rules, and
+// hostile requests (wrong kind, foreign ids, out-of-range values, non-multicast groups).
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "daemon_process.h"
+#include "daemon_socket_fd.h"
+#include "loopback_listener.h"
+#include "temp_directory.h"
+#include "test_client.h"
+#include "wasi_socketd/v1/sockets_ext.grpc.pb.h"
+
+namespace wasi_socketd::testing {
+namespace {
+
+constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
+constexpr auto kIpv6 = v1::IP_ADDRESS_FAMILY_IPV6;
+
+constexpr const char* kAllGrants =
+    "[tenant.extensions]\n"
+    "no_delay = true\nipv6_only = true\nlinger = true\ntraffic_class = true\ncork = true\n"
+    "bytes_available = true\nbroadcast = true\nreuse_address = true\nreuse_port = true\n"
+    "multicast_groups = [\"239.255.77.0/24\", \"ff05::77:0/112\"]\n";
+
+// The test's uid as a tenant with loopback TCP/UDP, its audit log in `audit`, and `extensions`.
+std::string policy_with(const std::string& audit, const std::string& extensions,
+                        const std::string& binds = "\"loopback\", \"unspecified\"") {
+  return "[audit]\ndestination = \"" + audit + "\"\n[[tenant]]\nname = \"ext\"\nuids = [" +
+         std::to_string(::getuid()) + "]\n" + extensions +
+         "[tenant.tcp]\n"
+         "[[tenant.tcp.bind]]\naddresses = [" +
+         binds +
+         "]\n"
+         "[[tenant.tcp.listen]]\naddresses = [" +
+         binds +
+         "]\n"
+         "[[tenant.tcp.accept]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.tcp.connect]]\naddresses = [\"loopback\"]\n"
+         "[tenant.udp]\n"
+         "[[tenant.udp.bind]]\naddresses = [" +
+         binds +
+         "]\n"
+         "[[tenant.udp.send]]\naddresses = [\"loopback\"]\n"
+         "[[tenant.udp.receive]]\naddresses = [\"loopback\"]\n";
+}
+
+class SocketsExtService : public ::testing::Test {
+ protected:
+  void start(const std::string& extensions,
+             const std::string& binds = "\"loopback\", \"unspecified\"") {
+    audit_ = dir_.path() + "/audit.log";
+    daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{
+        "--policy", dir_.write("policy.toml", policy_with(audit_, extensions, binds))});
+    client_ = std::make_unique<TestClient>(daemon_->target());
+    ext_ = v1::SocketsExt::NewStub(client_->channel());
+  }
+
+  v1::ExtOptionResponse get(std::uint64_t socket, v1::ExtOption option) {
+    v1::ExtGetOptionRequest request;
+    request.set_socket_id(socket);
+    request.set_option(option);
+    return client_->call(*ext_, &v1::SocketsExt::Stub::GetOption, request);
+  }
+
+  v1::ExtOptionResponse set(std::uint64_t socket, v1::ExtOption option, std::uint64_t value,
+                            bool none = false) {
+    v1::ExtSetOptionRequest request;
+    request.set_socket_id(socket);
+    request.set_option(option);
+    request.set_value(value);
+    request.set_none(none);
+    return client_->call(*ext_, &v1::SocketsExt::Stub::SetOption, request);
+  }
+
+  v1::ErrorCode membership(std::uint64_t socket, const std::string& group, bool join,
+                           std::uint32_t interface_index = 0) {
+    v1::ExtMulticastRequest request;
+    request.set_socket_id(socket);
+    v1::IpAddress* wire = request.mutable_group();
+    unsigned char octets[16];
+    if (::inet_pton(AF_INET, group.c_str(), octets) == 1) {
+      wire->set_family(kIpv4);
+      wire->set_octets(octets, 4);
+    } else {
+      EXPECT_EQ(::inet_pton(AF_INET6, group.c_str(), octets), 1) << group;
+      wire->set_family(kIpv6);
+      wire->set_octets(octets, 16);
+    }
+    request.set_interface_index(interface_index);
+    return client_
+        ->call(*ext_,
+               join ? &v1::SocketsExt::Stub::JoinMulticastGroup
+                    : &v1::SocketsExt::Stub::LeaveMulticastGroup,
+               request)
+        .error();
+  }
+
+  // A UDP socket bound to the loopback address of `family`; its port in `port`.
+  std::uint64_t bound_udp(v1::IpAddressFamily family, std::uint32_t* port) {
+    const std::uint64_t socket = client_->create_udp(family);
+    v1::UdpStartBindRequest bind;
+    bind.set_socket_id(socket);
+    bind.set_network_id(client_->network_id());
+    *bind.mutable_local_address() = loopback(family, 0);
+    EXPECT_EQ(client_->call(client_->udp(), &v1::Udp::Stub::StartBind, bind).error(),
+              v1::ERROR_CODE_UNSPECIFIED);
+    v1::UdpSocketRequest request;
+    request.set_socket_id(socket);
+    EXPECT_EQ(client_->call(client_->udp(), &v1::Udp::Stub::FinishBind, request).error(),
+              v1::ERROR_CODE_UNSPECIFIED);
+    *port = client_->call(client_->udp(), &v1::Udp::Stub::LocalAddress, request).address().port();
+    return socket;
+  }
+
+  // A TCP socket of `family` connected to `peer` (a listener in this process).
+  std::uint64_t connected_tcp(v1::IpAddressFamily family, LoopbackListener& peer) {
+    const std::uint64_t socket = client_->create_tcp(family);
+    EXPECT_EQ(client_->tcp_connect_polling(socket, loopback(family, peer.port())),
+              v1::ERROR_CODE_UNSPECIFIED);
+    return socket;
+  }
+
+  // The audit log once it holds `needle` (the log writes on its own thread), or "".
+  std::string audit_with(const std::string& needle) {
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream in(audit_);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (text.str().find(needle) != std::string::npos) return text.str();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return "";
+  }
+
+  int int_option(int fd, int level, int name) {
+    int value = -1;
+    socklen_t length = sizeof value;
+    EXPECT_EQ(::getsockopt(fd, level, name, &value, &length), 0);
+    return value;
+  }
+
+  TempDirectory dir_;
+  std::string audit_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<TestClient> client_;
+  std::unique_ptr<v1::SocketsExt::Stub> ext_;
+};
+
+TEST_F(SocketsExtService, EveryOptionIsDeniedAndAuditedWithoutAGrant) {
+  start("");
+  const std::uint64_t tcp = client_->create_tcp(kIpv6);
+  std::uint32_t port = 0;
+  const std::uint64_t udp = bound_udp(kIpv4, &port);
+  for (v1::ExtOption option :
+       {v1::EXT_OPTION_NO_DELAY, v1::EXT_OPTION_IPV6_ONLY, v1::EXT_OPTION_LINGER,
+        v1::EXT_OPTION_TRAFFIC_CLASS, v1::EXT_OPTION_CORK, v1::EXT_OPTION_BYTES_AVAILABLE}) {
+    EXPECT_EQ(get(tcp, option).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
+    EXPECT_EQ(set(tcp, option, 0).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
+  }
+  for (v1::ExtOption option :
+       {v1::EXT_OPTION_IPV6_ONLY, v1::EXT_OPTION_TRAFFIC_CLASS, v1::EXT_OPTION_BYTES_AVAILABLE,
+        v1::EXT_OPTION_BROADCAST, v1::EXT_OPTION_REUSE_ADDRESS, v1::EXT_OPTION_REUSE_PORT,
+        v1::EXT_OPTION_MULTICAST_HOP_LIMIT, v1::EXT_OPTION_MULTICAST_LOOPBACK}) {
+    EXPECT_EQ(get(udp, option).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
+    EXPECT_EQ(set(udp, option, 1).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
+  }
+  EXPECT_EQ(membership(udp, "239.255.77.1", true), v1::ERROR_CODE_ACCESS_DENIED);
+  const std::string audit = audit_with("extension.multicast");
+  for (const char* line : {"\"extension.no_delay\"", "\"extension.linger\"", "\"extension.cork\"",
+                           "\"extension.reuse_port\"", "ext.extensions.no_delay.not-granted"}) {
+    EXPECT_NE(audit.find(line), std::string::npos) << line << " not in\n" << audit;
+  }
+  // The kernel socket was never touched: the daemon's UDP socket still has no SO_REUSEPORT.
+  if (auto fd = daemon_socket_at(daemon_->pid(), port)) {
+    EXPECT_EQ(int_option(*fd, SOL_SOCKET, SO_REUSEPORT), 0);
+    ::close(*fd);
+  }
+}
+
+// Report mode: the ungranted call goes ahead, audited as would-deny.
+TEST_F(SocketsExtService, ReportModeAuditsWouldDenyAndProceeds) {
+  start("mode = \"report\"\n");
+  const std::uint64_t tcp = client_->create_tcp(kIpv4);
+  EXPECT_EQ(set(tcp, v1::EXT_OPTION_CORK, 1).error(), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_CORK).value(), 1u);
+  const std::string audit = audit_with("\"extension.cork\"");
+  EXPECT_NE(audit.find("would-deny"), std::string::npos) << audit;
+  // Port sharing is never lent by report mode (another tenant's port could be shared).
+  const std::uint64_t udp = client_->create_udp(kIpv4);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_REUSE_PORT, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_REUSE_ADDRESS, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
+}
+
+TEST_F(SocketsExtService, TcpOptionsReachTheDaemonsSocket) {
+  start(kAllGrants);
+  for (auto family : {kIpv4, kIpv6}) {
+    SCOPED_TRACE(family == kIpv4 ? "ipv4" : "ipv6");
+    LoopbackListener peer(4, family == kIpv4 ? AF_INET : AF_INET6);
+    const std::uint64_t socket = connected_tcp(family, peer);
+    const std::optional<int> fd = daemon_socket_to(daemon_->pid(), peer.port());
+    if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
+
+    EXPECT_EQ(get(socket, v1::EXT_OPTION_NO_DELAY).value(), 1u);  // the daemon's default
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_NO_DELAY, 0).error(), v1::ERROR_CODE_UNSPECIFIED);
+    EXPECT_EQ(int_option(*fd, IPPROTO_TCP, TCP_NODELAY), 0);
+    EXPECT_EQ(get(socket, v1::EXT_OPTION_NO_DELAY).value(), 0u);
+
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_CORK, 1).value(), 1u);
+    EXPECT_EQ(int_option(*fd, IPPROTO_TCP, TCP_CORK), 1);
+
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_TRAFFIC_CLASS, 0x20).value(), 0x20u);
+    EXPECT_EQ(int_option(*fd, family == kIpv4 ? IPPROTO_IP : IPPROTO_IPV6,
+                         family == kIpv4 ? IP_TOS : IPV6_TCLASS),
+              0x20);
+
+    EXPECT_TRUE(get(socket, v1::EXT_OPTION_LINGER).none());
+    const v1::ExtOptionResponse abortive = set(socket, v1::EXT_OPTION_LINGER, 0);
+    EXPECT_EQ(abortive.error(), v1::ERROR_CODE_UNSPECIFIED);
+    EXPECT_FALSE(abortive.none());
+    ::linger kernel{};
+    socklen_t length = sizeof kernel;
+    ASSERT_EQ(::getsockopt(*fd, SOL_SOCKET, SO_LINGER, &kernel, &length), 0);
+    EXPECT_EQ(kernel.l_onoff, 1);
+    EXPECT_EQ(kernel.l_linger, 0);
+    // A positive linger would make the daemon's close block: refused, and nothing changed.
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 5'000'000'000).error(),
+              v1::ERROR_CODE_NOT_SUPPORTED);
+    EXPECT_TRUE(set(socket, v1::EXT_OPTION_LINGER, 0, true).none());
+
+    // ipv6-only only before bind; an IPv4 socket has none.
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_IPV6_ONLY, 0).error(),
+              family == kIpv4 ? v1::ERROR_CODE_NOT_SUPPORTED : v1::ERROR_CODE_INVALID_STATE);
+    ::close(*fd);
+  }
+}
+
+TEST_F(SocketsExtService, Ipv6OnlyIsSetBeforeBindAndLetsAListenerAcceptIpv4) {
+  start(kAllGrants);
+  const std::uint64_t socket = client_->create_tcp(kIpv6);
+  EXPECT_EQ(get(socket, v1::EXT_OPTION_IPV6_ONLY).value(), 1u);  // 0.2's fixed value
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_IPV6_ONLY, 0).value(), 0u);
+  v1::IpSocketAddress any = loopback(kIpv6, 0);
+  any.mutable_address()->set_octets(std::string(16, '\0'));
+  ASSERT_EQ(client_->tcp_bind(socket, any), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_IPV6_ONLY, 1).error(), v1::ERROR_CODE_INVALID_STATE);
+  const std::uint32_t port = client_->tcp_local_address(socket).port();
+  const std::optional<int> fd = daemon_socket_at(daemon_->pid(), port);
+  if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
+  EXPECT_EQ(int_option(*fd, IPPROTO_IPV6, IPV6_V6ONLY), 0);
+  ::close(*fd);
+  // The dual-stack listener takes an IPv4 connection (with 0.2's fixed true it would be refused).
+  v1::TcpSocketRequest listen;
+  listen.set_socket_id(socket);
+  ASSERT_EQ(client_->call(client_->tcp(), &v1::Tcp::Stub::StartListen, listen).error(),
+            v1::ERROR_CODE_UNSPECIFIED);
+  ASSERT_EQ(client_->call(client_->tcp(), &v1::Tcp::Stub::FinishListen, listen).error(),
+            v1::ERROR_CODE_UNSPECIFIED);
+  const int peer = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(peer, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  ::close(peer);
+  // An IPv4 socket has no such option.
+  EXPECT_EQ(get(client_->create_tcp(kIpv4), v1::EXT_OPTION_IPV6_ONLY).error(),
+            v1::ERROR_CODE_NOT_SUPPORTED);
+}
+
+// ipv6-only = false must not widen the rules: a bind to `::` then also binds 0.0.0.0, so the
+// tenant needs both.
+TEST_F(SocketsExtService, ADualStackBindNeedsTheIpv4WildcardToo) {
+  start(kAllGrants, "\"loopback\", \"::\"");
+  v1::IpSocketAddress any = loopback(kIpv6, 0);
+  any.mutable_address()->set_octets(std::string(16, '\0'));
+  const std::uint64_t only6 = client_->create_tcp(kIpv6);
+  EXPECT_EQ(client_->tcp_bind(only6, any), v1::ERROR_CODE_UNSPECIFIED);  // ipv6-only: `::` alone
+  const std::uint64_t dual = client_->create_tcp(kIpv6);
+  ASSERT_EQ(set(dual, v1::EXT_OPTION_IPV6_ONLY, 0).error(), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(client_->tcp_bind(dual, any), v1::ERROR_CODE_ACCESS_DENIED);
+  const std::uint64_t udp = client_->create_udp(kIpv6);
+  ASSERT_EQ(set(udp, v1::EXT_OPTION_IPV6_ONLY, 0).error(), v1::ERROR_CODE_UNSPECIFIED);
+  v1::UdpStartBindRequest bind;
+  bind.set_socket_id(udp);
+  bind.set_network_id(client_->network_id());
+  *bind.mutable_local_address() = any;
+  EXPECT_EQ(client_->call(client_->udp(), &v1::Udp::Stub::StartBind, bind).error(),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_NE(audit_with("0.0.0.0:0"), "");
+}
+
+TEST_F(SocketsExtService, UdpOptionsAndTheBeforeBindRule) {
+  start(kAllGrants);
+  for (auto family : {kIpv4, kIpv6}) {
+    SCOPED_TRACE(family == kIpv4 ? "ipv4" : "ipv6");
+    const std::uint64_t fresh = client_->create_udp(family);
+    EXPECT_EQ(set(fresh, v1::EXT_OPTION_REUSE_ADDRESS, 1).value(), 1u);
+    EXPECT_EQ(set(fresh, v1::EXT_OPTION_REUSE_PORT, 1).value(), 1u);
+    std::uint32_t port = 0;
+    const std::uint64_t bound = bound_udp(family, &port);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_REUSE_ADDRESS, 1).error(), v1::ERROR_CODE_INVALID_STATE);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_REUSE_PORT, 1).error(), v1::ERROR_CODE_INVALID_STATE);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_BROADCAST, 1).value(), 1u);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, 7).value(), 7u);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, 0).error(),
+              v1::ERROR_CODE_INVALID_ARGUMENT);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_LOOPBACK, 0).value(), 0u);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_TRAFFIC_CLASS, 0x48).value(), 0x48u);
+    const std::optional<int> fd = daemon_socket_at(daemon_->pid(), port);
+    if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
+    const int level = family == kIpv4 ? IPPROTO_IP : IPPROTO_IPV6;
+    EXPECT_EQ(int_option(*fd, SOL_SOCKET, SO_BROADCAST), 1);
+    EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS), 7);
+    EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP), 0);
+
+    // bytes-available: the size of the next datagram waiting.
+    EXPECT_EQ(get(bound, v1::EXT_OPTION_BYTES_AVAILABLE).value(), 0u);
+    const int sender = ::socket(family == kIpv4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
+    sockaddr_storage to{};
+    socklen_t to_length = sizeof to;
+    ASSERT_EQ(::getsockname(*fd, reinterpret_cast<sockaddr*>(&to), &to_length), 0);
+    ASSERT_EQ(::sendto(sender, std::string(123, 'd').data(), 123, 0,
+                       reinterpret_cast<sockaddr*>(&to), to_length),
+              123);
+    ::close(sender);
+    std::uint64_t available = 0;
+    for (int i = 0; i < 100 && available == 0; ++i) {
+      available = get(bound, v1::EXT_OPTION_BYTES_AVAILABLE).value();
+    }
+    EXPECT_EQ(available, 123u);
+    ::close(*fd);
+  }
+}
+
+TEST_F(SocketsExtService, MulticastJoinsOnlyGrantedGroups) {
+  start(kAllGrants);
+  std::uint32_t port = 0;
+  const std::uint64_t v4 = bound_udp(kIpv4, &port);
+  const std::uint64_t v6 = bound_udp(kIpv6, &port);
+  EXPECT_EQ(membership(v4, "239.255.77.9", true), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(membership(v4, "239.255.77.9", true), v1::ERROR_CODE_ADDRESS_IN_USE);
+  EXPECT_EQ(membership(v4, "239.255.77.9", false), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(membership(v4, "239.255.77.9", false), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(membership(v4, "239.255.78.9", true), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_EQ(membership(v6, "ff05::77:1", true), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(membership(v6, "ff05::78:1", true), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_NE(audit_with("ext.extensions.multicast_groups.not-granted"), "");
+}
+
+// What a client can send that the WIT's types would never let a guest send.
+TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
+  start(kAllGrants);
+  const std::uint64_t tcp = client_->create_tcp(kIpv4);
+  std::uint32_t port = 0;
+  const std::uint64_t udp = bound_udp(kIpv4, &port);
+  // Options of the other kind, unknown options, getter-only options.
+  EXPECT_EQ(get(udp, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(udp, v1::EXT_OPTION_CORK).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_BROADCAST).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_REUSE_PORT).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(tcp, static_cast<v1::ExtOption>(999)).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_UNSPECIFIED).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(tcp, v1::EXT_OPTION_BYTES_AVAILABLE, 1).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(membership(tcp, "239.255.77.1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
+  // Values outside the WIT types.
+  EXPECT_EQ(set(tcp, v1::EXT_OPTION_NO_DELAY, 2).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(tcp, v1::EXT_OPTION_TRAFFIC_CLASS, 256).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, ~0ull).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(tcp, v1::EXT_OPTION_LINGER, ~0ull).error(), v1::ERROR_CODE_NOT_SUPPORTED);
+  // Groups that are not multicast, or of the other family; interfaces that do not exist.
+  EXPECT_EQ(membership(udp, "127.0.0.1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(membership(udp, "ff05::77:1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(membership(udp, "239.255.77.1", true, 0x7fffffff), v1::ERROR_CODE_INVALID_ARGUMENT);
+  v1::ExtMulticastRequest truncated;
+  truncated.set_socket_id(udp);
+  truncated.mutable_group()->set_family(kIpv4);
+  truncated.mutable_group()->set_octets("\xef\xff");
+  EXPECT_EQ(client_->call(*ext_, &v1::SocketsExt::Stub::JoinMulticastGroup, truncated).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);
+  // Ids of another session (of the same tenant) and unknown ids.
+  TestClient other(daemon_->target());
+  const std::uint64_t foreign = other.create_tcp(kIpv4);
+  auto other_ext = v1::SocketsExt::NewStub(other.channel());
+  v1::ExtSetOptionRequest request;
+  request.set_socket_id(tcp);
+  request.set_option(v1::EXT_OPTION_NO_DELAY);
+  EXPECT_EQ(other.call(*other_ext, &v1::SocketsExt::Stub::SetOption, request).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);
+  if (foreign != tcp) {
+    EXPECT_EQ(get(foreign, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  }
+  EXPECT_EQ(get(0, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(get(1u << 30, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
+  // The daemon is still serving this session.
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_UNSPECIFIED);
+}
+
+}  // namespace
+}  // namespace wasi_socketd::testing
