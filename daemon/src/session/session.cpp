@@ -13,10 +13,12 @@
 
 namespace wasi_socketd::daemon {
 
-Session::Session(Strand strand, Tenant tenant, PeerCredentials peer)
+Session::Session(Strand strand, Tenant tenant, PeerCredentials peer,
+                 std::unique_ptr<ClientConnection> connection)
     : strand_(std::move(strand)),
       tenant_(std::move(tenant)),
       peer_(peer),
+      connection_(std::move(connection)),
       resources_(tenant_.socket_quota),
       network_id_(resources_.next_id()) {}
 
@@ -104,6 +106,21 @@ void Session::overflow() {
   } else {
     end();  // not shared (unit tests): nothing can be mid-call on a resource
   }
+}
+
+void Session::close_connection(std::string_view rule) {
+  spdlog::warn("connection of uid {} pid {} (tenant {}) closed: {}", peer_.uid, peer_.pid,
+               tenant_.name, rule);
+  if (tenant_.metrics) tenant_.metrics->connection_closed(rule);
+  if (connection_) connection_->close();
+  std::shared_ptr<Session> self = weak_from_this().lock();
+  if (!self) return;  // not shared (unit tests)
+  strand_.post([self, rule = std::string(rule)] {
+    if (self->tenant_.tenancy) {
+      self->tenant_.tenancy->audit("session.connection", "", "", rule, audit::Outcome::deny);
+    }
+    self->end();
+  });
 }
 
 bool Session::attach(FrameSink& sink) {

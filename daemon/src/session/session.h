@@ -3,16 +3,20 @@
 // Threading: a Session lives on its sequence (strand(), a sockets::SerialExecutor): work
 // dispatched or posted there runs one item at a time, in order, on an io thread or inline on the
 // gRPC thread that found the session idle. tenant(), peer() and strand() may be called from any
-// thread; every other method only on the sequence, which each one asserts in debug and sanitizer
-// builds. Services hold the session by shared_ptr for the length of a call; socket callbacks hold
-// a weak_ptr and do nothing once it is ended. The destructor may run on any thread: it closes the
-// resources on the sequence when that is idle (it always is once the last owner has gone).
+// thread, and so may calls(), connection() and close_connection(); every other method only on the
+// sequence, which each one asserts in debug and sanitizer builds. Services hold the session by
+// shared_ptr for the length of a call; socket callbacks hold a weak_ptr and do nothing once it is
+// ended. The destructor may run on any thread: it closes the resources on the sequence when that is
+// idle (it always is once the last owner has gone).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
+#include "calls_in_flight.h"
+#include "client_connection.h"
 #include "frame_sink.h"
 #include "outbox.h"
 #include "peer_credentials.h"
@@ -29,7 +33,10 @@ using Strand = sockets::Strand;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Strand strand, Tenant tenant, PeerCredentials peer);
+  // `connection` is null for sessions built without one (tests): close_connection() then only
+  // ends the session.
+  Session(Strand strand, Tenant tenant, PeerCredentials peer,
+          std::unique_ptr<ClientConnection> connection = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -38,6 +45,12 @@ class Session : public std::enable_shared_from_this<Session> {
   const Strand& strand() const { return strand_; }
   const Tenant& tenant() const { return tenant_; }
   const PeerCredentials& peer() const { return peer_; }
+  const ClientConnection* connection() const { return connection_.get(); }
+  // The calls of this session's connection between their start and their OnDone.
+  CallsInFlight& calls() { return calls_; }
+  // Closes the connection for a bound it broke (`rule`, e.g. "calls-in-flight"): audited as
+  // session.connection with that rule, counted in the tenant's metrics, then the session ends.
+  void close_connection(std::string_view rule);
 
   // ---- on the sequence only ----
   bool ended() const {
@@ -117,6 +130,8 @@ class Session : public std::enable_shared_from_this<Session> {
   Strand strand_;
   const Tenant tenant_;
   const PeerCredentials peer_;
+  const std::unique_ptr<ClientConnection> connection_;
+  CallsInFlight calls_;
   ResourceTable resources_;
   ReadinessState readiness_;
   Outbox outbox_;

@@ -5,8 +5,8 @@
 // with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
 // own strand, the binding "fd:N" -> session in the registry (replacing a dead connection's session
 // that had the same fd number), a hang-up watch, and finally the fd handed to gRPC.
-// A connection whose session is not attached within kAttachDeadline is closed (shutdown() on a
-// duplicate of its fd, which gRPC then sees as a hang-up) and its session ended.
+// A connection whose session is not attached within kAttachDeadline is closed (shutdown() through
+// the session's ClientConnection, which gRPC then sees as a hang-up) and its session ended.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
 // strands.
 #pragma once
@@ -25,8 +25,6 @@
 
 namespace wasi_socketd::daemon {
 
-struct AttachDeadline;
-
 class ClientConnections {
  public:
   // `server` must be started; it and `sessions` must outlive this object.
@@ -40,10 +38,8 @@ class ClientConnections {
   void end_all();
 
  private:
-  // Closes the connection `fd` unless its session has attached by kAttachDeadline. The deadline
-  // holds a duplicate fd until it passes or is cancelled.
-  std::weak_ptr<AttachDeadline> enforce_attach_deadline(int fd,
-                                                        const std::shared_ptr<Session>& session);
+  // Closes the session's connection unless it has attached by kAttachDeadline.
+  void enforce_attach_deadline(const std::shared_ptr<Session>& session);
 
   boost::asio::io_context& io_;
   grpc::Server& server_;

@@ -1,0 +1,36 @@
+#include "call_admission.h"
+
+#include <string>
+
+#include "admin/daemon_metrics.h"
+
+namespace wasi_socketd::daemon {
+
+bool admit_call(Session& session) {
+  switch (session.calls().begin()) {
+    case CallsInFlight::Admission::admitted:
+      return true;
+    case CallsInFlight::Admission::close:
+      session.close_connection("calls-in-flight");
+      [[fallthrough]];
+    case CallsInFlight::Admission::refused:
+      if (session.tenant().metrics) session.tenant().metrics->call_refused();
+      return false;
+  }
+  return false;
+}
+
+void end_call(Session& session) { session.calls().end(); }
+
+grpc::Status too_many_calls() {
+  return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+          "more than " + std::to_string(CallsInFlight::kRefuseAbove) +
+              " calls in flight on this connection (acknowledge SETTINGS, read the responses)"};
+}
+
+void CountedUnaryReactor::OnDone() {
+  end_call(*session_);
+  delete this;
+}
+
+}  // namespace wasi_socketd::daemon
