@@ -4,15 +4,6 @@
 #include <future>
 
 namespace wasi_socketd::daemon {
-namespace {
-
-std::uint64_t number_of(const std::string& key) {
-  const auto colon = key.find(':');
-  return colon == std::string::npos ? 0 : std::stoull(key.substr(colon + 1));
-}
-
-}  // namespace
-
 std::vector<SessionSnapshot> snapshot_sessions(const SessionRegistry& registry,
                                                std::chrono::milliseconds timeout) {
   std::vector<SessionSnapshot> snapshots;
@@ -20,7 +11,7 @@ std::vector<SessionSnapshot> snapshot_sessions(const SessionRegistry& registry,
   for (const auto& binding : registry.all()) {
     const std::shared_ptr<Session>& session = binding.second;
     SessionSnapshot known;
-    known.number = number_of(binding.first);
+    known.number = static_cast<std::uint64_t>(binding.first);
     known.tenant = session->tenant().name;
     known.peer = session->peer();
     // The strand fills its own copy: an answer arriving after the timeout touches nothing shared.

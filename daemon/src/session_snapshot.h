@@ -15,7 +15,7 @@
 namespace wasi_socketd::daemon {
 
 struct SessionSnapshot {
-  std::uint64_t number = 0;  // the connection's fd number ("fd:N")
+  std::uint64_t number = 0;  // the connection's gRPC-side fd number
   std::string tenant;
   PeerCredentials peer;
   std::vector<std::pair<std::uint64_t, ResourceSummary>> sockets;  // (id, summary)

@@ -17,19 +17,17 @@ ino_t inode_of(int fd) {
 }  // namespace
 
 std::unique_ptr<ClientConnection> ClientConnection::duplicate(int fd) {
-  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (copy < 0) return nullptr;
-  const ino_t inode = inode_of(copy);
-  if (inode == 0) {
-    ::close(copy);
-    return nullptr;
-  }
-  return std::unique_ptr<ClientConnection>(new ClientConnection(copy, inode));
+  auto connection = std::make_unique<ClientConnection>(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  return connection->valid() ? std::move(connection) : nullptr;
 }
 
-ClientConnection::~ClientConnection() { ::close(fd_); }
+ClientConnection::ClientConnection(int duplicate) : fd_(duplicate), inode_(inode_of(duplicate)) {}
 
-bool ClientConnection::is(int fd) const { return inode_of(fd) == inode_; }
+ClientConnection::~ClientConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool ClientConnection::is(int fd) const { return inode_ != 0 && inode_of(fd) == inode_; }
 
 void ClientConnection::close() const { ::shutdown(fd_, SHUT_RDWR); }
 

@@ -50,34 +50,34 @@ AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     return AcceptVerdict::kept;
   }
   std::optional<Tenant>& tenant = admission.tenant;
-  std::unique_ptr<ClientConnection> connection = ClientConnection::duplicate(fd);
-  if (!connection) {
+  auto connection = std::make_unique<WatchedConnection>(fd, monitor_);
+  if (!connection->valid()) {
     spdlog::warn("connection of uid {} pid {} closed: cannot hold it ({})", peer.uid, peer.pid,
                  std::strerror(errno));
     ::close(fd);
     return AcceptVerdict::kept;
   }
+  WatchedConnection& watched = *connection;
   auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer,
                                            std::move(connection));
-  const std::string key = connection_key(fd);
-  if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
+  if (std::shared_ptr<Session> previous = sessions_.bind(fd, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number
   }
   enforce_attach_deadline(session);
-  const bool watched = monitor_.watch(fd, [this, key, weak = std::weak_ptr<Session>(session)] {
+  const bool watching = watched.watch([this, fd, weak = std::weak_ptr<Session>(session)] {
     if (std::shared_ptr<Session> ended = weak.lock()) {
-      sessions_.unbind(key, *ended);
+      sessions_.unbind(fd, *ended);
       end_on_strand(ended);
     }
   });
-  if (!watched) {
-    spdlog::warn("cannot watch connection {}: refused", key);
-    sessions_.unbind(key, *session);
+  if (!watching) {
+    spdlog::warn("cannot watch connection fd:{}: refused", fd);
+    sessions_.unbind(fd, *session);
     end_on_strand(session);
     ::close(fd);
     return AcceptVerdict::kept;
   }
-  spdlog::debug("session {} for uid {} pid {} (tenant {})", key, peer.uid, peer.pid,
+  spdlog::debug("session fd:{} for uid {} pid {} (tenant {})", fd, peer.uid, peer.pid,
                 session->tenant().name);
   grpc::AddInsecureChannelFromFd(&server_, fd);
   return AcceptVerdict::kept;

@@ -3,8 +3,10 @@
 //
 // For each connection: tenant from the peer credentials (no tenant: the connection is answered
 // with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
-// own strand, the binding "fd:N" -> session in the registry (replacing a dead connection's session
-// that had the same fd number), a hang-up watch, and finally the fd handed to gRPC.
+// own sequence and its ClientConnection (a duplicate of the fd: the connection's identity, and the
+// means to close it), the binding fd number -> session in the registry (replacing a dead
+// connection's session that had the same number; calls are checked against the connection itself,
+// session_registry.h), a hang-up watch on the duplicate, and finally the fd handed to gRPC.
 // A connection whose session is not attached within kAttachDeadline is closed (shutdown() through
 // the session's ClientConnection, which gRPC then sees as a hang-up) and its session ended.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
@@ -46,7 +48,7 @@ class ClientConnections {
   SessionRegistry& sessions_;
   TenantResolver tenants_;
   GrpcRefusal refusal_;
-  ConnectionMonitor monitor_;
+  std::shared_ptr<ConnectionMonitor> monitor_ = std::make_shared<ConnectionMonitor>();
 };
 
 }  // namespace wasi_socketd::daemon
