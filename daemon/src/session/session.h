@@ -10,9 +10,13 @@
 // idle (it always is once the last owner has gone).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "calls_in_flight.h"
@@ -22,6 +26,7 @@
 #include "peer_credentials.h"
 #include "readiness_state.h"
 #include "resource_table.h"
+#include "session_summary.h"
 #include "sockets/serial_executor.h"
 #include "tenant.h"
 #include "wasi_socketd/v1/session.pb.h"
@@ -51,6 +56,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes the connection for a bound it broke (`rule`, e.g. "calls-in-flight"): audited as
   // session.connection with that rule, counted in the tenant's metrics, then the session ends.
   void close_connection(std::string_view rule);
+  // The admin picture of this session, as last published on its sequence. Never waits for the
+  // sequence: a busy session answers with what it published before. The sequence republishes,
+  // in one posted item after the work that changed them, the sockets that work looked up,
+  // created, removed or changed the readiness of; the backlog figures at every change.
+  SessionSummary summary() const;
 
   // ---- on the sequence only ----
   bool ended() const {
@@ -126,6 +136,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // The backlog passed kEventBacklogHardBytes: audits, then ends the session (posted, since
   // the push that caused it may come from a resource that end() would close).
   void overflow();
+  // Posts one publish_summary() unless one is pending (or runs it now for a session that is not
+  // shared: unit tests).
+  void schedule_publish();
+  void publish_summary();
+  void publish_backlog();
 
   Strand strand_;
   const Tenant tenant_;
@@ -142,6 +157,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_held_ = false;  // backlogged() told the sink to stop reading
   bool overflowed_ = false;
   bool ended_ = false;
+  bool publish_posted_ = false;
+
+  // Published for summary(): guarded by summary_mutex_ (held to copy, never across work).
+  mutable std::mutex summary_mutex_;
+  std::map<std::uint64_t, ResourceSummary> published_sockets_;
+  std::atomic<std::size_t> published_queued_bytes_{0};
+  std::atomic<std::chrono::steady_clock::rep> oldest_queued_at_{0};  // 0: nothing queued
 };
 
 }  // namespace wasi_socketd::daemon
