@@ -3,6 +3,7 @@
 #include <string>
 
 #include "admin/daemon_metrics.h"
+#include "session/session_registry.h"
 
 namespace wasi_socketd::daemon {
 
@@ -26,6 +27,13 @@ grpc::Status too_many_calls() {
   return {grpc::StatusCode::RESOURCE_EXHAUSTED,
           "more than " + std::to_string(CallsInFlight::kRefuseAbove) +
               " calls in flight on this connection (acknowledge SETTINGS, read the responses)"};
+}
+
+UnaryAdmission admit_unary(grpc::CallbackServerContext* context,
+                           const std::shared_ptr<Session>& session) {
+  if (!connection_number(context->peer())) return {context->DefaultReactor(), true};
+  const bool admitted = admit_call(*session);
+  return {new CountedUnaryReactor(session), admitted};
 }
 
 void CountedUnaryReactor::OnDone() {

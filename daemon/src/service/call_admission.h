@@ -19,6 +19,17 @@ bool admit_call(Session& session);
 void end_call(Session& session);
 grpc::Status too_many_calls();
 
+// A new unary call of `session`, admitted or not, and the reactor to answer it on: counted on its
+// connection until OnDone (refused calls too: refusals a client does not read pile up to
+// kCloseAt). A call without a connection (an in-process test context, SessionRegistry::kInProcess)
+// is not counted and gets DefaultReactor().
+struct UnaryAdmission {
+  grpc::ServerUnaryReactor* reactor;
+  bool admitted;  // false: answer too_many_calls() at once, run nothing
+};
+UnaryAdmission admit_unary(grpc::CallbackServerContext* context,
+                           const std::shared_ptr<Session>& session);
+
 // The reactor of a counted unary call: holds the session until OnDone, which ends the count.
 class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
  public:

@@ -25,7 +25,7 @@ void UnaryCall::finish(grpc::Status status) const { state_->finish(std::move(sta
 std::shared_ptr<Session> session_of(grpc::CallbackServerContext* context,
                                     const SessionRegistry& registry) {
   const std::optional<int> number = connection_number(context->peer());
-  return number ? registry.find(*number) : nullptr;
+  return registry.find(number.value_or(SessionRegistry::kInProcess));
 }
 
 }  // namespace wasi_socketd::daemon

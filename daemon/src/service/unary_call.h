@@ -53,8 +53,8 @@ grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
     reactor->Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
     return reactor;
   }
-  auto* reactor = new CountedUnaryReactor(session);
-  if (!admit_call(*session)) {
+  const auto [reactor, admitted] = admit_unary(context, session);
+  if (!admitted) {
     reactor->Finish(too_many_calls());
     return reactor;
   }

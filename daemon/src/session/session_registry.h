@@ -27,6 +27,10 @@ std::optional<int> connection_number(std::string_view peer);
 
 class SessionRegistry {
  public:
+  // The number of calls that come without a connection: in-process tests and fuzzers that drive
+  // the services directly (their contexts have no peer). The daemon never binds it.
+  static constexpr int kInProcess = -1;
+
   // Binds the connection whose gRPC-side fd is `number` to `session`; returns the session that
   // was bound to that number before, if any (its connection is gone: the number was reused).
   std::shared_ptr<Session> bind(int number, std::shared_ptr<Session> session);
