@@ -32,7 +32,7 @@ struct ListeningSocket : SessionResource {
 class SessionSnapshotTest : public ::testing::Test {
  protected:
   SessionSnapshotTest() {
-    Tenant tenant;
+    TenantAccess tenant;
     tenant.name = "t";
     tenant.policy = std::make_shared<sockets::AllowAllPolicy>();
     session_ =

@@ -15,7 +15,7 @@
 
 namespace wasi_socketd::daemon {
 
-Session::Session(Strand strand, Tenant tenant, PeerCredentials peer,
+Session::Session(Strand strand, TenantAccess tenant, PeerCredentials peer,
                  std::unique_ptr<ClientConnection> connection)
     : strand_(std::move(strand)),
       tenant_(std::move(tenant)),

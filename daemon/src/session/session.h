@@ -28,7 +28,7 @@
 #include "resource_table.h"
 #include "session_summary.h"
 #include "sockets/serial_executor.h"
-#include "tenant.h"
+#include "tenant_access.h"
 #include "wasi_socketd/v1/session.pb.h"
 #include "wasi_socketd/v1/tcp.pb.h"
 
@@ -40,7 +40,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   // `connection` is null for sessions built without one (tests): close_connection() then only
   // ends the session.
-  Session(Strand strand, Tenant tenant, PeerCredentials peer,
+  Session(Strand strand, TenantAccess tenant, PeerCredentials peer,
           std::unique_ptr<ClientConnection> connection = nullptr);
   ~Session();
   Session(const Session&) = delete;
@@ -48,7 +48,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Any thread.
   const Strand& strand() const { return strand_; }
-  const Tenant& tenant() const { return tenant_; }
+  const TenantAccess& tenant() const { return tenant_; }
   const PeerCredentials& peer() const { return peer_; }
   const ClientConnection* connection() const { return connection_.get(); }
   // The calls of this session's connection between their start and their OnDone.
@@ -143,7 +143,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void publish_backlog();
 
   Strand strand_;
-  const Tenant tenant_;
+  const TenantAccess tenant_;
   const PeerCredentials peer_;
   const std::unique_ptr<ClientConnection> connection_;
   CallsInFlight calls_;

@@ -49,7 +49,7 @@ AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     }
     return AcceptVerdict::kept;
   }
-  std::optional<Tenant>& tenant = admission.tenant;
+  std::optional<TenantAccess>& tenant = admission.tenant;
   auto connection = std::make_unique<WatchedConnection>(fd, monitor_);
   if (!connection->valid()) {
     spdlog::warn("connection of uid {} pid {} closed: cannot hold it ({})", peer.uid, peer.pid,

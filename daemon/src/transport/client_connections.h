@@ -22,7 +22,7 @@
 #include "grpc_refusal.h"
 #include "session/peer_credentials.h"
 #include "session/session_registry.h"
-#include "session/tenant.h"
+#include "session/tenant_access.h"
 #include "unix_listener.h"
 
 namespace wasi_socketd::daemon {

@@ -17,8 +17,8 @@ namespace wasi_socketd::daemon {
 namespace {
 
 // These tests never touch a socket: any tenant with a name will do.
-Tenant test_tenant(std::string name) {
-  Tenant tenant;
+TenantAccess test_tenant(std::string name) {
+  TenantAccess tenant;
   tenant.name = std::move(name);
   tenant.policy = std::make_shared<sockets::AllowAllPolicy>();
   return tenant;
