@@ -64,11 +64,15 @@ AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number
   }
   enforce_attach_deadline(session);
+  // The monitor's thread never holds a session (the last owner could otherwise destroy the
+  // monitor on its own thread): the hang-up is handled on the io_context.
   const bool watching = watched.watch([this, fd, weak = std::weak_ptr<Session>(session)] {
-    if (std::shared_ptr<Session> ended = weak.lock()) {
-      sessions_.unbind(fd, *ended);
-      end_on_strand(ended);
-    }
+    boost::asio::post(io_, [this, fd, weak] {
+      if (std::shared_ptr<Session> ended = weak.lock()) {
+        sessions_.unbind(fd, *ended);
+        end_on_strand(ended);
+      }
+    });
   });
   if (!watching) {
     spdlog::warn("cannot watch connection fd:{}: refused", fd);
