@@ -13,9 +13,6 @@
 namespace wasi_socketd::daemon {
 namespace {
 
-// How long one admin request waits for a busy session's strand.
-constexpr auto kSnapshotTimeout = std::chrono::milliseconds(500);
-
 admin::v1::SocketProtocol protocol_of(const ResourceSummary& summary) {
   return std::string_view(summary.protocol) == "tcp" ? admin::v1::SOCKET_PROTOCOL_TCP
                                                      : admin::v1::SOCKET_PROTOCOL_UDP;
@@ -63,11 +60,16 @@ void DaemonAdmin::stop() {
 void DaemonAdmin::register_collectors() {
   // Walked at scrape time from the live sessions, so they can never drift from the truth.
   auto& registry = metrics_.registry();
+  registry.before_collecting([this] {
+    auto pass = std::make_shared<const std::vector<SessionSnapshot>>(snapshot_sessions(sessions_));
+    std::lock_guard lock(scrape_mutex_);
+    scrape_ = std::move(pass);
+  });
   registry.collected_gauge(
       metric::kSockets, "Open sockets by WASI state", {"tenant", "protocol", "state"}, [this] {
         std::map<std::tuple<std::string, std::string, std::string>, int> counts;
-        for (const auto& session : snapshot_sessions(sessions_, kSnapshotTimeout)) {
-          for (const auto& [id, summary] : session.sockets) {
+        for (const auto& session : *scrape()) {
+          for (const auto& [id, summary] : session.summary.sockets) {
             ++counts[{session.tenant, summary.protocol, summary.state}];
           }
         }
@@ -78,29 +80,34 @@ void DaemonAdmin::register_collectors() {
         }
         return samples;
       });
-  registry.collected_gauge(
-      metric::kEventStreamQueuedBytes, "Bytes queued for Attach streams, not yet written",
-      {"tenant"}, [this] {
-        std::map<std::string, double> bytes;
-        for (const auto& session : snapshot_sessions(sessions_, kSnapshotTimeout)) {
-          bytes[session.tenant] += double(session.queued_bytes);
-        }
-        std::vector<Sample> samples;
-        for (const auto& [tenant, value] : bytes) samples.push_back({{tenant}, value});
-        return samples;
-      });
+  registry.collected_gauge(metric::kEventStreamQueuedBytes,
+                           "Bytes queued for Attach streams, not yet written", {"tenant"}, [this] {
+                             std::map<std::string, double> bytes;
+                             for (const auto& session : *scrape()) {
+                               bytes[session.tenant] += double(session.summary.queued_bytes);
+                             }
+                             std::vector<Sample> samples;
+                             for (const auto& [tenant, value] : bytes)
+                               samples.push_back({{tenant}, value});
+                             return samples;
+                           });
   registry.collected_gauge(
       metric::kEventStreamLag, "Age of the oldest item queued for an Attach stream", {"tenant"},
       [this] {
         std::map<std::string, double> lag;
-        for (const auto& session : snapshot_sessions(sessions_, kSnapshotTimeout)) {
-          const double seconds = std::chrono::duration<double>(session.lag).count();
+        for (const auto& session : *scrape()) {
+          const double seconds = std::chrono::duration<double>(session.summary.lag).count();
           lag[session.tenant] = std::max(lag[session.tenant], seconds);
         }
         std::vector<Sample> samples;
         for (const auto& [tenant, value] : lag) samples.push_back({{tenant}, value});
         return samples;
       });
+}
+
+std::shared_ptr<const std::vector<SessionSnapshot>> DaemonAdmin::scrape() const {
+  std::lock_guard lock(scrape_mutex_);
+  return scrape_ ? scrape_ : std::make_shared<const std::vector<SessionSnapshot>>();
 }
 
 std::string DaemonAdmin::status_line() {
@@ -122,9 +129,9 @@ admin::v1::GetStatusResponse DaemonAdmin::status() {
   for (const auto& path : facts_.listeners) status.add_listeners(path);
   status.set_admin_socket(facts_.admin_socket);
   status.set_socket_activated(facts_.socket_activated);
-  const auto snapshots = snapshot_sessions(sessions_, kSnapshotTimeout);
+  const auto snapshots = snapshot_sessions(sessions_);
   std::uint64_t sockets = 0;
-  for (const auto& session : snapshots) sockets += session.sockets.size();
+  for (const auto& session : snapshots) sockets += session.summary.sockets.size();
   status.set_sessions(snapshots.size());
   status.set_sockets(sockets);
   *status.mutable_policy() = policy_();
@@ -135,14 +142,14 @@ admin::v1::GetStatusResponse DaemonAdmin::status() {
 
 admin::v1::ListSessionsResponse DaemonAdmin::sessions() {
   admin::v1::ListSessionsResponse response;
-  for (const auto& session : snapshot_sessions(sessions_, kSnapshotTimeout)) {
+  for (const auto& session : snapshot_sessions(sessions_)) {
     auto* info = response.add_sessions();
     info->set_session(session.number);
     info->set_tenant(session.tenant);
     info->set_uid(session.peer.uid);
     info->set_gid(session.peer.gid);
     info->set_pid(static_cast<std::uint32_t>(session.peer.pid));
-    info->set_sockets(session.sockets.size());
+    info->set_sockets(session.summary.sockets.size());
     info->set_opened_at_unix_seconds(session.peer.connected_at_unix_seconds);
     info->set_listener(session.peer.listener);
   }
@@ -151,9 +158,9 @@ admin::v1::ListSessionsResponse DaemonAdmin::sessions() {
 
 admin::v1::ListSocketsResponse DaemonAdmin::sockets(const std::string& tenant) {
   admin::v1::ListSocketsResponse response;
-  for (const auto& session : snapshot_sessions(sessions_, kSnapshotTimeout)) {
+  for (const auto& session : snapshot_sessions(sessions_)) {
     if (!tenant.empty() && session.tenant != tenant) continue;
-    for (const auto& [id, summary] : session.sockets) {
+    for (const auto& [id, summary] : session.summary.sockets) {
       auto* info = response.add_sockets();
       info->set_session(session.number);
       info->set_tenant(session.tenant);

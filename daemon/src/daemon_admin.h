@@ -3,13 +3,15 @@
 // gauges that are walked rather than counted (sessions, sockets by state, event-stream lag).
 //
 // Threading: constructed and started/stopped on main; the AdminBackend methods run on gRPC
-// threads and read each session on its own strand (waiting at most a short bound per session).
-// Must be stopped before the io_context threads stop.
+// threads (and /metrics on its own thread) and answer from what each session published on its
+// sequence (Session::summary): they never wait for a session. One /metrics render walks the
+// sessions once, for all the walked gauges. Must be stopped before the io_context threads stop.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "admin/admin_backend.h"
@@ -17,6 +19,7 @@
 #include "admin/daemon_metrics.h"
 #include "admin/metrics_http_server.h"
 #include "session/session_registry.h"
+#include "session_snapshot.h"
 
 namespace wasi_socketd::daemon {
 
@@ -58,6 +61,8 @@ class DaemonAdmin final : public AdminBackend {
 
  private:
   void register_collectors();
+  // The sessions as the current render's pass saw them (empty before the first render).
+  std::shared_ptr<const std::vector<SessionSnapshot>> scrape() const;
 
   const SessionRegistry& sessions_;
   DaemonMetrics& metrics_;
@@ -69,6 +74,8 @@ class DaemonAdmin final : public AdminBackend {
   AdminServer admin_server_;
   MetricsHttpServer http_server_;
   std::string metrics_http_bound_;
+  mutable std::mutex scrape_mutex_;
+  std::shared_ptr<const std::vector<SessionSnapshot>> scrape_;
 };
 
 }  // namespace wasi_socketd::daemon

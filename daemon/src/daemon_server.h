@@ -30,7 +30,7 @@
 #include "daemon_options.h"
 #include "memory_trimmer.h"
 #include "session/session_registry.h"
-#include "session/tenant.h"
+#include "session/tenant_access.h"
 #include "systemd/watchdog.h"
 #include "transport/unix_listener.h"
 #include "wasi_socketd/admin/v1/admin.pb.h"

@@ -330,8 +330,8 @@ class Run {
     check_frames(alpha_);
     check_frames(beta_);
     for (const auto& call : calls_) require(call->finishes == 1, "a call finished twice");
-    d_.registry.unbind("", *alpha_.session);
-    d_.registry.unbind("", *beta_.session);
+    d_.registry.unbind(daemon::SessionRegistry::kInProcess, *alpha_.session);
+    d_.registry.unbind(daemon::SessionRegistry::kInProcess, *beta_.session);
     alpha_.session.reset();
     beta_.session.reset();
     settle(std::chrono::milliseconds(0));
@@ -340,7 +340,8 @@ class Run {
 
  private:
   void open(Side& side, uid_t uid) {
-    std::optional<daemon::Tenant> tenant = d_.tenants({.uid = uid, .gid = uid, .pid = 1}).tenant;
+    std::optional<daemon::TenantAccess> tenant =
+        d_.tenants({.uid = uid, .gid = uid, .pid = 1}).tenant;
     require(tenant.has_value(), "a fuzz tenant was not admitted");
     side.session =
         std::make_shared<daemon::Session>(wasi_socketd::sockets::make_strand(d_.io),
@@ -469,7 +470,7 @@ class Run {
     calls_.push_back(std::move(owned));
     call.request = std::move(request);
     run_pending();
-    d_.registry.bind("", side.session);
+    d_.registry.bind(daemon::SessionRegistry::kInProcess, side.session);
     serving = side.who;
     fuzz::start_recording();
     (service.*method)(&call.context, &call.request, &call.response);

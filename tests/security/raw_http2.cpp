@@ -14,12 +14,14 @@ namespace wasi_socketd::testing {
 
 namespace {
 
+constexpr std::uint8_t kData = 0x0;
 constexpr std::uint8_t kHeaders = 0x1;
 constexpr std::uint8_t kRstStream = 0x3;
 constexpr std::uint8_t kSettings = 0x4;
 constexpr std::uint8_t kPing = 0x6;
 constexpr std::uint8_t kGoaway = 0x7;
 constexpr std::uint8_t kFlagAck = 0x1;
+constexpr std::uint8_t kFlagEndStream = 0x1;
 constexpr std::uint8_t kFlagEndHeaders = 0x4;
 constexpr std::size_t kFrameHeader = 9;
 
@@ -119,6 +121,14 @@ std::uint32_t RawHttp2Connection::open_call(const std::string& path) {
   return stream;
 }
 
+std::uint32_t RawHttp2Connection::open_call_with_request(const std::string& path) {
+  const std::uint32_t stream = open_call(path);
+  // gRPC message framing: not compressed, length 0 (an empty request message).
+  const std::string empty_message(5, '\0');
+  if (stream == 0 || !send_frame(kData, kFlagEndStream, stream, empty_message)) return 0;
+  return stream;
+}
+
 bool RawHttp2Connection::read_for(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   char buffer[16384];
@@ -162,6 +172,8 @@ void RawHttp2Connection::parse_frames() {
                                        static_cast<std::uint8_t>(incoming_[payload + i + 1]));
         settings_[id] = get_u32(incoming_, payload + i + 2);
       }
+    } else if (type == kHeaders && (flags & kFlagEndStream) != 0) {
+      ++finished_streams_;
     } else if (type == kRstStream && length >= 4) {
       ++resets_[get_u32(incoming_, payload)];
     } else if (type == kGoaway) {

@@ -39,6 +39,9 @@ class RawHttp2Connection {
   // on the next odd stream id; the call's message is never sent. Returns the stream id, 0 when the
   // connection failed.
   std::uint32_t open_call(const std::string& path);
+  // As open_call, then the call's request: one DATA frame (END_STREAM) holding an empty gRPC
+  // message, so the daemon's handler runs and answers.
+  std::uint32_t open_call_with_request(const std::string& path);
 
   // Reads frames for up to `timeout`, or until the connection ends; what arrived is counted below.
   // Returns false once the daemon closed the connection.
@@ -51,6 +54,9 @@ class RawHttp2Connection {
   // RST_STREAM frames received, by error code.
   const std::map<std::uint32_t, int>& resets() const { return resets_; }
   int goaways() const { return goaways_; }
+  // HEADERS frames with END_STREAM received: calls the daemon has finished (trailers, or a
+  // trailers-only answer such as a refusal).
+  int finished_streams() const { return finished_streams_; }
 
  private:
   bool send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
@@ -65,6 +71,7 @@ class RawHttp2Connection {
   std::map<std::uint16_t, std::uint32_t> settings_;
   std::map<std::uint32_t, int> resets_;
   int goaways_ = 0;
+  int finished_streams_ = 0;
 };
 
 }  // namespace wasi_socketd::testing

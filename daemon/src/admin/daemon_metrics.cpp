@@ -38,6 +38,24 @@ void TenantMetrics::session_opened() {
 
 void TenantMetrics::session_closed() { sessions_.sub(1); }
 
+void TenantMetrics::call_refused() {
+  registry_
+      .counter(
+          metric::kCallsRefused,
+          "Calls answered at once (RESOURCE_EXHAUSTED): their connection had too many in flight",
+          {"tenant"})
+      .with({tenant_})
+      .add();
+}
+
+void TenantMetrics::connection_closed(std::string_view rule) {
+  registry_
+      .counter(metric::kConnectionsClosed, "Client connections the daemon closed, by the bound",
+               {"tenant", "rule"})
+      .with({tenant_, std::string(rule)})
+      .add();
+}
+
 void TenantMetrics::socket_created(std::string_view protocol) {
   registry_.counter(metric::kSocketsCreated, "Sockets created since start", {"tenant", "protocol"})
       .with({tenant_, std::string(protocol)})

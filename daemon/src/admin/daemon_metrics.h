@@ -29,6 +29,11 @@ class TenantMetrics {
   void denial(std::string_view operation, std::string_view rule);
   // An operation failed with the WIT error-code `code` ("connection-refused", ...).
   void error(std::string_view code);
+  // A call was answered at once because its connection had too many calls in flight
+  // (session/calls_in_flight.h).
+  void call_refused();
+  // The daemon closed a connection of the tenant for the bound `rule` ("calls-in-flight").
+  void connection_closed(std::string_view rule);
   // An operation answered would-block: the guest polls and retries (not an error).
   void would_block();
 
@@ -72,6 +77,8 @@ inline constexpr const char* kBytes = "wasi_socketd_bytes_total";
 inline constexpr const char* kDenials = "wasi_socketd_denials_total";
 inline constexpr const char* kErrors = "wasi_socketd_errors_total";
 inline constexpr const char* kRetries = "wasi_socketd_retries_total";
+inline constexpr const char* kCallsRefused = "wasi_socketd_calls_refused_total";
+inline constexpr const char* kConnectionsClosed = "wasi_socketd_connections_closed_total";
 inline constexpr const char* kConnectionsRefused = "wasi_socketd_connections_refused_total";
 inline constexpr const char* kPolicyReloads = "wasi_socketd_policy_reloads_total";
 inline constexpr const char* kEventStreamQueuedBytes = "wasi_socketd_event_stream_queued_bytes";

@@ -38,10 +38,16 @@ void MetricsRegistry::collected_gauge(const std::string& name, const std::string
   collected_.try_emplace(name, Collected{help, std::move(label_names), std::move(collect)});
 }
 
+void MetricsRegistry::before_collecting(std::function<void()> prepare) {
+  std::lock_guard lock(mutex_);
+  prepare_ = std::move(prepare);
+}
+
 std::string MetricsRegistry::render() const {
   // Merge the three kinds by name so the output order does not depend on how a metric is kept.
   std::map<std::string, std::function<void(std::string&)>> renderers;
   std::map<std::string, const Collected*> collected;
+  std::function<void()> prepare;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [name, family] : counters_) {
@@ -55,7 +61,9 @@ std::string MetricsRegistry::render() const {
       };
     }
     for (const auto& [name, entry] : collected_) collected[name] = &entry;
+    prepare = prepare_;
   }
+  if (prepare) prepare();
   // Collectors run without the registry lock: they may take locks of their own.
   for (const auto& [name, entry] : collected) {
     renderers[name] = [&name = name, entry = entry](std::string& out) {

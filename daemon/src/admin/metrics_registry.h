@@ -98,6 +98,10 @@ class MetricsRegistry {
   void collected_gauge(const std::string& name, const std::string& help,
                        std::vector<std::string> label_names, Collector collect);
 
+  // Runs `prepare` once at the start of every render, before the collectors (without the registry
+  // lock): collectors that share one pass over the daemon's state take it there.
+  void before_collecting(std::function<void()> prepare);
+
   // Every family, sorted by name, in the text exposition format.
   std::string render() const;
 
@@ -112,6 +116,7 @@ class MetricsRegistry {
   std::map<std::string, std::unique_ptr<MetricFamily<Counter>>> counters_;
   std::map<std::string, std::unique_ptr<MetricFamily<Gauge>>> gauges_;
   std::map<std::string, Collected> collected_;
+  std::function<void()> prepare_;
 };
 
 }  // namespace wasi_socketd::daemon

@@ -89,6 +89,9 @@ class SessionPolicy final : public sockets::SocketPolicy {
 
   Capabilities capabilities() const;
   const std::string& tenant_name() const { return tenant_name_; }
+  // The description of this session's tenant in the policy in force now; null once a reload
+  // removed the tenant.
+  std::shared_ptr<const Tenant> tenant() const;
   const PeerIdentity& peer() const { return peer_; }
   // nullptr: the daemon's own namespace. Enter it around socket creation.
   const NetworkNamespace* network_namespace() const { return netns_.get(); }
@@ -103,7 +106,6 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // extensions reuse_address / reuse_port), enforced in every mode.
   enum class Kind { rule, quota };
 
-  std::shared_ptr<const Tenant> tenant() const;
   // Audits and returns whether the operation goes ahead. `tenant` null: enforce.
   bool decide(const Tenant* tenant, Kind kind, std::string_view operation, std::string address,
               std::string name, const Decision& decision, std::string target = "") const;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "call_admission.h"
 #include "client_frame.h"
 
 namespace wasi_socketd::daemon {
@@ -10,6 +11,11 @@ AttachStream::AttachStream(std::shared_ptr<Session> session) : session_(std::mov
   if (!session_) {
     finished_ = true;
     Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
+    return;
+  }
+  if (!admit_call(*session_)) {
+    finished_ = true;
+    Finish(too_many_calls());
     return;
   }
   on_sequence([this] {
@@ -99,6 +105,7 @@ void AttachStream::OnDone() {
     delete this;
     return;
   }
+  end_call(*session_);
   on_sequence([this] {
     if (attached_) {
       session_->detach(*this);

@@ -24,7 +24,8 @@ void UnaryCall::finish(grpc::Status status) const { state_->finish(std::move(sta
 
 std::shared_ptr<Session> session_of(grpc::CallbackServerContext* context,
                                     const SessionRegistry& registry) {
-  return registry.find(context->peer());
+  const std::optional<int> number = connection_number(context->peer());
+  return registry.find(number.value_or(SessionRegistry::kInProcess));
 }
 
 }  // namespace wasi_socketd::daemon

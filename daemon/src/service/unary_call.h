@@ -7,6 +7,9 @@
 // the session's earlier work and runs when its turn comes, on whichever thread runs the session.
 // Either way it runs alone for its session and in order, which is all the socket core relies on.
 //
+// Every call is counted on its connection until OnDone (call_admission.h): past the bound it is
+// answered at once with RESOURCE_EXHAUSTED and never reaches the sequence.
+//
 // Status codes: FAILED_PRECONDITION when the connection has no live session (it never reached the
 // socket layer); everything the socket layer says travels in the response's error field.
 #pragma once
@@ -16,6 +19,7 @@
 #include <memory>
 #include <utility>
 
+#include "call_admission.h"
 #include "session/session.h"
 #include "session/session_registry.h"
 
@@ -43,10 +47,15 @@ std::shared_ptr<Session> session_of(grpc::CallbackServerContext* context,
 template <class Work>
 grpc::ServerUnaryReactor* start_unary(grpc::CallbackServerContext* context,
                                       const SessionRegistry& registry, Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::shared_ptr<Session> session = session_of(context, registry);
   if (!session) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish({grpc::StatusCode::FAILED_PRECONDITION, "no session on this connection"});
+    return reactor;
+  }
+  const auto [reactor, admitted] = admit_unary(context, session);
+  if (!admitted) {
+    reactor->Finish(too_many_calls());
     return reactor;
   }
   auto run = [session, call = UnaryCall(reactor), work = std::move(work)]() mutable {

@@ -65,6 +65,10 @@ std::chrono::steady_clock::duration Outbox::oldest_age() const {
   return std::chrono::steady_clock::now() - items_.front().queued_at;
 }
 
+std::chrono::steady_clock::time_point Outbox::oldest_queued_at() const {
+  return items_.empty() ? std::chrono::steady_clock::time_point{} : items_.front().queued_at;
+}
+
 void Outbox::append(Outbox&& later) {
   for (Queued& queued : later.items_) {
     queued_bytes_ += queued.bytes;

@@ -34,6 +34,8 @@ class Outbox {
   std::size_t queued_items() const { return items_.size(); }
   // How long the oldest queued item has waited (zero when empty): the event stream's lag.
   std::chrono::steady_clock::duration oldest_age() const;
+  // When the oldest queued item was queued; the epoch (zero) when empty.
+  std::chrono::steady_clock::time_point oldest_queued_at() const;
   // Moves the oldest items into `frame` (which must be empty): at least one, then as many as fit
   // into `max_bytes`.
   void fill(v1::ServerFrame& frame, std::size_t max_bytes);

@@ -33,7 +33,7 @@ TenantResolver policy_tenant_resolver(std::shared_ptr<policy::Tenancy> tenancy) 
     if (!admission.session) return {std::nullopt, refusal_reason(*tenancy, identity, admission)};
     const std::shared_ptr<policy::SessionPolicy>& session = admission.session;
     const policy::Capabilities capabilities = session->capabilities();
-    Tenant tenant;
+    TenantAccess tenant;
     tenant.name = session->tenant_name();
     tenant.tcp = capabilities.tcp;
     tenant.udp = capabilities.udp;
@@ -43,6 +43,7 @@ TenantResolver policy_tenant_resolver(std::shared_ptr<policy::Tenancy> tenancy) 
       return session->allows_lookup(name);
     };
     tenant.tenancy = session;
+    tenant.description = session->tenant();
     tenant.socket_quota = session->sockets_per_session();
     return {std::move(tenant), ""};
   };

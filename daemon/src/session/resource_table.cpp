@@ -24,8 +24,15 @@ std::shared_ptr<void> ResourceTable::linger_slot() {
   return std::make_shared<Slot>(lingering_);
 }
 
+void ResourceTable::touch(std::uint64_t id) const {
+  const bool first = touched_.empty();
+  touched_.insert(id);
+  if (first && on_touched_) on_touched_();
+}
+
 void ResourceTable::insert(std::uint64_t id, std::unique_ptr<SessionResource> resource) {
   resources_.emplace(id, std::move(resource));
+  touch(id);
 }
 
 std::unique_ptr<SessionResource> ResourceTable::take(std::uint64_t id) {
@@ -35,6 +42,7 @@ std::unique_ptr<SessionResource> ResourceTable::take(std::uint64_t id) {
   }
   std::unique_ptr<SessionResource> resource = std::move(found->second);
   resources_.erase(found);
+  touch(id);
   return resource;
 }
 
@@ -44,6 +52,7 @@ void ResourceTable::close_all() {
   closing.swap(resources_);
   for (auto& [id, resource] : closing) {
     resource->close();
+    touch(id);
   }
 }
 

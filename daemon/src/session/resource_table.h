@@ -1,14 +1,19 @@
 // The resources of one session, by id. Lookups are typed: an id of another kind, an unknown id, or
 // an id of another session (which can never be in this table) all find nothing.
+// Every id looked up, inserted or taken is recorded as touched (its admin summary may have
+// changed); the session republishes those (session.h, summary()).
 // Not thread-safe: owned by a Session, used on its strand only.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "resource_ids.h"
 #include "session_resource.h"
@@ -28,8 +33,22 @@ class ResourceTable {
   template <class T>
   T* find(std::uint64_t id) const {
     auto found = resources_.find(id);
-    return found == resources_.end() ? nullptr : dynamic_cast<T*>(found->second.get());
+    if (found == resources_.end()) return nullptr;
+    T* typed = dynamic_cast<T*>(found->second.get());
+    if (typed != nullptr) touch(id);
+    return typed;
   }
+
+  // The resource `id` without recording a touch (for publishing summaries); null if unknown.
+  const SessionResource* peek(std::uint64_t id) const {
+    auto found = resources_.find(id);
+    return found == resources_.end() ? nullptr : found->second.get();
+  }
+  // Records that `id` may have changed; the first touch after take_touched() calls the callback
+  // given to on_touched().
+  void touch(std::uint64_t id) const;
+  void on_touched(std::function<void()> callback) { on_touched_ = std::move(callback); }
+  std::unordered_set<std::uint64_t> take_touched() { return std::exchange(touched_, {}); }
 
   // Removes `id` from the table and hands the resource to the caller (null if unknown).
   std::unique_ptr<SessionResource> take(std::uint64_t id);
@@ -54,6 +73,8 @@ class ResourceTable {
       std::make_shared<std::atomic<std::size_t>>(0);
   ResourceIds ids_;
   std::unordered_map<std::uint64_t, std::unique_ptr<SessionResource>> resources_;
+  mutable std::unordered_set<std::uint64_t> touched_;
+  std::function<void()> on_touched_;
 };
 
 }  // namespace wasi_socketd::daemon

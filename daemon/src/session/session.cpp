@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "admin/daemon_metrics.h"
 #include "policy/session_policy.h"
@@ -13,12 +15,16 @@
 
 namespace wasi_socketd::daemon {
 
-Session::Session(Strand strand, Tenant tenant, PeerCredentials peer)
+Session::Session(Strand strand, TenantAccess tenant, PeerCredentials peer,
+                 std::unique_ptr<ClientConnection> connection)
     : strand_(std::move(strand)),
       tenant_(std::move(tenant)),
       peer_(peer),
+      connection_(std::move(connection)),
       resources_(tenant_.socket_quota),
-      network_id_(resources_.next_id()) {}
+      network_id_(resources_.next_id()) {
+  resources_.on_touched([this] { schedule_publish(); });
+}
 
 Session::~Session() {
   // The last owner is normally work on the sequence; otherwise nobody can be running it for us.
@@ -43,6 +49,7 @@ v1::Readiness Session::to_proto(const ReadinessLevel& level) const {
 v1::Readiness Session::set_readiness(std::uint64_t id, v1::ReadinessKind kind, bool ready) {
   strand_.assert_on_sequence();
   ReadinessState::Change change = readiness_.set(id, kind, ready);
+  if (change.changed) resources_.touch(id);
   if (change.changed && sink_ != nullptr) {
     v1::ServerItem item;
     v1::ReadinessEvent* event = item.mutable_readiness();
@@ -76,6 +83,7 @@ void Session::push(v1::ServerItem item) {
     return;
   }
   outbox_.push(std::move(item));
+  publish_backlog();
   if (outbox_.queued_bytes() > kEventBacklogHardBytes) {
     overflow();
     return;
@@ -106,6 +114,71 @@ void Session::overflow() {
   }
 }
 
+void Session::close_connection(std::string_view rule) {
+  spdlog::warn("connection of uid {} pid {} (tenant {}) closed: {}", peer_.uid, peer_.pid,
+               tenant_.name, rule);
+  if (tenant_.metrics) tenant_.metrics->connection_closed(rule);
+  if (connection_) connection_->close();
+  std::shared_ptr<Session> self = weak_from_this().lock();
+  if (!self) return;  // not shared (unit tests)
+  strand_.post([self, rule = std::string(rule)] {
+    if (self->tenant_.tenancy) {
+      self->tenant_.tenancy->audit("session.connection", "", "", rule, audit::Outcome::deny);
+    }
+    self->end();
+  });
+}
+
+SessionSummary Session::summary() const {
+  SessionSummary summary;
+  {
+    std::lock_guard lock(summary_mutex_);
+    summary.sockets.assign(published_sockets_.begin(), published_sockets_.end());
+  }
+  summary.queued_bytes = published_queued_bytes_.load(std::memory_order_relaxed);
+  const auto oldest = oldest_queued_at_.load(std::memory_order_relaxed);
+  if (oldest != 0) {
+    summary.lag =
+        std::chrono::steady_clock::now() -
+        std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(oldest));
+  }
+  return summary;
+}
+
+void Session::schedule_publish() {
+  if (publish_posted_) return;
+  std::shared_ptr<Session> self = weak_from_this().lock();
+  if (!self) {
+    publish_summary();  // not shared (unit tests, or being destroyed): nothing else runs it
+    return;
+  }
+  publish_posted_ = true;
+  strand_.post([self] { self->publish_summary(); });
+}
+
+void Session::publish_summary() {
+  publish_posted_ = false;
+  std::vector<std::pair<std::uint64_t, std::optional<ResourceSummary>>> changes;
+  for (const std::uint64_t id : resources_.take_touched()) {
+    const SessionResource* resource = resources_.peek(id);
+    changes.emplace_back(id, resource ? std::optional(resource->summary()) : std::nullopt);
+  }
+  std::lock_guard lock(summary_mutex_);
+  for (auto& [id, summary] : changes) {
+    if (summary) {
+      published_sockets_[id] = std::move(*summary);
+    } else {
+      published_sockets_.erase(id);
+    }
+  }
+}
+
+void Session::publish_backlog() {
+  published_queued_bytes_.store(outbox_.queued_bytes(), std::memory_order_relaxed);
+  oldest_queued_at_.store(outbox_.oldest_queued_at().time_since_epoch().count(),
+                          std::memory_order_relaxed);
+}
+
 bool Session::attach(FrameSink& sink) {
   strand_.assert_on_sequence();
   if (ended_ || ever_attached_) {
@@ -122,6 +195,7 @@ bool Session::attach(FrameSink& sink) {
     outbox_.push(std::move(item));
   }
   outbox_.append(std::move(waiting));
+  publish_backlog();
   write_next();
   return true;
 }
@@ -149,6 +223,7 @@ void Session::write_next() {
   }
   v1::ServerFrame frame;
   outbox_.fill(frame, kMaxServerFrameBytes);
+  publish_backlog();
   count_sent_data(frame);
   writing_ = true;
   sink_->write(std::move(frame));
@@ -195,6 +270,7 @@ void Session::end() {
   resources_.close_all();
   readiness_ = ReadinessState{};
   outbox_.clear();
+  publish_backlog();
   if (sink_ != nullptr) {
     FrameSink* sink = std::exchange(sink_, nullptr);
     sink->finish();

@@ -3,23 +3,32 @@
 // Threading: a Session lives on its sequence (strand(), a sockets::SerialExecutor): work
 // dispatched or posted there runs one item at a time, in order, on an io thread or inline on the
 // gRPC thread that found the session idle. tenant(), peer() and strand() may be called from any
-// thread; every other method only on the sequence, which each one asserts in debug and sanitizer
-// builds. Services hold the session by shared_ptr for the length of a call; socket callbacks hold
-// a weak_ptr and do nothing once it is ended. The destructor may run on any thread: it closes the
-// resources on the sequence when that is idle (it always is once the last owner has gone).
+// thread, and so may calls(), connection() and close_connection(); every other method only on the
+// sequence, which each one asserts in debug and sanitizer builds. Services hold the session by
+// shared_ptr for the length of a call; socket callbacks hold a weak_ptr and do nothing once it is
+// ended. The destructor may run on any thread: it closes the resources on the sequence when that is
+// idle (it always is once the last owner has gone).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string_view>
 
+#include "calls_in_flight.h"
+#include "client_connection.h"
 #include "frame_sink.h"
 #include "outbox.h"
 #include "peer_credentials.h"
 #include "readiness_state.h"
 #include "resource_table.h"
+#include "session_summary.h"
 #include "sockets/serial_executor.h"
-#include "tenant.h"
+#include "tenant_access.h"
 #include "wasi_socketd/v1/session.pb.h"
 #include "wasi_socketd/v1/tcp.pb.h"
 
@@ -29,15 +38,29 @@ using Strand = sockets::Strand;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Strand strand, Tenant tenant, PeerCredentials peer);
+  // `connection` is null for sessions built without one (tests): close_connection() then only
+  // ends the session.
+  Session(Strand strand, TenantAccess tenant, PeerCredentials peer,
+          std::unique_ptr<ClientConnection> connection = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
   // Any thread.
   const Strand& strand() const { return strand_; }
-  const Tenant& tenant() const { return tenant_; }
+  const TenantAccess& tenant() const { return tenant_; }
   const PeerCredentials& peer() const { return peer_; }
+  const ClientConnection* connection() const { return connection_.get(); }
+  // The calls of this session's connection between their start and their OnDone.
+  CallsInFlight& calls() { return calls_; }
+  // Closes the connection for a bound it broke (`rule`, e.g. "calls-in-flight"): audited as
+  // session.connection with that rule, counted in the tenant's metrics, then the session ends.
+  void close_connection(std::string_view rule);
+  // The admin picture of this session, as last published on its sequence. Never waits for the
+  // sequence: a busy session answers with what it published before. The sequence republishes,
+  // in one posted item after the work that changed them, the sockets that work looked up,
+  // created, removed or changed the readiness of; the backlog figures at every change.
+  SessionSummary summary() const;
 
   // ---- on the sequence only ----
   bool ended() const {
@@ -113,10 +136,17 @@ class Session : public std::enable_shared_from_this<Session> {
   // The backlog passed kEventBacklogHardBytes: audits, then ends the session (posted, since
   // the push that caused it may come from a resource that end() would close).
   void overflow();
+  // Posts one publish_summary() unless one is pending (or runs it now for a session that is not
+  // shared: unit tests).
+  void schedule_publish();
+  void publish_summary();
+  void publish_backlog();
 
   Strand strand_;
-  const Tenant tenant_;
+  const TenantAccess tenant_;
   const PeerCredentials peer_;
+  const std::unique_ptr<ClientConnection> connection_;
+  CallsInFlight calls_;
   ResourceTable resources_;
   ReadinessState readiness_;
   Outbox outbox_;
@@ -127,6 +157,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_held_ = false;  // backlogged() told the sink to stop reading
   bool overflowed_ = false;
   bool ended_ = false;
+  bool publish_posted_ = false;
+
+  // Published for summary(): guarded by summary_mutex_ (held to copy, never across work).
+  mutable std::mutex summary_mutex_;
+  std::map<std::uint64_t, ResourceSummary> published_sockets_;
+  std::atomic<std::size_t> published_queued_bytes_{0};
+  std::atomic<std::chrono::steady_clock::rep> oldest_queued_at_{0};  // 0: nothing queued
 };
 
 }  // namespace wasi_socketd::daemon

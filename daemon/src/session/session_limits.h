@@ -7,8 +7,9 @@
 
 namespace wasi_socketd::daemon {
 
-// Sockets (TCP + UDP) one session may hold at once when its Tenant was built by hand; past it:
-// NEW_SOCKET_LIMIT. Policy tenants take [tenant.quotas] sockets_per_session (policy/fd_budget.h).
+// Sockets (TCP + UDP) one session may hold at once when its TenantAccess was built by hand; past
+// it: NEW_SOCKET_LIMIT. Policy tenants take [tenant.quotas] sockets_per_session
+// (policy/fd_budget.h).
 inline constexpr std::size_t kDefaultSocketQuota = 1024;
 // While the tenant's buffered bytes are at quota, a connection reads at most this far ahead.
 inline constexpr std::uint64_t kTcpReadWindowWhenFull = 64 * 1024;

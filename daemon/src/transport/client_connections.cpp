@@ -28,28 +28,6 @@ void end_on_strand(const std::shared_ptr<Session>& session) {
 
 }  // namespace
 
-// A duplicate of a connection's fd, kept until its attach deadline: shutting the duplicate down
-// reaches the connection however gRPC's own fd number has been reused meanwhile.
-struct AttachDeadline {
-  AttachDeadline(const Strand& strand, int duplicate) : timer(strand), fd(duplicate) {}
-  ~AttachDeadline() { ::close(fd); }
-  AttachDeadline(const AttachDeadline&) = delete;
-  AttachDeadline& operator=(const AttachDeadline&) = delete;
-  boost::asio::steady_timer timer;
-  int fd;
-};
-
-namespace {
-
-// The connection hung up before its deadline: the duplicate is closed now, not at the deadline.
-void cancel_deadline(const std::weak_ptr<AttachDeadline>& weak) {
-  if (std::shared_ptr<AttachDeadline> deadline = weak.lock()) {
-    boost::asio::post(deadline->timer.get_executor(), [deadline] { deadline->timer.cancel(); });
-  }
-}
-
-}  // namespace
-
 ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& server,
                                      SessionRegistry& sessions, TenantResolver tenants)
     : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)), refusal_(io) {}
@@ -71,57 +49,56 @@ AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
     }
     return AcceptVerdict::kept;
   }
-  std::optional<Tenant>& tenant = admission.tenant;
-  auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer);
-  const std::string key = connection_key(fd);
-  if (std::shared_ptr<Session> previous = sessions_.bind(key, session)) {
+  std::optional<TenantAccess>& tenant = admission.tenant;
+  auto connection = std::make_unique<WatchedConnection>(fd, monitor_);
+  if (!connection->valid()) {
+    spdlog::warn("connection of uid {} pid {} closed: cannot hold it ({})", peer.uid, peer.pid,
+                 std::strerror(errno));
+    ::close(fd);
+    return AcceptVerdict::kept;
+  }
+  WatchedConnection& watched = *connection;
+  auto session = std::make_shared<Session>(sockets::make_strand(io_), std::move(*tenant), peer,
+                                           std::move(connection));
+  if (std::shared_ptr<Session> previous = sessions_.bind(fd, session)) {
     end_on_strand(previous);  // its connection is gone: the kernel reused the fd number
   }
-  const std::weak_ptr<AttachDeadline> deadline = enforce_attach_deadline(fd, session);
-  const bool watched =
-      monitor_.watch(fd, [this, key, deadline, weak = std::weak_ptr<Session>(session)] {
-        cancel_deadline(deadline);
-        if (std::shared_ptr<Session> ended = weak.lock()) {
-          sessions_.unbind(key, *ended);
-          end_on_strand(ended);
-        }
-      });
-  if (!watched) {
-    spdlog::warn("cannot watch connection {}: refused", key);
-    cancel_deadline(deadline);
-    sessions_.unbind(key, *session);
+  enforce_attach_deadline(session);
+  // The monitor's thread never holds a session (the last owner could otherwise destroy the
+  // monitor on its own thread): the hang-up is handled on the io_context.
+  const bool watching = watched.watch([this, fd, weak = std::weak_ptr<Session>(session)] {
+    boost::asio::post(io_, [this, fd, weak] {
+      if (std::shared_ptr<Session> ended = weak.lock()) {
+        sessions_.unbind(fd, *ended);
+        end_on_strand(ended);
+      }
+    });
+  });
+  if (!watching) {
+    spdlog::warn("cannot watch connection fd:{}: refused", fd);
+    sessions_.unbind(fd, *session);
     end_on_strand(session);
     ::close(fd);
     return AcceptVerdict::kept;
   }
-  spdlog::debug("session {} for uid {} pid {} (tenant {})", key, peer.uid, peer.pid,
+  spdlog::debug("session fd:{} for uid {} pid {} (tenant {})", fd, peer.uid, peer.pid,
                 session->tenant().name);
   grpc::AddInsecureChannelFromFd(&server_, fd);
   return AcceptVerdict::kept;
 }
 
-std::weak_ptr<AttachDeadline> ClientConnections::enforce_attach_deadline(
-    int fd, const std::shared_ptr<Session>& session) {
-  const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (duplicate < 0) {
-    spdlog::warn("cannot watch the attach deadline of connection fd:{}: {}", fd,
-                 std::strerror(errno));
-    return {};  // the connection still works; only the deadline is not enforced
-  }
-  auto deadline = std::make_shared<AttachDeadline>(session->strand(), duplicate);
-  deadline->timer.expires_after(kAttachDeadline);
-  deadline->timer.async_wait(
-      [deadline, weak = std::weak_ptr<Session>(session)](boost::system::error_code error) {
-        const std::shared_ptr<Session> late = weak.lock();
-        if (error || !late || late->attached() || late->ended()) {
-          return;
-        }
-        spdlog::info("connection of uid {} pid {} closed: no session attached within {} s",
-                     late->peer().uid, late->peer().pid, kAttachDeadline.count());
-        late->end();
-        ::shutdown(deadline->fd, SHUT_RDWR);
-      });
-  return deadline;
+void ClientConnections::enforce_attach_deadline(const std::shared_ptr<Session>& session) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(session->strand(), kAttachDeadline);
+  timer->async_wait([timer, weak = std::weak_ptr<Session>(session)](boost::system::error_code) {
+    const std::shared_ptr<Session> late = weak.lock();
+    if (!late || late->attached() || late->ended()) {
+      return;
+    }
+    spdlog::info("connection of uid {} pid {} closed: no session attached within {} s",
+                 late->peer().uid, late->peer().pid, kAttachDeadline.count());
+    late->end();
+    late->connection()->close();
+  });
 }
 
 void ClientConnections::end_all() {

@@ -3,10 +3,12 @@
 //
 // For each connection: tenant from the peer credentials (no tenant: the connection is answered
 // with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
-// own strand, the binding "fd:N" -> session in the registry (replacing a dead connection's session
-// that had the same fd number), a hang-up watch, and finally the fd handed to gRPC.
-// A connection whose session is not attached within kAttachDeadline is closed (shutdown() on a
-// duplicate of its fd, which gRPC then sees as a hang-up) and its session ended.
+// own sequence and its ClientConnection (a duplicate of the fd: the connection's identity, and the
+// means to close it), the binding fd number -> session in the registry (replacing a dead
+// connection's session that had the same number; calls are checked against the connection itself,
+// session_registry.h), a hang-up watch on the duplicate, and finally the fd handed to gRPC.
+// A connection whose session is not attached within kAttachDeadline is closed (shutdown() through
+// the session's ClientConnection, which gRPC then sees as a hang-up) and its session ended.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
 // strands.
 #pragma once
@@ -20,12 +22,10 @@
 #include "grpc_refusal.h"
 #include "session/peer_credentials.h"
 #include "session/session_registry.h"
-#include "session/tenant.h"
+#include "session/tenant_access.h"
 #include "unix_listener.h"
 
 namespace wasi_socketd::daemon {
-
-struct AttachDeadline;
 
 class ClientConnections {
  public:
@@ -40,17 +40,15 @@ class ClientConnections {
   void end_all();
 
  private:
-  // Closes the connection `fd` unless its session has attached by kAttachDeadline. The deadline
-  // holds a duplicate fd until it passes or is cancelled.
-  std::weak_ptr<AttachDeadline> enforce_attach_deadline(int fd,
-                                                        const std::shared_ptr<Session>& session);
+  // Closes the session's connection unless it has attached by kAttachDeadline.
+  void enforce_attach_deadline(const std::shared_ptr<Session>& session);
 
   boost::asio::io_context& io_;
   grpc::Server& server_;
   SessionRegistry& sessions_;
   TenantResolver tenants_;
   GrpcRefusal refusal_;
-  ConnectionMonitor monitor_;
+  std::shared_ptr<ConnectionMonitor> monitor_ = std::make_shared<ConnectionMonitor>();
 };
 
 }  // namespace wasi_socketd::daemon

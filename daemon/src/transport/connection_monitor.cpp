@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace wasi_socketd::daemon {
@@ -17,6 +18,8 @@ namespace {
 std::system_error errno_error(const char* what) {
   return std::system_error(errno, std::generic_category(), what);
 }
+
+constexpr std::uint64_t kWakeUp = 0;
 
 }  // namespace
 
@@ -32,7 +35,7 @@ ConnectionMonitor::ConnectionMonitor() {
   }
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
+  event.data.u64 = kWakeUp;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
   thread_ = std::thread([this] { run(); });
 }
@@ -41,28 +44,29 @@ ConnectionMonitor::~ConnectionMonitor() {
   const std::uint64_t one = 1;
   [[maybe_unused]] ssize_t written = ::write(wake_fd_, &one, sizeof one);
   thread_.join();
-  for (auto& [fd, closed] : watches_) {
-    ::close(fd);
-  }
   ::close(wake_fd_);
   ::close(epoll_fd_);
 }
 
-bool ConnectionMonitor::watch(int fd, std::function<void()> closed) {
-  const int duplicate = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (duplicate < 0) {
-    return false;
-  }
+std::uint64_t ConnectionMonitor::watch(int fd, std::function<void()> closed) {
   std::lock_guard lock(mutex_);
+  const std::uint64_t number = next_watch_++;
   epoll_event event{};
-  event.events = 0;  // EPOLLHUP and EPOLLERR are always reported; nothing else is wanted
-  event.data.fd = duplicate;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, duplicate, &event) != 0) {
-    ::close(duplicate);
-    return false;
+  // EPOLLHUP and EPOLLERR are always reported; nothing else is wanted, and only once.
+  event.events = EPOLLONESHOT;
+  event.data.u64 = number;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    return 0;
   }
-  watches_.emplace(duplicate, std::move(closed));
-  return true;
+  watches_.emplace(number, std::move(closed));
+  return number;
+}
+
+void ConnectionMonitor::unwatch(std::uint64_t watch, int fd) {
+  std::lock_guard lock(mutex_);
+  if (watches_.erase(watch) != 0) {
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  }
 }
 
 std::size_t ConnectionMonitor::watched() const {
@@ -84,24 +88,36 @@ void ConnectionMonitor::run() {
     {
       std::lock_guard lock(mutex_);
       for (int i = 0; i < count; ++i) {
-        const int fd = events[i].data.fd;
-        if (fd == wake_fd_) {
+        const std::uint64_t number = events[i].data.u64;
+        if (number == kWakeUp) {
           return;
         }
-        auto found = watches_.find(fd);
+        auto found = watches_.find(number);
         if (found == watches_.end()) {
-          continue;
+          continue;  // unwatched meanwhile
         }
-        callbacks.push_back(std::move(found->second));
-        watches_.erase(found);
-        ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-        ::close(fd);
+        // The entry stays until its owner unwatches it (before closing the fd); the callback is
+        // used up, and the one-shot registration reports nothing more.
+        callbacks.push_back(std::exchange(found->second, nullptr));
       }
     }
     for (auto& closed : callbacks) {
-      closed();
+      if (closed) closed();
     }
   }
+}
+
+WatchedConnection::WatchedConnection(int fd, std::shared_ptr<ConnectionMonitor> monitor)
+    : ClientConnection(::fcntl(fd, F_DUPFD_CLOEXEC, 0)), monitor_(std::move(monitor)) {}
+
+WatchedConnection::~WatchedConnection() {
+  if (watch_ != 0) monitor_->unwatch(watch_, this->fd());
+}
+
+bool WatchedConnection::watch(std::function<void()> closed) {
+  if (!valid()) return false;
+  watch_ = monitor_->watch(this->fd(), std::move(closed));
+  return watch_ != 0;
 }
 
 }  // namespace wasi_socketd::daemon

@@ -3,6 +3,8 @@
 #include "session/session.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/strand.hpp>
 
@@ -15,8 +17,8 @@ namespace wasi_socketd::daemon {
 namespace {
 
 // These tests never touch a socket: any tenant with a name will do.
-Tenant test_tenant(std::string name) {
-  Tenant tenant;
+TenantAccess test_tenant(std::string name) {
+  TenantAccess tenant;
   tenant.name = std::move(name);
   tenant.policy = std::make_shared<sockets::AllowAllPolicy>();
   return tenant;
@@ -109,12 +111,52 @@ TEST(SessionRegistry, ANewConnectionOnAReusedFdReplacesTheOldSession) {
   };
   auto old_session = make();
   auto new_session = make();
-  EXPECT_EQ(registry.bind(connection_key(7), old_session), nullptr);
-  EXPECT_EQ(registry.bind(connection_key(7), new_session), old_session);
-  registry.unbind(connection_key(7), *old_session);  // the old connection's late hang-up
-  EXPECT_EQ(registry.find("fd:7"), new_session);
-  registry.unbind(connection_key(7), *new_session);
-  EXPECT_EQ(registry.find("fd:7"), nullptr);
+  EXPECT_EQ(registry.bind(7, old_session), nullptr);
+  EXPECT_EQ(registry.bind(7, new_session), old_session);
+  registry.unbind(7, *old_session);  // the old connection's late hang-up
+  EXPECT_EQ(registry.find(7), new_session);
+  registry.unbind(7, *new_session);
+  EXPECT_EQ(registry.find(7), nullptr);
+}
+
+// The session is its connection, not its fd number: once gRPC has closed the old connection's fd
+// and the kernel has given the number to a new connection, a call that comes with that number
+// finds no session at all, even before the old connection's hang-up was noticed (main's registry,
+// keyed by the string "fd:N" alone, answered the old session here).
+TEST(SessionRegistry, ACallOnANewConnectionWithAReusedFdNumberNeverFindsTheOldSession) {
+  boost::asio::io_context io;
+  SessionRegistry registry;
+  int old_pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, old_pair), 0);
+  const int number = old_pair[0];  // what gRPC got, and what its calls report as "fd:N"
+  auto old_session = std::make_shared<Session>(
+      sockets::make_strand(io, sockets::SequenceCheck::idle_from_outside), test_tenant("old"),
+      PeerCredentials{}, ClientConnection::duplicate(number));
+  registry.bind(number, old_session);
+  EXPECT_EQ(registry.find(*connection_number("fd:" + std::to_string(number))), old_session);
+
+  ::close(old_pair[0]);  // gRPC closes the old connection's fd: the number is free
+  EXPECT_EQ(registry.find(number), nullptr) << "a closed connection's number still finds it";
+  int new_pair[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, new_pair), 0);
+  ASSERT_EQ(::dup2(new_pair[0], number), number);  // the kernel hands the number out again
+  ::close(new_pair[0]);
+  EXPECT_EQ(registry.find(number), nullptr) << "a new connection reached the old session";
+
+  auto new_session = std::make_shared<Session>(
+      sockets::make_strand(io, sockets::SequenceCheck::idle_from_outside), test_tenant("new"),
+      PeerCredentials{}, ClientConnection::duplicate(number));
+  EXPECT_EQ(registry.bind(number, new_session), old_session);
+  EXPECT_EQ(registry.find(number), new_session);
+  for (const int fd : {number, old_pair[1], new_pair[1]}) ::close(fd);
+}
+
+TEST(SessionRegistry, OnlyGrpcFdPeersNameAConnection) {
+  EXPECT_EQ(connection_number("fd:12"), 12);
+  EXPECT_EQ(connection_number("unix:"), std::nullopt);
+  EXPECT_EQ(connection_number("fd:"), std::nullopt);
+  EXPECT_EQ(connection_number("fd:12x"), std::nullopt);
+  EXPECT_EQ(connection_number("fd:-1"), std::nullopt);
 }
 
 v1::ServerItem bulk(std::uint64_t socket, std::size_t bytes) {

@@ -1,5 +1,5 @@
-// ConnectionMonitor reports a peer's hang-up, also after the watched fd itself was closed (as gRPC
-// does with its copy), and never for a live connection.
+// ConnectionMonitor reports a peer's hang-up on a session's WatchedConnection, also after the
+// original fd was closed (as gRPC does with its copy), and never for a live connection.
 #include "transport/connection_monitor.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
 #include <utility>
 
 namespace wasi_socketd::daemon {
@@ -21,9 +22,11 @@ class ConnectionMonitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds_), 0);
-    ASSERT_TRUE(monitor_.watch(fds_[kWatched], [this] { closed_.set_value(); }));
+    connection_ = std::make_unique<WatchedConnection>(fds_[kWatched], monitor_);
+    ASSERT_TRUE(connection_->watch([this] { closed_.set_value(); }));
   }
   void TearDown() override {
+    connection_.reset();
     close_end(kWatched);
     close_end(kPeer);
   }
@@ -37,7 +40,8 @@ class ConnectionMonitorTest : public ::testing::Test {
 
   std::promise<void> closed_;
   std::future<void> reported_ = closed_.get_future();
-  ConnectionMonitor monitor_;
+  std::shared_ptr<ConnectionMonitor> monitor_ = std::make_shared<ConnectionMonitor>();
+  std::unique_ptr<WatchedConnection> connection_;
 
  private:
   int fds_[2] = {-1, -1};
@@ -47,7 +51,9 @@ TEST_F(ConnectionMonitorTest, ReportsThePeersHangUp) {
   EXPECT_EQ(reported_.wait_for(100ms), std::future_status::timeout);
   close_end(kPeer);
   EXPECT_EQ(reported_.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(monitor_.watched(), 0u);
+  EXPECT_EQ(monitor_->watched(), 1u);  // until its owner lets the duplicate go
+  connection_.reset();
+  EXPECT_EQ(monitor_->watched(), 0u);
 }
 
 TEST_F(ConnectionMonitorTest, StillReportsAfterTheOriginalFdWasClosed) {
@@ -59,12 +65,12 @@ TEST_F(ConnectionMonitorTest, StillReportsAfterTheOriginalFdWasClosed) {
 TEST_F(ConnectionMonitorTest, DataOnTheConnectionIsNotAHangUp) {
   ASSERT_EQ(::write(fd(kPeer), "x", 1), 1);
   EXPECT_EQ(reported_.wait_for(200ms), std::future_status::timeout);
-  EXPECT_EQ(monitor_.watched(), 1u);
+  EXPECT_EQ(monitor_->watched(), 1u);
 }
 
 TEST(ConnectionMonitor, RefusesAnInvalidFd) {
-  ConnectionMonitor monitor;
-  EXPECT_FALSE(monitor.watch(-1, [] {}));
+  WatchedConnection invalid(-1, std::make_shared<ConnectionMonitor>());
+  EXPECT_FALSE(invalid.watch([] {}));
 }
 
 }  // namespace

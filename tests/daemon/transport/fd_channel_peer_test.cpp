@@ -1,6 +1,7 @@
 // The fact the whole connection -> session binding rests on: in this gRPC (1.51), calls arriving
 // on a channel added with AddInsecureChannelFromFd(server, N) report ServerContext::peer() ==
-// "fd:N", which is what connection_key(N) produces.
+// "fd:N", which connection_number() reads back as N. (The registry then checks that fd N is still
+// the session's own socket, session_registry.h.)
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/server_posix.h>
 #include <gtest/gtest.h>
@@ -45,7 +46,7 @@ class PeerRecorder final : public v1::Network::CallbackService {
 };
 
 // The daemon's own path: accept on a Unix listener, hand the fd to gRPC, call over "unix:".
-TEST(FdChannelPeer, PeerOfAnFdChannelIsItsConnectionKey) {
+TEST(FdChannelPeer, PeerOfAnFdChannelNamesItsFdNumber) {
   PeerRecorder recorder;
   grpc::ServerBuilder builder;
   builder.RegisterService(&recorder);
@@ -79,7 +80,7 @@ TEST(FdChannelPeer, PeerOfAnFdChannelIsItsConnectionKey) {
     grpc::Status status = stub->InstanceNetwork(&context, {}, &response);
     acceptor.join();
     ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(recorder.peers().back(), connection_key(accepted));
+    EXPECT_EQ(connection_number(recorder.peers().back()), accepted.load());
   }
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   ::close(listener);
