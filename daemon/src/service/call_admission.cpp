@@ -33,11 +33,11 @@ UnaryAdmission admit_unary(grpc::CallbackServerContext* context,
                            const std::shared_ptr<Session>& session) {
   if (!connection_number(context->peer())) return {context->DefaultReactor(), true};
   const bool admitted = admit_call(*session);
-  return {new CountedUnaryReactor(session), admitted};
+  return {new CountedUnaryReactor(session->shared_calls()), admitted};
 }
 
 void CountedUnaryReactor::OnDone() {
-  end_call(*session_);
+  calls_->end();
   delete this;
 }
 

@@ -30,14 +30,22 @@ struct UnaryAdmission {
 UnaryAdmission admit_unary(grpc::CallbackServerContext* context,
                            const std::shared_ptr<Session>& session);
 
-// The reactor of a counted unary call: holds the session until OnDone, which ends the count.
+// The reactor of a counted unary call: OnDone ends the count and nothing else.
+//
+// It declares its reactions inlineable, as gRPC's own DefaultReactor does: otherwise gRPC 1.51 runs
+// every unary call's OnDone on its executor thread, one more thread wake per call, which cost the
+// control path 30 % (docs/BENCHMARKS.md, "Idle runs"). InternalInlineable() is marked "not API" in
+// grpcpp/support/server_callback.h; it is safe here because OnDone only decrements an atomic and
+// deletes the reactor: no lock, no session (the count is shared with the session, not the session
+// itself), nothing that could call back into gRPC.
 class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
  public:
-  explicit CountedUnaryReactor(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+  explicit CountedUnaryReactor(std::shared_ptr<CallsInFlight> calls) : calls_(std::move(calls)) {}
   void OnDone() override;
+  bool InternalInlineable() override { return true; }
 
  private:
-  std::shared_ptr<Session> session_;
+  std::shared_ptr<CallsInFlight> calls_;
 };
 
 }  // namespace wasi_socketd::daemon

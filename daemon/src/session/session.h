@@ -51,8 +51,10 @@ class Session : public std::enable_shared_from_this<Session> {
   const TenantAccess& tenant() const { return tenant_; }
   const PeerCredentials& peer() const { return peer_; }
   const ClientConnection* connection() const { return connection_.get(); }
-  // The calls of this session's connection between their start and their OnDone.
-  CallsInFlight& calls() { return calls_; }
+  // The calls of this session's connection between their start and their OnDone. Shared, so that
+  // a call's reactor can end its count without holding the session.
+  CallsInFlight& calls() { return *calls_; }
+  const std::shared_ptr<CallsInFlight>& shared_calls() const { return calls_; }
   // Closes the connection for a bound it broke (`rule`, e.g. "calls-in-flight"): audited as
   // session.connection with that rule, counted in the tenant's metrics, then the session ends.
   void close_connection(std::string_view rule);
@@ -146,7 +148,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const TenantAccess tenant_;
   const PeerCredentials peer_;
   const std::unique_ptr<ClientConnection> connection_;
-  CallsInFlight calls_;
+  const std::shared_ptr<CallsInFlight> calls_ = std::make_shared<CallsInFlight>();
   ResourceTable resources_;
   ReadinessState readiness_;
   Outbox outbox_;
