@@ -39,6 +39,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/client/include/ DESTINATION ${CMAKE_INST
         COMPONENT dev FILES_MATCHING PATTERN "*.h")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime-adapter/include/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev FILES_MATCHING PATTERN "*.h")
+# The one error-code table and Result the client's headers are built on (wasi_socketd_common).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/proto/common/include/
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev FILES_MATCHING PATTERN "*.h")
 install(FILES ${PROJECT_SOURCE_DIR}/proto/wasi_socketd/limits.h
               ${PROJECT_SOURCE_DIR}/proto/wasi_socketd/default_socket_path.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wasi_socketd COMPONENT dev)

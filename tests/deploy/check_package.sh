@@ -100,6 +100,7 @@ expect_man_page_of_help "$out/root/usr/share/man/man8/wasi-socketctl.8.gz" wasi-
 multiarch=./usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 expect_files "$dev" ./usr/include/wasi_socketd/limits.h ./usr/include/wasi_socketd/v1/tcp.pb.h \
   ./usr/include/wasi_socketd/client/session.h ./usr/include/wasi_socketd/adapter.h \
+  ./usr/include/wasi_socketd/common/wit_error_codes.h ./usr/include/wasi_socketd/common/result.h \
   "$multiarch/libwasi_socketd_proto.a" "$multiarch/libwasi_socketd_client.a" \
   "$multiarch/libwasi_socketd_adapter_core.a" \
   "$multiarch/cmake/wasi_socketd/wasi_socketdConfig.cmake" \

@@ -65,8 +65,8 @@ done
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
-    ss -Hltn "sport = :$port" | grep -q . || { echo "$port"; return; }
+    port=$((10000 + RANDOM % 22000))  # below the ephemeral range: no outgoing connection holds it
+    ss -Hatn "sport = :$port" | grep -q . || { echo "$port"; return; }
   done
 }
 port=$(free_port) metrics_port=$(free_port)
