@@ -12,7 +12,7 @@ void apply_client_frame(Session& session, const v1::ClientFrame& frame) {
     switch (item.item_case()) {
       case v1::ClientItem::kTcpWrite: {
         const v1::TcpWrite& write = item.tcp_write();
-        if (auto* tcp = session.resources().find<TcpResource>(write.socket_id())) {
+        if (auto* tcp = session.resources().find_for_data<TcpResource>(write.socket_id())) {
           const std::string& data = write.data();
           tcp->client_write(std::as_bytes(std::span(data.data(), data.size())));
         }
@@ -20,7 +20,7 @@ void apply_client_frame(Session& session, const v1::ClientFrame& frame) {
       }
       case v1::ClientItem::kReadCredit: {
         const v1::ReadCredit& credit = item.read_credit();
-        if (auto* tcp = session.resources().find<TcpResource>(credit.socket_id())) {
+        if (auto* tcp = session.resources().find_for_data<TcpResource>(credit.socket_id())) {
           tcp->client_credit(credit.bytes());
         }
         break;

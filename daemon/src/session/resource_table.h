@@ -1,7 +1,7 @@
 // The resources of one session, by id. Lookups are typed: an id of another kind, an unknown id, or
 // an id of another session (which can never be in this table) all find nothing.
-// Every id looked up, inserted or taken is recorded as touched (its admin summary may have
-// changed); the session republishes those (session.h, summary()).
+// Every id looked up (except for stream data), inserted or taken is recorded as touched (its admin
+// summary may have changed); the session republishes those (session.h, summary()).
 // Not thread-safe: owned by a Session, used on its strand only.
 #pragma once
 
@@ -32,11 +32,15 @@ class ResourceTable {
 
   template <class T>
   T* find(std::uint64_t id) const {
-    auto found = resources_.find(id);
-    if (found == resources_.end()) return nullptr;
-    T* typed = dynamic_cast<T*>(found->second.get());
+    T* typed = lookup<T>(id);
     if (typed != nullptr) touch(id);
     return typed;
+  }
+  // The same lookup for a stream's bytes (writes, read credit, data sent): they change nothing the
+  // admin summary shows, so they are not recorded as touched and cost the data path no summary.
+  template <class T>
+  T* find_for_data(std::uint64_t id) const {
+    return lookup<T>(id);
   }
 
   // The resource `id` without recording a touch (for publishing summaries); null if unknown.
@@ -68,6 +72,12 @@ class ResourceTable {
   std::uint64_t next_id() { return ids_.next(); }
 
  private:
+  template <class T>
+  T* lookup(std::uint64_t id) const {
+    auto found = resources_.find(id);
+    return found == resources_.end() ? nullptr : dynamic_cast<T*>(found->second.get());
+  }
+
   std::size_t quota_;
   std::shared_ptr<std::atomic<std::size_t>> lingering_ =
       std::make_shared<std::atomic<std::size_t>>(0);

@@ -234,7 +234,7 @@ void Session::count_sent_data(const v1::ServerFrame& frame) {
     if (!item.has_tcp_data()) {
       continue;
     }
-    if (auto* tcp = resources_.find<TcpResource>(item.tcp_data().socket_id())) {
+    if (auto* tcp = resources_.find_for_data<TcpResource>(item.tcp_data().socket_id())) {
       tcp->data_sent(item.tcp_data().data().size());
     }
   }
