@@ -1,6 +1,7 @@
 // jco transpile of a component, cached by content hash: a run of a component seen before skips
-// jco entirely (loading jco alone costs about a second). Layout: CACHE/<sha256>/component.js, the
-// core modules next to it, and meta.json with the component's imports.
+// jco entirely (loading jco alone costs about a second). Layout: CACHE/<sha256>/component.js (with
+// glue-patches.js applied), the core modules next to it, and meta.json with the component's
+// imports.
 import { createHash } from "node:crypto";
 import {
   accessSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
@@ -9,6 +10,8 @@ import {
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
+
+import { GLUE_PATCHES_VERSION, patchGlue } from "./glue-patches.js";
 
 // Part of the cache key: a different jco or different options must never reuse old output.
 const TRANSPILE_OPTIONS = {
@@ -94,7 +97,7 @@ function privateDirectory(dir) {
 // interfaces the component imports.
 export async function transpileCached(componentBytes, cacheRoot) {
   const key = createHash("sha256")
-    .update(`jco ${jcoVersion} ${JSON.stringify(TRANSPILE_OPTIONS)}\n`)
+    .update(`jco ${jcoVersion} ${JSON.stringify(TRANSPILE_OPTIONS)} patches ${GLUE_PATCHES_VERSION}\n`)
     .update(componentBytes)
     .digest("hex");
   const dir = join(cacheRoot, key);
@@ -103,6 +106,8 @@ export async function transpileCached(componentBytes, cacheRoot) {
 
   const { transpile } = await import("@bytecodealliance/jco");
   const { files, imports } = await transpile(componentBytes, TRANSPILE_OPTIONS);
+  const glue = patchGlue(Buffer.from(files["component.js"]).toString("utf8"));
+  files["component.js"] = glue.source;
   // Write into a private temporary directory, then rename: concurrent runs of the same component
   // never see a half-written entry.
   mkdirSync(cacheRoot, { recursive: true });
@@ -111,7 +116,7 @@ export async function transpileCached(componentBytes, cacheRoot) {
     mkdirSync(dirname(join(staging, name)), { recursive: true });
     writeFileSync(join(staging, name), bytes);
   }
-  writeFileSync(join(staging, "meta.json"), JSON.stringify({ jco: jcoVersion, imports }));
+  writeFileSync(join(staging, "meta.json"), JSON.stringify({ jco: jcoVersion, gluePatched: glue.applied, imports }));
   try {
     renameSync(staging, dir);
   } catch (err) {
