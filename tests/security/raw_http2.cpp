@@ -155,6 +155,13 @@ std::uint32_t RawHttp2Connection::open_call_without_end_headers(const std::strin
   return stream;
 }
 
+bool RawHttp2Connection::reset_stream(std::uint32_t stream) {
+  constexpr std::uint32_t kCancel = 0x8;
+  std::string code;
+  put_u32(code, kCancel);
+  return send_frame(kRstStream, 0, stream, code);
+}
+
 bool RawHttp2Connection::send_continuation(std::uint32_t stream, const std::string& fragment,
                                            bool last) {
   return send_frame(kContinuation, last ? kFlagEndHeaders : 0, stream, fragment);

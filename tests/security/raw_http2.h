@@ -43,6 +43,8 @@ class RawHttp2Connection {
   // message, so the daemon's handler runs and answers.
   std::uint32_t open_call_with_request(const std::string& path);
 
+  // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
+  bool reset_stream(std::uint32_t stream);
   // HEADERS opening a call of `path` on the next odd stream id without END_HEADERS: the header
   // block goes on in CONTINUATION frames (send_continuation). Returns the stream id, 0 on failure.
   std::uint32_t open_call_without_end_headers(const std::string& path);
