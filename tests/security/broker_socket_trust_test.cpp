@@ -5,12 +5,15 @@
 // session, with its binds and accepted peers in the hostile uid's audit log). The client library
 // and wasi-socket-run now refuse such a socket by default (untrusted_socket_reason in
 // proto/wasi_socketd/default_socket_path.h). Root only: the files belong to other uids.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -27,16 +30,21 @@ namespace {
 constexpr uid_t kVictim = 64101;
 constexpr uid_t kSquatter = 64102;
 
-// A socket file at `path` owned by `owner` (nobody listens: only the file is judged).
-void make_socket_file(const std::string& path, uid_t owner) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
+// A socket bound at `path`, owned by `owner`, mode 0666; returns its fd (not listening).
+int bind_socket_file(const std::string& path, uid_t owner) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0);
-  ::close(fd);
-  ASSERT_EQ(::chown(path.c_str(), owner, owner), 0);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0);
+  EXPECT_EQ(::chown(path.c_str(), owner, owner), 0);
+  EXPECT_EQ(::chmod(path.c_str(), 0666), 0);
+  return fd;
+}
+
+// A socket file at `path` owned by `owner` (nobody listens: only the file is judged).
+void make_socket_file(const std::string& path, uid_t owner) {
+  ::close(bind_socket_file(path, owner));
 }
 
 // A directory like /tmp: everyone may create files, the sticky bit keeps them from removing
@@ -119,6 +127,49 @@ TEST_F(BrokerSocketTrust, TheClientLibraryRefusesASquattedDefaultSocket) {
   // The owner of that socket still uses it by default.
   const int owner_status = open_default_session_as(kSquatter, shared);
   EXPECT_EQ(owner_status, 1) << "the socket's owner could not open a session on it";
+}
+
+// wasi-socketctl's default admin socket sits next to the broker's, so a non-root user's is as
+// squattable. A squatter's listener there would receive the commands and the policy files of
+// `policy check`; main sent them.
+TEST_F(BrokerSocketTrust, SocketctlDoesNotTalkToASquattedDefaultAdminSocket) {
+  TempDirectory dir;
+  const std::string shared = make_shared_directory(dir);
+  const int squatter = bind_socket_file(shared + "/wasi-socketd.admin.sock", kSquatter);
+  ASSERT_EQ(::listen(squatter, 4), 0);
+  const std::string policy = dir.write("secret.toml", "# the victim's policy\n");
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(policy.c_str(), 0644), 0);
+
+  const std::string command = "/usr/bin/setpriv --reuid " + std::to_string(kVictim) + " --regid " +
+                              std::to_string(kVictim) +
+                              " --clear-groups /usr/bin/env -u WASI_SOCKETD_SOCKET -u "
+                              "WASI_SOCKETD_ADMIN_SOCKET XDG_RUNTIME_DIR=" +
+                              shared + " " + WASI_SOCKETCTL_BINARY + " --timeout 2 policy check " +
+                              policy + " 2>&1";
+  std::string output;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    output.append(buffer, n);
+  const int status = ::pclose(pipe);
+
+  // What reached the squatter: a connection waiting in its backlog, with the client's bytes.
+  ASSERT_EQ(::fcntl(squatter, F_SETFL, O_NONBLOCK), 0);
+  const int connection = ::accept(squatter, nullptr, nullptr);
+  std::size_t received = 0;
+  if (connection >= 0) {
+    for (ssize_t n; (n = ::recv(connection, buffer, sizeof buffer, MSG_DONTWAIT)) > 0;) {
+      received += static_cast<std::size_t>(n);
+    }
+    ::close(connection);
+  }
+  ::close(squatter);
+  EXPECT_LT(connection, 0) << "wasi-socketctl connected to the squatter and sent " << received
+                           << " bytes";
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 3) << output;
+  EXPECT_NE(output.find("not using the admin socket at " + shared), std::string::npos) << output;
 }
 
 }  // namespace
