@@ -130,7 +130,8 @@ std::string RawHttp2Connection::literal_header(const std::string& name, const st
   return out;
 }
 
-std::string RawHttp2Connection::call_header_block(const std::string& path) const {
+std::string RawHttp2Connection::call_header_block(const std::string& path,
+                                                  const std::string& encoding) const {
   std::string block;
   put_literal(block, ":method", "POST");
   put_literal(block, ":scheme", "http");
@@ -138,6 +139,7 @@ std::string RawHttp2Connection::call_header_block(const std::string& path) const
   put_literal(block, ":authority", "localhost");
   put_literal(block, "content-type", "application/grpc");
   put_literal(block, "te", "trailers");
+  if (!encoding.empty()) put_literal(block, "grpc-encoding", encoding);
   return block;
 }
 
@@ -152,6 +154,25 @@ std::uint32_t RawHttp2Connection::open_call_without_end_headers(const std::strin
   const std::uint32_t stream = next_stream_;
   if (!send_frame(kHeaders, 0, stream, call_header_block(path))) return 0;
   next_stream_ += 2;
+  return stream;
+}
+
+std::uint32_t RawHttp2Connection::open_call_with_compressed_request(const std::string& path,
+                                                                    const std::string& encoding,
+                                                                    const std::string& message) {
+  constexpr std::size_t kDataFrameBytes = 16384;
+  const std::uint32_t stream = next_stream_;
+  if (!send_frame(kHeaders, kFlagEndHeaders, stream, call_header_block(path, encoding))) return 0;
+  next_stream_ += 2;
+  std::string framed(1, '\1');  // gRPC message framing: compressed
+  put_u32(framed, static_cast<std::uint32_t>(message.size()));
+  framed += message;
+  for (std::size_t at = 0; at < framed.size(); at += kDataFrameBytes) {
+    const bool last = at + kDataFrameBytes >= framed.size();
+    if (!send_frame(kData, last ? kFlagEndStream : 0, stream, framed.substr(at, kDataFrameBytes))) {
+      return 0;
+    }
+  }
   return stream;
 }
 

@@ -43,6 +43,11 @@ class RawHttp2Connection {
   // message, so the daemon's handler runs and answers.
   std::uint32_t open_call_with_request(const std::string& path);
 
+  // As open_call_with_request, with `message` as the call's request, sent compressed with gRPC's
+  // flag set and `grpc-encoding: ENCODING` in the headers; DATA frames of 16 KiB.
+  std::uint32_t open_call_with_compressed_request(const std::string& path,
+                                                  const std::string& encoding,
+                                                  const std::string& message);
   // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
   bool reset_stream(std::uint32_t stream);
   // HEADERS opening a call of `path` on the next odd stream id without END_HEADERS: the header
@@ -71,7 +76,7 @@ class RawHttp2Connection {
  private:
   bool send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
                   const std::string& payload);
-  std::string call_header_block(const std::string& path) const;
+  std::string call_header_block(const std::string& path, const std::string& encoding = "") const;
   void parse_frames();
 
   int fd_ = -1;
