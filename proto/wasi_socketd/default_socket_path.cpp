@@ -34,7 +34,10 @@ std::optional<std::string> untrusted_socket_reason(const std::string& path, uid_
   if (directory.empty()) directory = ".";
   struct stat parent {};
   if (::stat(directory.c_str(), &parent) != 0) return "its directory cannot be examined";
-  const bool parent_owner_trusted = parent.st_uid == user || parent.st_uid == 0;
+  // Another user's socket in that user's own directory, which nobody else may write to: a system
+  // broker's account (/run/wasi-socketd belongs to wasi-socketd). Not in a shared directory.
+  const bool parent_owner_trusted =
+      parent.st_uid == user || parent.st_uid == 0 || parent.st_uid == socket_file.st_uid;
   if (parent_owner_trusted && (parent.st_mode & (S_IWGRP | S_IWOTH)) == 0) return std::nullopt;
   return "it belongs to uid " + std::to_string(socket_file.st_uid) + " in " + directory +
          ", where other users may create files: it may be another user's broker";

@@ -12,12 +12,12 @@ namespace wasi_socketd {
 // else $XDG_RUNTIME_DIR/wasi-socketd.sock; else /tmp/wasi-socketd-<uid>.sock.
 std::string default_socket_path();
 
-// Why `user` must not trust the socket file at `path` to be a broker of its own or root's, or
-// nullopt when it may: a socket owned by `user` or root, or by another user in a directory that
-// only root or `user` owns and nobody else may write to. The /tmp fallback above is a name any
-// local user can take first (the sticky bit stops only removal), and whoever listens there serves
-// every socket of the guest: without this check a hostile local user saw, and could have
-// answered, all of it.
+// Why `user` must not trust the socket file at `path` to be a broker, or nullopt when it may: a
+// socket owned by `user` or root, or one of another account in a directory that belongs to root,
+// `user` or that account and that no one else may write to (the packaged daemon's
+// /run/wasi-socketd, owned by wasi-socketd). A directory where others may create files is the
+// case refused: the /tmp fallback above is a name any local user can take first (the sticky bit
+// stops only removal), and whoever listens there serves every socket of the guest.
 std::optional<std::string> untrusted_socket_reason(const std::string& path, uid_t user);
 
 // untrusted_socket_reason(default_socket_path(), geteuid()), except that a path the user named in

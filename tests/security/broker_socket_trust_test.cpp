@@ -96,11 +96,15 @@ TEST_F(BrokerSocketTrust, AnotherUsersSocketWhereAnyoneMayCreateFilesIsNotTruste
   make_socket_file(system_dir + "/broker.sock", kSquatter);
   EXPECT_FALSE(untrusted_socket_reason(system_dir + "/broker.sock", kVictim));
 
-  // ... but not in a directory the other user owns.
+  // ... and in the broker account's own directory (the packaged /run/wasi-socketd), but not in a
+  // directory whose group may write to it.
   const std::string their_dir = dir.file("theirs");
   ASSERT_EQ(::mkdir(their_dir.c_str(), 0755), 0);
   ASSERT_EQ(::chown(their_dir.c_str(), kSquatter, kSquatter), 0);
   make_socket_file(their_dir + "/broker.sock", kSquatter);
+  EXPECT_FALSE(untrusted_socket_reason(their_dir + "/broker.sock", kVictim));
+  EXPECT_FALSE(untrusted_socket_reason(their_dir + "/broker.sock", 0)) << "root, packaged daemon";
+  ASSERT_EQ(::chmod(their_dir.c_str(), 0775), 0);
   EXPECT_TRUE(untrusted_socket_reason(their_dir + "/broker.sock", kVictim));
 
   const std::string plain = dir.write("plain", "not a socket");
