@@ -11,7 +11,14 @@ namespace wasi_socketd::client {
 
 std::shared_ptr<Session> Session::open(const SessionOptions& options, std::string* error) {
   SessionOptions resolved = options;
-  if (resolved.socket_path.empty()) resolved.socket_path = default_socket_path();
+  if (resolved.socket_path.empty()) {
+    resolved.socket_path = default_socket_path();
+    if (auto doubt = untrusted_default_socket_reason()) {
+      *error = "wasi-socketd: not using the broker socket at " + resolved.socket_path + ": " +
+               *doubt + " (name the socket explicitly if you trust it)";
+      return nullptr;
+    }
+  }
   struct stat st {};
   if (::stat(resolved.socket_path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
     *error = "wasi-socketd: no broker socket at " + resolved.socket_path;

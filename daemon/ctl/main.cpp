@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
       "2 usage error, 3 daemon not reachable."};
   app.set_version_flag("--version", std::string(WASI_SOCKETD_VERSION));
   app.option_defaults()->always_capture_default();
-  app.add_option("--admin-socket", options.admin_socket,
-                 "Admin socket of the daemon ($WASI_SOCKETD_ADMIN_SOCKET)");
+  auto* admin_socket = app.add_option("--admin-socket", options.admin_socket,
+                                      "Admin socket of the daemon ($WASI_SOCKETD_ADMIN_SOCKET)");
   app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for an answer")
       ->check(CLI::Range(1, 3600));
   app.add_flag("--json", options.json, "Print the daemon's answer as JSON");
@@ -125,6 +125,13 @@ int main(int argc, char** argv) {
 
   try {
     if (*suggest) return suggest_policy(options);
+    if (admin_socket->count() == 0) {
+      if (auto doubt = untrusted_default_admin_socket_reason()) {
+        throw CommandError{ctl::kExitUnreachable, "not using the admin socket at " +
+                                                      options.admin_socket + ": " + *doubt +
+                                                      " (--admin-socket PATH uses it anyway)"};
+      }
+    }
     ctl::AdminClient admin(options.admin_socket, options.timeout_seconds);
     if (*status) {
       const auto answer = admin.status();

@@ -59,11 +59,25 @@ napi_value default_socket_path(napi_env env, napi_callback_info) {
   return guarded(env, [&] { return js_string(env, wasi_socketd::default_socket_path()); });
 }
 
+// untrustedDefaultSocketReason() -> string, or undefined when the default path may be used.
+napi_value untrusted_default_socket_reason(napi_env env, napi_callback_info) {
+  return guarded(env, [&]() -> napi_value {
+    const auto doubt = wasi_socketd::untrusted_default_socket_reason();
+    if (!doubt) {
+      napi_value undefined;
+      napi_get_undefined(env, &undefined);
+      return undefined;
+    }
+    return js_string(env, *doubt);
+  });
+}
+
 constexpr Function kFunctions[] = {
     {"hostOpen", host_open},
     {"hostClose", host_close},
     {"resourceDrop", resource_drop},
     {"defaultSocketPath", default_socket_path},
+    {"untrustedDefaultSocketReason", untrusted_default_socket_reason},
 };
 
 }  // namespace

@@ -24,6 +24,8 @@ using asio::ip::tcp;
 
 constexpr std::uint32_t kMaxRequestBytes = 8192;
 constexpr auto kRequestTimeout = std::chrono::seconds(5);
+// After a failed accept (out of fds): the pending connection stays, so retrying at once would spin.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 using Request = http::request<http::empty_body>;
 using Response = http::response<http::string_body>;
@@ -58,8 +60,14 @@ Response answer(const Request& request, const std::function<std::string()>& rend
 // its own deadline and size limit. Keeps itself alive through its handlers.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const std::function<std::string()>& render)
-      : stream_(std::move(socket)), render_(render) {}
+  // `open` counts this connection while it lives (on the server's thread only).
+  Connection(tcp::socket socket, const std::function<std::string()>& render, std::size_t& open)
+      : stream_(std::move(socket)), render_(render), open_(open) {
+    ++open_;
+  }
+  ~Connection() { --open_; }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   void read_request() {
     parser_.emplace();
@@ -110,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::request_parser<http::empty_body>> parser_;
   Response response_;
   const std::function<std::string()>& render_;
+  std::size_t& open_;
 };
 
 }  // namespace
@@ -168,8 +177,16 @@ std::string MetricsHttpServer::local_address() const {
 
 void MetricsHttpServer::accept_next() {
   acceptor_->async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
-    if (!error) std::make_shared<Connection>(std::move(socket), render_)->read_request();
-    if (acceptor_->is_open()) accept_next();
+    if (!error && open_connections_ < kMaxConnections) {
+      std::make_shared<Connection>(std::move(socket), render_, open_connections_)->read_request();
+    }
+    // Past kMaxConnections `socket` closes here, unanswered.
+    if (!acceptor_->is_open()) return;
+    if (!error) return accept_next();
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([this](const boost::system::error_code& cancelled) {
+      if (!cancelled && acceptor_->is_open()) accept_next();
+    });
   });
 }
 

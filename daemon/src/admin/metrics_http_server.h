@@ -5,10 +5,18 @@
 // within 5 s, are dropped without an answer. Runs on its own thread and io_context, so a slow
 // scraper never touches the broker's event loop. start()/stop() from one thread; the destructor
 // stops.
+//
+// Any local user can connect to a loopback port, and every connection is a daemon fd outside the
+// tenants' shares: at most kMaxConnections are open at once, later ones are closed at accept (a
+// scraper needs one or two). Before, 300 idle connections of a uid no tenant matches used up a
+// daemon limited to 256 fds, so tenants could not even connect, and the accept loop then retried
+// at once, spinning. A failed accept is now retried after 100 ms.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +26,8 @@ namespace wasi_socketd::daemon {
 
 class MetricsHttpServer {
  public:
+  static constexpr std::size_t kMaxConnections = 16;
+
   // `render` produces the exposition text; it is called on the server's thread.
   explicit MetricsHttpServer(std::function<std::string()> render);
   ~MetricsHttpServer();
@@ -36,7 +46,9 @@ class MetricsHttpServer {
   void accept_next();
 
   std::function<std::string()> render_;
+  std::size_t open_connections_ = 0;  // before io_: connections still queued in it count down here
   boost::asio::io_context io_;
+  boost::asio::steady_timer retry_timer_{io_};
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::thread thread_;
 };

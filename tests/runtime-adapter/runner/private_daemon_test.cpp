@@ -3,6 +3,8 @@
 // --no-broker serves sockets in-process with preview2-shim.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -86,6 +88,47 @@ TEST_F(PrivateDaemon, NotStartedWhenADaemonAnswersAtTheDefaultPath) {
   EXPECT_EQ(response.rfind("HTTP/1.1 200 OK", 0), 0u) << response;
   const ProcessResult result = runner.wait(kRunTimeout);
   EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+// Another user's broker at the default path, in a directory where anyone may create files (as
+// /tmp is for the fallback /tmp/wasi-socketd-UID.sock): a local user could have put it there to
+// serve, and see, every socket of the run. The runner starts a private daemon instead and never
+// connects to it. Main used the squatter's broker. Root only: the run needs another uid.
+TEST_F(PrivateDaemon, StartedWhenTheDefaultSocketIsAnotherUsersWhereAnyoneMayCreateFiles) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: the runner runs as another uid";
+  constexpr uid_t kRunner = 64111;
+  constexpr uid_t kSquatter = 64112;
+  const std::string shared = dir_.file("shared");
+  ASSERT_EQ(::mkdir(shared.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(shared.c_str(), 01777), 0);
+  const std::string cache = dir_.file("cache");
+  ASSERT_EQ(::mkdir(cache.c_str(), 0700), 0);
+  ASSERT_EQ(::chown(cache.c_str(), kRunner, kRunner), 0);
+  const std::string policy =
+      dir_.write("anyone.toml", "[[tenant]]\nname = \"anyone\"\n[tenant.tcp]\n");
+  DaemonProcess squatter(DaemonOptions{
+      .extra_args = {"--socket-owner", std::to_string(kSquatter), "--socket-mode", "0666"},
+      .policy_path = policy,
+      .socket_path = shared + "/wasi-socketd.sock"});
+
+  std::vector<std::string> argv = {"/usr/bin/setpriv",      "--reuid",
+                                   std::to_string(kRunner), "--regid",
+                                   std::to_string(kRunner), "--clear-groups",
+                                   "/usr/bin/env",          "-u",
+                                   "WASI_SOCKETD_SOCKET",   "XDG_RUNTIME_DIR=" + shared,
+                                   "HOME=/nonexistent"};
+  const std::vector<std::string> run =
+      runner_command({"--cache-dir", cache, guest_path("http_server"), "0", "1"});
+  argv.insert(argv.end(), run.begin(), run.end());
+  ChildProcess runner(argv);
+  ASSERT_TRUE(runner.wait_for_stdout("listening on", kStartTimeout)) << runner.stdout_so_far();
+  EXPECT_EQ(child_processes(runner.pid()).size(), 1u)
+      << "no private daemon: the run uses the squatter's broker";
+  const std::string response = http_get(listening_port(runner.stdout_so_far()), "/private");
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK", 0), 0u) << response;
+  const ProcessResult result = runner.wait(kRunTimeout);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("not using the broker at " + shared), std::string::npos) << result.err;
 }
 
 TEST_F(PrivateDaemon, NotStartedWithNoBroker) {

@@ -35,7 +35,9 @@ class CallQueue;
 class FrameWriter;
 
 struct SessionOptions {
-  std::string socket_path;  // empty: wasi_socketd::default_socket_path()
+  // empty: wasi_socketd::default_socket_path(), refused when untrusted_default_socket_reason()
+  // doubts it (another user's socket in a directory anyone may write to, e.g. /tmp)
+  std::string socket_path;
   std::chrono::milliseconds open_timeout{5000};
   // Upper bound for one unary call (name lookups may take a while; everything else is fast).
   std::chrono::milliseconds call_timeout{60000};
