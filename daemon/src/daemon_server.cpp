@@ -104,6 +104,11 @@ void DaemonServer::start() {
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, kStreamWindowBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
+  // No compression: gRPC 1.51 inflates a compressed message whole before the size check (1 MB of
+  // gzip cost 1.1 GiB), and no client of ours compresses. A compressed call is refused from its
+  // headers.
+  builder.AddChannelArgument(GRPC_COMPRESSION_CHANNEL_ENABLED_ALGORITHMS_BITSET,
+                             1 << GRPC_COMPRESS_NONE);
   grpc_quota_.Resize(kGrpcMemoryQuotaBytes);
   builder.SetResourceQuota(grpc_quota_);
   services_->register_with(builder);
