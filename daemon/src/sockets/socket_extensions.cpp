@@ -95,8 +95,8 @@ Result<std::optional<std::uint64_t>> linger(int fd) {
 }
 
 Result<void> set_linger(int fd, std::optional<std::uint64_t> nanoseconds) {
-  if (nanoseconds && *nanoseconds != 0) return ErrorCode::not_supported;
-  const ::linger value{nanoseconds ? 1 : 0, 0};
+  const std::uint64_t seconds = nanoseconds && *nanoseconds != 0 ? linger_seconds(*nanoseconds) : 0;
+  const ::linger value{nanoseconds ? 1 : 0, static_cast<int>(seconds)};
   if (::setsockopt(fd, SOL_SOCKET, SO_LINGER, &value, sizeof value) != 0) {
     return error_from_errno(SocketOperation::option, errno);
   }

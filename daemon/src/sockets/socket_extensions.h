@@ -25,9 +25,9 @@ Result<void> set_cork(int fd, bool value);
 Result<bool> ipv6_only(int fd, Family family);
 Result<void> set_ipv6_only(int fd, Family family, bool value);
 
-// SO_LINGER as the WIT's option<duration> in nanoseconds. Only none and some(0) (abortive close)
-// are set: a positive linger time would make the daemon's close() block, so it is not-supported.
-// A kernel linger time set otherwise reads back in whole seconds.
+// SO_LINGER as the WIT's option<duration> in nanoseconds: none, some(0) (abortive close), or a
+// positive time, kept in whole seconds (rounded up, clamped to 1..kMaxLingerSeconds,
+// option_rules.h). The daemon never lets that time block a close(): graceful_linger.h.
 Result<std::optional<std::uint64_t>> linger(int fd);
 Result<void> set_linger(int fd, std::optional<std::uint64_t> nanoseconds);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -146,6 +147,22 @@ class SocketsExtService : public ::testing::Test {
     return "";
   }
 
+  static ::linger kernel_linger(int fd) {
+    ::linger value{-1, -1};
+    socklen_t length = sizeof value;
+    EXPECT_EQ(::getsockopt(fd, SOL_SOCKET, SO_LINGER, &value, &length), 0);
+    return value;
+  }
+
+  // create-tcp-socket's error and how long the daemon took to answer it.
+  std::pair<v1::ErrorCode, std::chrono::milliseconds> timed_create_tcp() {
+    v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+    const auto start = std::chrono::steady_clock::now();
+    client_->create_tcp(kIpv4, &error);
+    return {error, std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)};
+  }
+
   int int_option(int fd, int level, int name) {
     int value = -1;
     socklen_t length = sizeof value;
@@ -231,15 +248,15 @@ TEST_F(SocketsExtService, TcpOptionsReachTheDaemonsSocket) {
     const v1::ExtOptionResponse abortive = set(socket, v1::EXT_OPTION_LINGER, 0);
     EXPECT_EQ(abortive.error(), v1::ERROR_CODE_UNSPECIFIED);
     EXPECT_FALSE(abortive.none());
-    ::linger kernel{};
-    socklen_t length = sizeof kernel;
-    ASSERT_EQ(::getsockopt(*fd, SOL_SOCKET, SO_LINGER, &kernel, &length), 0);
-    EXPECT_EQ(kernel.l_onoff, 1);
-    EXPECT_EQ(kernel.l_linger, 0);
-    // A positive linger would make the daemon's close block: refused, and nothing changed.
-    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 5'000'000'000).error(),
-              v1::ERROR_CODE_NOT_SUPPORTED);
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 1);
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 0);
+    // A positive linger is kept in whole seconds, rounded up and clamped to 1..10 s.
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 1).value(), 1'000'000'000u);
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 2'500'000'000).value(), 3'000'000'000u);
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 3);
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, ~0ull).value(), 10'000'000'000u);
     EXPECT_TRUE(set(socket, v1::EXT_OPTION_LINGER, 0, true).none());
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 0);
 
     // ipv6-only only before bind; an IPv4 socket has none.
     EXPECT_EQ(set(socket, v1::EXT_OPTION_IPV6_ONLY, 0).error(),
@@ -381,7 +398,6 @@ TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
   EXPECT_EQ(set(tcp, v1::EXT_OPTION_TRAFFIC_CLASS, 256).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, ~0ull).error(),
             v1::ERROR_CODE_INVALID_ARGUMENT);
-  EXPECT_EQ(set(tcp, v1::EXT_OPTION_LINGER, ~0ull).error(), v1::ERROR_CODE_NOT_SUPPORTED);
   // Groups that are not multicast, or of the other family; interfaces that do not exist.
   EXPECT_EQ(membership(udp, "127.0.0.1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(membership(udp, "ff05::77:1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
@@ -408,6 +424,110 @@ TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
   EXPECT_EQ(get(1u << 30, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   // The daemon is still serving this session.
   EXPECT_EQ(get(tcp, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_UNSPECIFIED);
+}
+
+// Issue 13: a positive linger. The guest sets 2 s, writes, drops; its peer does not read, so the
+// FIN cannot leave. The daemon keeps the socket (charged to the quota) without blocking its io
+// thread, closes it once 2 s passed, and the kernel still delivers every byte and then EOF (no
+// reset), as after Linux's own lingering close().
+TEST_F(SocketsExtService, APositiveLingerHoldsTheSocketWithoutBlockingAndEndsWithoutReset) {
+  start(std::string(kAllGrants) + "[tenant.quotas]\nsockets = 2\n");
+  LoopbackListener peer(4);
+  const int small = 4096;  // a small window: the bytes and the FIN wait for the peer to read
+  ::setsockopt(peer.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ASSERT_TRUE(client_->attach());
+  const std::uint64_t socket = connected_tcp(kIpv4, peer);
+  const int accepted = ::accept4(peer.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  const std::uint64_t spare = client_->create_tcp(kIpv4);
+  ASSERT_NE(spare, 0u);
+  v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+  ASSERT_EQ(client_->create_tcp(kIpv4, &error), 0u) << "the quota is 2 sockets";
+
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 1'500'000'000).value(), 2'000'000'000u);
+  EXPECT_FALSE(get(socket, v1::EXT_OPTION_LINGER).none());
+  if (const std::optional<int> fd = daemon_socket_to(daemon_->pid(), peer.port())) {
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 1);  // the guest's value is on the kernel socket
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 2);
+    ::close(*fd);  // a copy left open would keep the kernel socket alive
+  }
+
+  std::string sent(128 * 1024, '\0');
+  for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 23);
+  v1::ClientFrame frame;
+  auto* write = frame.add_items()->mutable_tcp_write();
+  write->set_socket_id(socket);
+  write->set_data(sent);
+  client_->send(frame);
+  ASSERT_TRUE(client_->wait_for([socket](const v1::ServerItem& item) {
+    return item.has_write_ack() && item.write_ack().socket_id() == socket;
+  }));
+  v1::TcpDropRequest drop;
+  drop.set_socket_id(socket);
+  drop.set_write_offset(sent.size());
+  const auto dropped = std::chrono::steady_clock::now();
+  client_->call(client_->tcp(), &v1::Tcp::Stub::Drop, drop);
+
+  // While it lingers: still charged, and the daemon answers at once (its io thread is free).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 5; ++i) {
+    const auto [refused, took] = timed_create_tcp();
+    EXPECT_EQ(refused, v1::ERROR_CODE_NEW_SOCKET_LIMIT) << "the lingering socket was not charged";
+    EXPECT_LT(took.count(), 500) << "the daemon stalled while a socket lingered";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::milliseconds(1900))
+      << "the machine is too slow for this test's timing";
+
+  // The linger time passes: the daemon closes, the lease comes back.
+  std::uint64_t again = 0;
+  while (again == 0 && std::chrono::steady_clock::now() - dropped < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    again = client_->create_tcp(kIpv4, &error);
+  }
+  EXPECT_NE(again, 0u) << "the socket was still held 5 s after a 2 s linger";
+  EXPECT_GE(std::chrono::steady_clock::now() - dropped, std::chrono::milliseconds(1900))
+      << "the socket was closed before its linger time";
+
+  // The peer reads now: every byte, then EOF rather than a reset.
+  const timeval patience{5, 0};
+  ::setsockopt(accepted, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  std::string received;
+  char buffer[16384];
+  ssize_t got = 0;
+  while ((got = ::recv(accepted, buffer, sizeof buffer, 0)) > 0) {
+    received.append(buffer, static_cast<std::size_t>(got));
+  }
+  EXPECT_EQ(got, 0) << "not EOF: " << std::strerror(errno);
+  EXPECT_EQ(received.size(), sent.size());
+  EXPECT_TRUE(received == sent) << "the bytes arrived changed";
+  ::close(accepted);
+}
+
+// The FIN acknowledged ends the wait early: a peer that reads lets the socket go before its time.
+TEST_F(SocketsExtService, ALingeringSocketClosesOnceItsFinIsAcknowledged) {
+  start(std::string(kAllGrants) + "[tenant.quotas]\nsockets = 1\n");
+  LoopbackListener peer(4);
+  const std::uint64_t socket = connected_tcp(kIpv4, peer);
+  const int accepted = ::accept4(peer.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 10'000'000'000).value(), 10'000'000'000u);
+  v1::TcpDropRequest drop;
+  drop.set_socket_id(socket);
+  const auto dropped = std::chrono::steady_clock::now();
+  client_->call(client_->tcp(), &v1::Tcp::Stub::Drop, drop);
+  char byte = 0;
+  EXPECT_EQ(::recv(accepted, &byte, 1, 0), 0);  // the FIN, not a reset
+  std::uint64_t again = 0;
+  v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+  while (again == 0 && std::chrono::steady_clock::now() - dropped < std::chrono::seconds(12)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    again = client_->create_tcp(kIpv4, &error);
+  }
+  EXPECT_NE(again, 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::seconds(2))
+      << "the daemon waited out the linger time although the FIN was acknowledged";
+  ::close(accepted);
 }
 
 }  // namespace

@@ -60,11 +60,47 @@ static void tcp_options(ip_family f) {
   EXPECT_OK(EXT(sockets_ext_tcp_set_linger(p.client, true, 0)));
   EXPECT_OK(EXT(sockets_ext_tcp_linger(p.client, &present, &ns)));
   EXPECT_TRUE(present && ns == 0, "linger is not some(0)");
-  EXPECT_NET(EXT(sockets_ext_tcp_set_linger(p.client, true, NS_PER_S)), ERR_NOT_SUPPORTED);
+  EXPECT_OK(EXT(sockets_ext_tcp_set_linger(p.client, true, NS_PER_S / 2)));
+  EXPECT_OK(EXT(sockets_ext_tcp_linger(p.client, &present, &ns)));
+  EXPECT_TRUE(present && ns == NS_PER_S, "linger 0.5 s kept as %llu ns (not whole seconds)",
+              (unsigned long long)ns);
   EXPECT_OK(EXT(sockets_ext_tcp_set_linger(p.client, false, 0)));
   EXPECT_NET(EXT(sockets_ext_tcp_set_ipv6_only(p.client, false)),
              f == FAMILY_IPV4 ? ERR_NOT_SUPPORTED : ERR_INVALID_STATE);
   tcp_pair_drop(&p);
+}
+
+// A positive linger: the client writes and drops; its peer still gets every byte, then the end
+// of the stream (a graceful close, not a reset), and the drop itself does not wait.
+static void tcp_linger_drop(ip_family f) {
+  tcp_pair p;
+  if (!tcp_loopback_pair(f, &p)) return;
+  EXPECT_OK(EXT(sockets_ext_tcp_set_linger(p.client, true, 2 * NS_PER_S)));
+  static char sent[64 * 1024];
+  for (uint32_t i = 0; i < sizeof sent; ++i) sent[i] = (char)('a' + i % 23);
+  EXPECT_STREAM(write_all(p.client_out, sent, sizeof sent), STREAM_OK);
+  input_drop(p.client_in);
+  output_drop(p.client_out);
+  tcp_drop(p.client);
+  uint32_t received = 0;
+  bool same = true;
+  stream_status st = STREAM_OK;
+  while (st == STREAM_OK) {
+    bytes got = {0};
+    st = input_blocking_read(p.server_in, 16384, &got);
+    for (uint32_t i = 0; i < got.len; ++i) {
+      same = same && received + i < sizeof sent && got.data[i] == (uint8_t)sent[received + i];
+    }
+    received += got.len;
+    bytes_free(&got);
+  }
+  EXPECT_STREAM(st, STREAM_CLOSED);
+  EXPECT_TRUE(received == sizeof sent && same, "the peer got %u of %u bytes%s", received,
+              (unsigned)sizeof sent, same ? "" : ", changed");
+  input_drop(p.server_in);
+  output_drop(p.server_out);
+  tcp_drop(p.server);
+  tcp_drop(p.listener);
 }
 
 static void tcp_bytes_available(ip_family f) {
@@ -300,6 +336,7 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "hold") == 0 && argc > 2) return hold_options(argv[2]);
   if (strcmp(mode, "granted") == 0) {
     RUN_BOTH_FAMILIES("sockets_ext.tcp_options", tcp_options);
+    RUN_BOTH_FAMILIES("sockets_ext.tcp_linger_drop", tcp_linger_drop);
     RUN_BOTH_FAMILIES("sockets_ext.tcp_bytes_available", tcp_bytes_available);
     RUN_BOTH_FAMILIES("sockets_ext.tcp_dual_stack_listener", tcp_dual_stack_listener);
     RUN_BOTH_FAMILIES("sockets_ext.udp_options", udp_options);
