@@ -57,5 +57,9 @@ Result<std::uint8_t> multicast_hop_limit(int fd, Family family);
 Result<void> set_multicast_hop_limit(int fd, Family family, std::uint8_t value);
 Result<bool> multicast_loopback(int fd, Family family);
 Result<void> set_multicast_loopback(int fd, Family family, bool value);
+// IP_MULTICAST_IF (by index, ip_mreqn) / IPV6_MULTICAST_IF: the interface multicast datagrams
+// leave by; 0 gives the choice back to the kernel's routes. An index that names no interface:
+// invalid-argument. (Linux reads IPv4's back only as an address: the caller keeps the index.)
+Result<void> set_multicast_interface(int fd, Family family, std::uint32_t interface_index);
 
 }  // namespace wasi_socketd::sockets::extensions

@@ -4,6 +4,7 @@
 // hostile requests (wrong kind, foreign ids, out-of-range values, non-multicast groups).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -127,6 +128,48 @@ class SocketsExtService : public ::testing::Test {
     return socket;
   }
 
+  // udp-socket.stream(none) then one datagram of `payload` to `to` (127.x.y.z:port): its error.
+  v1::ErrorCode send_datagram(std::uint64_t socket, const std::string& to, std::uint32_t port,
+                              const std::string& payload) {
+    v1::UdpStreamRequest stream;
+    stream.set_socket_id(socket);
+    const v1::UdpStreamResponse opened =
+        client_->call(client_->udp(), &v1::Udp::Stub::Stream, stream);
+    EXPECT_EQ(opened.error(), v1::ERROR_CODE_UNSPECIFIED);
+    v1::UdpSendRequest request;
+    request.set_socket_id(socket);
+    request.set_stream_generation(opened.stream_generation());
+    v1::OutgoingDatagram* datagram = request.add_datagrams();
+    datagram->set_data(payload);
+    v1::IpSocketAddress* remote = datagram->mutable_remote_address();
+    *remote = loopback(kIpv4, port);
+    in_addr octets{};
+    EXPECT_EQ(::inet_pton(AF_INET, to.c_str(), &octets), 1) << to;
+    remote->mutable_address()->set_octets(&octets, 4);
+    return client_->call(client_->udp(), &v1::Udp::Stub::Send, request).error();
+  }
+
+  // A UDP socket of this process bound to 0.0.0.0 (broadcasts reach only wildcard-bound
+  // sockets), with a receive timeout; its port in `port`.
+  static int wildcard_receiver(std::uint32_t* port) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    *port = ntohs(address.sin_port);
+    const timeval patience{0, 300'000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+    return fd;
+  }
+
+  static std::string received(int fd) {
+    char buffer[256];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : std::string();
+  }
+
   // A TCP socket of `family` connected to `peer` (a listener in this process).
   std::uint64_t connected_tcp(v1::IpAddressFamily family, LoopbackListener& peer) {
     const std::uint64_t socket = client_->create_tcp(family);
@@ -191,7 +234,8 @@ TEST_F(SocketsExtService, EveryOptionIsDeniedAndAuditedWithoutAGrant) {
   for (v1::ExtOption option :
        {v1::EXT_OPTION_IPV6_ONLY, v1::EXT_OPTION_TRAFFIC_CLASS, v1::EXT_OPTION_BYTES_AVAILABLE,
         v1::EXT_OPTION_BROADCAST, v1::EXT_OPTION_REUSE_ADDRESS, v1::EXT_OPTION_REUSE_PORT,
-        v1::EXT_OPTION_MULTICAST_HOP_LIMIT, v1::EXT_OPTION_MULTICAST_LOOPBACK}) {
+        v1::EXT_OPTION_MULTICAST_HOP_LIMIT, v1::EXT_OPTION_MULTICAST_LOOPBACK,
+        v1::EXT_OPTION_MULTICAST_INTERFACE}) {
     EXPECT_EQ(get(udp, option).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
     EXPECT_EQ(set(udp, option, 1).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
   }
@@ -337,12 +381,18 @@ TEST_F(SocketsExtService, UdpOptionsAndTheBeforeBindRule) {
               v1::ERROR_CODE_INVALID_ARGUMENT);
     EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_LOOPBACK, 0).value(), 0u);
     EXPECT_EQ(set(bound, v1::EXT_OPTION_TRAFFIC_CLASS, 0x48).value(), 0x48u);
+    const unsigned lo = ::if_nametoindex("lo");
+    EXPECT_EQ(get(bound, v1::EXT_OPTION_MULTICAST_INTERFACE).value(), 0u);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_INTERFACE, lo).value(), lo);
     const std::optional<int> fd = daemon_socket_at(daemon_->pid(), port);
     if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
     const int level = family == kIpv4 ? IPPROTO_IP : IPPROTO_IPV6;
     EXPECT_EQ(int_option(*fd, SOL_SOCKET, SO_BROADCAST), 1);
     EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS), 7);
     EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP), 0);
+    if (family == kIpv6) {  // IPv4's reads back as an address only; the guest test sees its effect
+      EXPECT_EQ(int_option(*fd, IPPROTO_IPV6, IPV6_MULTICAST_IF), static_cast<int>(lo));
+    }
 
     // bytes-available: the size of the next datagram waiting.
     EXPECT_EQ(get(bound, v1::EXT_OPTION_BYTES_AVAILABLE).value(), 0u);
@@ -398,6 +448,14 @@ TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
   EXPECT_EQ(set(tcp, v1::EXT_OPTION_TRAFFIC_CLASS, 256).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, ~0ull).error(),
             v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 1ull << 32).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 0x7fffffff).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);  // no such interface
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 0x80000000u).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);                           // not an int for the kernel
+  EXPECT_EQ(get(udp, v1::EXT_OPTION_MULTICAST_INTERFACE).value(), 0u);  // unchanged
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_MULTICAST_INTERFACE).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   // Groups that are not multicast, or of the other family; interfaces that do not exist.
   EXPECT_EQ(membership(udp, "127.0.0.1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(membership(udp, "ff05::77:1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
@@ -528,6 +586,47 @@ TEST_F(SocketsExtService, ALingeringSocketClosesOnceItsFinIsAcknowledged) {
   EXPECT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::seconds(2))
       << "the daemon waited out the linger time although the FIN was acknowledged";
   ::close(accepted);
+}
+
+// Issue 13 item 3: broadcast end to end. A granted tenant that turned broadcast on reaches a
+// wildcard-bound receiver through 127.255.255.255 (lo's broadcast address); before that the kernel
+// refuses (audited as extension.broadcast), and the UDP rules still decide each destination.
+TEST_F(SocketsExtService, AGrantedBroadcastReachesAReceiverWithinTheUdpRules) {
+  start(kAllGrants);
+  std::uint32_t port = 0;
+  const int receiver = wildcard_receiver(&port);
+  std::uint32_t own_port = 0;
+  const std::uint64_t sender = bound_udp(kIpv4, &own_port);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "early"),
+            v1::ERROR_CODE_ACCESS_DENIED);  // SO_BROADCAST is still off
+  EXPECT_NE(audit_with("ext.extensions.broadcast.not-set"), "");
+  ASSERT_EQ(set(sender, v1::EXT_OPTION_BROADCAST, 1).value(), 1u);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "to all"), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(received(receiver), "to all");
+  // The limited broadcast is outside the tenant's udp.send rules (loopback only).
+  EXPECT_EQ(send_datagram(sender, "255.255.255.255", port, "too wide"),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  const std::string audit = audit_with("255.255.255.255");
+  EXPECT_NE(audit.find("\"udp.send\""), std::string::npos) << audit;
+  EXPECT_EQ(received(receiver), "");
+  ::close(receiver);
+}
+
+TEST_F(SocketsExtService, WithoutTheGrantABroadcastIsDeniedAndAudited) {
+  start("");
+  std::uint32_t port = 0;
+  const int receiver = wildcard_receiver(&port);
+  std::uint32_t own_port = 0;
+  const std::uint64_t sender = bound_udp(kIpv4, &own_port);
+  EXPECT_EQ(set(sender, v1::EXT_OPTION_BROADCAST, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "to all"), v1::ERROR_CODE_ACCESS_DENIED);
+  const std::string audit = audit_with("ext.extensions.broadcast.not-granted\"");
+  EXPECT_NE(audit.find("127.255.255.255"), std::string::npos) << audit;
+  EXPECT_EQ(received(receiver), "");
+  // Unicast on the same socket still works: only the broadcast was refused.
+  EXPECT_EQ(send_datagram(sender, "127.0.0.1", port, "one"), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(received(receiver), "one");
+  ::close(receiver);
 }
 
 }  // namespace
