@@ -98,6 +98,8 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   // The kernel socket for the wasi-socketd:sockets-ext options (socket_extensions.h), in the
   // states where the WIT's own options work (invalid-state while connecting or once closed).
   Result<int> extension_fd() const { return option_fd(); }
+  // SO_LINGER as sockets-ext's option<duration> in ns (socket_extensions.h), for the admin view.
+  Result<std::optional<std::uint64_t>> linger() const;
 
   // shutdown(how). invalid-state unless connected. For send/both, first waits until write() has
   // received every byte up to `write_offset` (bytes counted from the first write()) and they all
