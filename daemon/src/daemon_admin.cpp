@@ -169,6 +169,7 @@ admin::v1::ListSocketsResponse DaemonAdmin::sockets(const std::string& tenant) {
       info->set_state(summary.state);
       info->set_local_address(summary.local_address);
       info->set_remote_address(summary.remote_address);
+      info->set_linger(summary.linger);
     }
   }
   return response;

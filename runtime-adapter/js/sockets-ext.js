@@ -16,10 +16,12 @@ const REUSE_ADDRESS = 8;
 const REUSE_PORT = 9;
 const MULTICAST_HOP_LIMIT = 10;
 const MULTICAST_LOOPBACK = 11;
+const MULTICAST_INTERFACE = 12;
 
 // How a WIT value crosses the addon (which speaks BigInt or null) for each value type.
 const asBool = { fromWire: (v) => v !== 0n, toWire: (v) => (v ? 1n : 0n) };
 const asU8 = { fromWire: (v) => Number(v), toWire: (v) => BigInt(v) };
+const asU32 = asU8;  // a Number either way
 const asU64 = { fromWire: (v) => v, toWire: (v) => BigInt(v) };
 // option<duration>: undefined is none (the addon's null).
 const asOptionalDuration = {
@@ -44,6 +46,7 @@ const UDP_OPTIONS = {
   reusePort: [REUSE_PORT, asBool, true],
   multicastHopLimit: [MULTICAST_HOP_LIMIT, asU8, true],
   multicastLoopback: [MULTICAST_LOOPBACK, asBool, true],
+  multicastInterface: [MULTICAST_INTERFACE, asU32, true],
   bytesAvailable: [BYTES_AVAILABLE, asU64, false],
 };
 

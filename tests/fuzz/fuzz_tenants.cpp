@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -42,6 +44,18 @@ addresses = ["loopback"]
 allow = ["localhost"]
 ip_literals = true
 connect_resolved = true
+
+[tenant.extensions]
+no_delay = true
+ipv6_only = true
+linger = true
+traffic_class = true
+cork = true
+bytes_available = true
+broadcast = true
+reuse_address = true
+reuse_port = true
+multicast_groups = ["239.255.77.0/24", "ff05::77:0/112"]
 
 [[tenant]]
 name = "beta"
@@ -127,6 +141,47 @@ bool peer_allowed(Who who, const Seen& remote) {
 
 }  // namespace
 
+// A socket option only wasi-socketd:sockets-ext sets: the daemon's own WASI 0.2 paths set
+// TCP_NODELAY and IPV6_V6ONLY only to 1, SO_REUSEADDR only on TCP sockets, and SO_LINGER only
+// off or to 0 (an abortive close).
+bool extension_only(const SyscallEvent& event) {
+  switch (event.level) {
+    case IPPROTO_TCP:
+      return event.option == TCP_CORK || (event.option == TCP_NODELAY && event.value == 0);
+    case SOL_SOCKET:
+      return event.option == SO_BROADCAST || event.option == SO_REUSEPORT ||
+             (event.option == SO_REUSEADDR && event.type == SOCK_DGRAM) ||
+             (event.option == SO_LINGER && event.value > 0);
+    case IPPROTO_IP:
+      return event.option == IP_TOS || event.option == IP_MULTICAST_TTL ||
+             event.option == IP_MULTICAST_LOOP || event.option == IP_MULTICAST_IF ||
+             event.option == IP_ADD_MEMBERSHIP || event.option == IP_DROP_MEMBERSHIP;
+    case IPPROTO_IPV6:
+      return event.option == IPV6_TCLASS || event.option == IPV6_MULTICAST_HOPS ||
+             event.option == IPV6_MULTICAST_LOOP || event.option == IPV6_MULTICAST_IF ||
+             event.option == IPV6_ADD_MEMBERSHIP || event.option == IPV6_DROP_MEMBERSHIP ||
+             (event.option == IPV6_V6ONLY && event.value == 0);
+    default:
+      return false;
+  }
+}
+
+// alpha's multicast_groups: 239.255.77.0/24 and ff05::77:0/112.
+bool group_granted(const Seen& group) {
+  if (!group.valid) return false;
+  if (group.v4) return group.octets[0] == 239 && group.octets[1] == 255 && group.octets[2] == 77;
+  static constexpr std::array<std::uint8_t, 14> kPrefix{0xff, 0x05, 0, 0, 0, 0, 0,
+                                                        0,    0,    0, 0, 0, 0, 0x77};
+  return std::equal(kPrefix.begin(), kPrefix.end(), group.octets.begin());
+}
+
+bool option_allowed(Who who, const SyscallEvent& event) {
+  if (!extension_only(event)) return true;
+  if (who == Who::beta) return false;  // beta is granted no extension
+  const bool membership = event.option == IP_ADD_MEMBERSHIP || event.option == IPV6_ADD_MEMBERSHIP;
+  return !membership || group_granted(seen(event));
+}
+
 bool oracle_allows(Who who, const SyscallEvent& event) {
   const Seen address = seen(event);
   switch (event.call) {
@@ -147,6 +202,8 @@ bool oracle_allows(Who who, const SyscallEvent& event) {
       return who != Who::beta && peer_allowed(who, address);
     case Syscall::send:
       return true;
+    case Syscall::setsockopt:
+      return option_allowed(who, event);
   }
   return false;
 }

@@ -12,7 +12,9 @@ namespace wasi_socketd::fuzz {
 
 // alpha (uid 1001): TCP and UDP on loopback, connects only to 127/8 ports 20000-40000, sends only
 //   to 127.0.0.1 ports 20000-40000, looks up "localhost" and IP literals with connect_resolved.
-// beta (uid 1002): TCP only, on ::1; connects to [::1]:30000-30010; no UDP, no lookups; 6 sockets.
+//   Every sockets-ext extension, multicast groups 239.255.77.0/24 and ff05::77:0/112.
+// beta (uid 1002): TCP only, on ::1; connects to [::1]:30000-30010; no UDP, no lookups; 6 sockets;
+//   no extension (no setsockopt that only sockets-ext makes may happen while serving beta).
 inline constexpr uid_t kAlphaUid = 1001;
 inline constexpr uid_t kBetaUid = 1002;
 extern const std::string_view kFuzzPolicy;

@@ -1,20 +1,24 @@
 // libFuzzer target: sequences of broker calls on two live sessions of two tenants, in-process.
 //
-// Every unary RPC of proto/wasi_socketd/v1 is invoked directly on the real service objects with a
-// CallbackServerContext bound to gRPC's DefaultReactorTestPeer (no server, no channel): the
-// handler runs exactly as under gRPC (session lookup, the session's sequence, the socket core,
-// real kernel sockets on loopback), and the test peer tells when and how often the call finished.
-// Attach frames are applied as the Attach stream applies them, with a recording FrameSink.
-// Ids are sometimes this session's, sometimes the other session's, sometimes made up; addresses
-// mostly loopback, with hostile ones. Invariants (a violation traps, with a message on stderr):
+// Every unary RPC of proto/wasi_socketd/v1 (sockets-ext's SocketsExt too) is invoked directly on
+// the real service objects with a CallbackServerContext bound to gRPC's DefaultReactorTestPeer (no
+// server, no channel): the handler runs exactly as under gRPC (session lookup, the session's
+// sequence, the socket core, real kernel sockets on loopback), and the test peer tells when and how
+// often the call finished. Attach frames are applied as the Attach stream applies them, with a
+// recording FrameSink. Ids are sometimes this session's, sometimes the other session's, sometimes
+// made up; addresses mostly loopback, with hostile ones. Invariants (a violation traps, with a
+// message on stderr):
 //  - ids never cross sessions: a call naming an id this session was never given answers
 //    invalid-argument and makes no network system call; every id in an outgoing frame is the
 //    session's own;
 //  - a denied operation never reaches the kernel: a call answered access-denied made no socket,
-//    bind, connect, listen or send call (unless the kernel itself said EACCES/EPERM), and no system
-//    call at all targets an address the tenant's policy could not allow (fuzz_tenants.h);
+//    bind, connect, listen, send or setsockopt call (unless the kernel itself said EACCES/EPERM),
+//    no system call at all targets an address the tenant's policy could not allow, and no option
+//    only sockets-ext sets is set while serving beta, which is granted none (fuzz_tenants.h); an
+//    extension call of beta never succeeds;
 //  - every call finishes exactly once, and after both sessions end and the io_context drains the
-//    process holds as many fds as before the input.
+//    process holds as many fds as before the input (a socket alpha dropped with a linger time
+//    may take up to that bound, 10 s, plus its 10 s write flush: the drain waits for it).
 // Syscalls are observed by interposition (syscall_observer.h): no daemon code is changed.
 // Deterministic up to the kernel: one thread drives everything; lookups are waited for.
 #include <dirent.h>
@@ -47,6 +51,7 @@
 #include "service/client_frame.h"
 #include "service/ip_name_lookup_service.h"
 #include "service/network_service.h"
+#include "service/sockets_ext_service.h"
 #include "service/tcp_create_socket_service.h"
 #include "service/tcp_service.h"
 #include "service/udp_create_socket_service.h"
@@ -183,6 +188,7 @@ struct Daemon {
   daemon::UdpCreateSocketService udp_create{registry};
   daemon::UdpService udp{registry};
   daemon::IpNameLookupService lookup{registry, lookups};
+  daemon::SocketsExtService sockets_ext{registry};
 };
 
 Daemon& the_daemon() {
@@ -219,7 +225,7 @@ class Run {
 
   void step() {
     Side& side = in_.ConsumeBool() ? alpha_ : beta_;
-    switch (in_.ConsumeIntegralInRange(0, 32)) {
+    switch (in_.ConsumeIntegralInRange(0, 35)) {
       case 0:
       case 1:
         create_tcp(side);
@@ -302,6 +308,13 @@ class Run {
         break;
       case 30:
         connected_pair(side, in_.ConsumeBool() ? alpha_ : beta_);
+        break;
+      case 31:
+      case 32:
+        ext_option(side);
+        break;
+      case 33:
+        ext_membership(side);
         break;
       default:
         settle(std::chrono::milliseconds(in_.ConsumeIntegralInRange(0, 2)));
@@ -804,6 +817,92 @@ class Run {
   }
   void udp_drop(Side& side) { udp_id_call(side, &daemon::UdpService::Drop, "udp.Drop"); }
 
+  // ---- wasi-socketd:sockets-ext ----
+  void ext_answered(const Side& side, v1::ErrorCode error) {
+    if (side.who == Who::beta) {
+      require(error != v1::ERROR_CODE_UNSPECIFIED,
+              "an extension call of beta (no grant) succeeded");
+    }
+  }
+  std::uint64_t ext_value(v1::ExtOption option) {
+    if (option == v1::EXT_OPTION_LINGER && in_.ConsumeBool()) {  // ns: 0, sub-second, seconds
+      return in_.ConsumeIntegralInRange<std::uint64_t>(0, 3) * 500'000'000ULL;
+    }
+    if (option == v1::EXT_OPTION_MULTICAST_INTERFACE && in_.ConsumeBool()) {
+      return in_.ConsumeIntegralInRange<std::uint64_t>(0, 2);  // none, lo, (maybe) another
+    }
+    return option_value();
+  }
+  // GetOption or SetOption with any option number (unknown ones too), value and none flag, on
+  // an id of either kind, this session's or not.
+  void ext_option(Side& side) {
+    const auto option = static_cast<v1::ExtOption>(
+        in_.ConsumeIntegralInRange(0, static_cast<int>(v1::ExtOption_MAX) + 1));
+    const std::uint64_t socket = socket_id(side, in_.ConsumeBool());
+    if (in_.ConsumeBool()) {
+      v1::ExtGetOptionRequest request;
+      request.set_socket_id(socket);
+      request.set_option(option);
+      auto& call = invoke(side, d_.sockets_ext, &daemon::SocketsExtService::GetOption,
+                          "ext.GetOption", request, socket, true);
+      ext_answered(side, call.response.error());
+    } else {
+      v1::ExtSetOptionRequest request;
+      request.set_socket_id(socket);
+      request.set_option(option);
+      request.set_value(ext_value(option));
+      request.set_none(in_.ConsumeIntegralInRange(0, 3) == 0);
+      auto& call = invoke(side, d_.sockets_ext, &daemon::SocketsExtService::SetOption,
+                          "ext.SetOption", request, socket, true);
+      ext_answered(side, call.response.error());
+    }
+  }
+  // JoinMulticastGroup / LeaveMulticastGroup: granted, ungranted, non-multicast and malformed
+  // groups, on any id, with interface 0, lo or anything.
+  void ext_membership(Side& side) {
+    static const std::vector<std::vector<std::uint8_t>> kGroups = {
+        {239, 255, 77, 1},
+        {239, 255, 77, 200},
+        {239, 255, 78, 1},
+        {224, 0, 0, 1},
+        {127, 0, 0, 1},
+        {0xff, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x77, 0, 1},
+        {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 239, 255, 77, 1}};
+    v1::ExtMulticastRequest request;
+    request.set_socket_id(socket_id(side, in_.ConsumeIntegralInRange(0, 7) == 0));
+    v1::IpAddress* group = request.mutable_group();
+    std::vector<std::uint8_t> octets;
+    if (in_.ConsumeIntegralInRange(0, 7) != 0) {
+      octets = kGroups[in_.ConsumeIntegralInRange<std::size_t>(0, kGroups.size() - 1)];
+      group->set_family(octets.size() == 4 ? v1::IP_ADDRESS_FAMILY_IPV4
+                                           : v1::IP_ADDRESS_FAMILY_IPV6);
+    } else {
+      group->set_family(static_cast<v1::IpAddressFamily>(in_.ConsumeIntegralInRange(0, 3)));
+      octets = in_.ConsumeBytes<std::uint8_t>(in_.ConsumeIntegralInRange(0, 17));
+    }
+    group->set_octets(octets.data(), octets.size());
+    switch (in_.ConsumeIntegralInRange(0, 3)) {
+      case 0:
+      case 1:
+        request.set_interface_index(0);
+        break;
+      case 2:
+        request.set_interface_index(1);
+        break;
+      default:
+        request.set_interface_index(in_.ConsumeIntegral<std::uint32_t>());
+        break;
+    }
+    const bool join = in_.ConsumeBool();
+    auto& call = invoke(side, d_.sockets_ext,
+                        join ? &daemon::SocketsExtService::JoinMulticastGroup
+                             : &daemon::SocketsExtService::LeaveMulticastGroup,
+                        join ? "ext.JoinMulticastGroup" : "ext.LeaveMulticastGroup", request,
+                        request.socket_id(), true);
+    ext_answered(side, call.response.error());
+  }
+
   void resolve(Side& side) {
     static const std::vector<std::string> kNames = {"localhost",
                                                     "LOCALHOST.",
@@ -973,7 +1072,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int steps = 0; steps < 64 && input.remaining_bytes() > 0; ++steps) run.step();
     run.finish();
   }
-  const std::map<int, std::string> fds_after = open_fds();
+  // Sockets alpha dropped with a linger wait for their FIN on the io_context's timers; every peer
+  // is one of the sessions' sockets, closed by now, so that ends at the next check (<= 50 ms).
+  // The bound of a lingering drop (10 s flush + 10 s linger) is the limit of the wait.
+  std::map<int, std::string> fds_after = open_fds();
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(21);
+  while (fds_after != fds_before && std::chrono::steady_clock::now() < limit) {
+    daemon.io.restart();
+    daemon.io.run_for(std::chrono::milliseconds(5));
+    fds_after = open_fds();
+  }
   if (fds_after != fds_before) {
     for (const auto& [fd, what] : fds_after) {
       if (!fds_before.contains(fd)) std::fprintf(stderr, "fd %d left open: %s\n", fd, what.c_str());

@@ -49,8 +49,12 @@ Result observed(SyscallEvent event, Result result) {
 
 std::string describe(const SyscallEvent& event) {
   static constexpr const char* kNames[] = {"socket", "bind",   "connect", "listen",
-                                           "send",   "sendto", "sendmsg"};
+                                           "send",   "sendto", "sendmsg", "setsockopt"};
   std::string text = kNames[static_cast<int>(event.call)];
+  if (event.call == Syscall::setsockopt) {
+    text += " " + std::to_string(event.level) + "/" + std::to_string(event.option) + " = " +
+            std::to_string(event.value);
+  }
   char address[INET6_ADDRSTRLEN] = {};
   if (event.address.ss_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&event.address);
@@ -141,6 +145,38 @@ extern "C" ssize_t sendmsg(int fd, const msghdr* message, int flags) {
   return wasi_socketd::fuzz::observed(
       wasi_socketd::fuzz::event_of(Syscall::sendmsg, address, message->msg_namelen),
       next(fd, message, flags));
+}
+
+extern "C" int setsockopt(int fd, int level, int name, const void* value,
+                          socklen_t length) noexcept {
+  static auto* next =
+      wasi_socketd::fuzz::real<int(int, int, int, const void*, socklen_t)>("setsockopt");
+  SyscallEvent event{.call = Syscall::setsockopt, .level = level, .option = name};
+  int type = 0;
+  socklen_t type_length = sizeof type;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_length) == 0) event.type = type;
+  const bool membership =
+      (level == IPPROTO_IP && (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP)) ||
+      (level == IPPROTO_IPV6 && (name == IPV6_ADD_MEMBERSHIP || name == IPV6_DROP_MEMBERSHIP));
+  if (value == nullptr) {
+  } else if (level == SOL_SOCKET && name == SO_LINGER && length >= sizeof(::linger)) {
+    ::linger linger{};
+    std::memcpy(&linger, value, sizeof linger);
+    event.value = linger.l_onoff != 0 ? linger.l_linger : -1;
+  } else if (membership && level == IPPROTO_IP && length >= sizeof(in_addr)) {
+    auto* group = reinterpret_cast<sockaddr_in*>(&event.address);  // imr_multiaddr comes first
+    group->sin_family = AF_INET;
+    std::memcpy(&group->sin_addr, value, sizeof(in_addr));
+    event.address_length = sizeof(sockaddr_in);
+  } else if (membership && length >= sizeof(in6_addr)) {
+    auto* group = reinterpret_cast<sockaddr_in6*>(&event.address);  // ipv6mr_multiaddr first
+    group->sin6_family = AF_INET6;
+    std::memcpy(&group->sin6_addr, value, sizeof(in6_addr));
+    event.address_length = sizeof(sockaddr_in6);
+  } else if (length == sizeof(int)) {
+    std::memcpy(&event.value, value, sizeof(int));
+  }
+  return wasi_socketd::fuzz::observed(event, next(fd, level, name, value, length));
 }
 
 extern "C" int getaddrinfo(const char* host, const char* service, const addrinfo* hints,

@@ -1,9 +1,10 @@
 // Observes the network system calls the socket core makes, by interposition: this file defines
-// socket, bind, connect, listen, send, sendto, sendmsg and getaddrinfo in the fuzzer executable,
+// socket, bind, connect, listen, send, sendto, sendmsg, setsockopt and getaddrinfo in the fuzzer
+// executable,
 // so every call the daemon's code (and the Boost.Asio code inlined into it) makes resolves here
 // first; each is recorded and forwarded to the C library with dlsym(RTLD_NEXT). No daemon code is
 // changed and no seccomp filter is needed; the sanitizer runtime's weak interceptors of the same
-// names are simply bypassed for these eight calls.
+// names are simply bypassed for these nine calls.
 #pragma once
 
 #include <sys/socket.h>
@@ -16,12 +17,16 @@
 
 namespace wasi_socketd::fuzz {
 
-enum class Syscall { socket, bind, connect, listen, send, sendto, sendmsg };
+enum class Syscall { socket, bind, connect, listen, send, sendto, sendmsg, setsockopt };
 
 struct SyscallEvent {
   Syscall call;
-  int type = 0;                // socket(): SOCK_STREAM / SOCK_DGRAM (flags masked off)
-  sockaddr_storage address{};  // bind/connect/sendto/sendmsg: the address passed, if any
+  int type = 0;  // socket(), setsockopt(): SOCK_STREAM / SOCK_DGRAM (flags masked off)
+  sockaddr_storage address{};  // bind/connect/sendto/sendmsg: the address passed, if any;
+                               // setsockopt(*_MEMBERSHIP): the group (port 0)
+  int level = 0, option = 0;   // setsockopt()
+  int value = 0;               // setsockopt(): an int option's value; SO_LINGER: l_linger, or -1
+                               // when off
   socklen_t address_length = 0;
   int result = 0;
   int error = 0;  // errno when result < 0

@@ -248,6 +248,17 @@ bool SessionPolicy::allows_multicast_group(const boost::asio::ip::address& group
                 {granted, rule});
 }
 
+void SessionPolicy::broadcast_refused(const sockets::SocketAddress& destination) const {
+  const auto current = tenant();
+  const bool granted = current && current->extensions.allows(Extension::broadcast);
+  const std::string rule = !current  ? "tenant-removed"
+                           : granted ? current->name + ".extensions.broadcast.not-set"
+                                     : current->name + ".extensions.broadcast.not-granted";
+  // Kind::quota: the kernel refused already, so report mode has nothing to lift.
+  decide(current.get(), Kind::quota, "extension.broadcast", format_address(destination), "",
+         {false, rule});
+}
+
 bool SessionPolicy::try_new_connection(const sockets::SocketAddress& target) const {
   if (usage_->try_new_connection()) return true;
   decide(nullptr, Kind::quota, "tcp.connection_rate", format_address(target), "",

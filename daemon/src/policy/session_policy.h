@@ -72,6 +72,10 @@ class SessionPolicy final : public sockets::SocketPolicy {
   // join/leave-multicast-group of `group`: inside the tenant's multicast_groups (audited like
   // allows_extension, with the group as the address).
   bool allows_multicast_group(const boost::asio::ip::address& group) const;
+  // sockets::SocketPolicy: a datagram to a broadcast address the kernel refused (SO_BROADCAST
+  // off), audited as a denied extension.broadcast with the destination; the rule says whether
+  // the grant is missing (.not-granted) or the guest never turned it on (.not-set).
+  void broadcast_refused(const sockets::SocketAddress& destination) const override;
   // One new outgoing TCP connection (start-connect) to `target`; false → would-block, audited
   // with the target.
   bool try_new_connection(const sockets::SocketAddress& target) const;

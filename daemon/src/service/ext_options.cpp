@@ -52,6 +52,7 @@ std::optional<Extension> extension_for(v1::ExtOption option, Protocol protocol) 
       return tcp ? std::nullopt : std::optional(Extension::reuse_port);
     case v1::EXT_OPTION_MULTICAST_HOP_LIMIT:
     case v1::EXT_OPTION_MULTICAST_LOOPBACK:
+    case v1::EXT_OPTION_MULTICAST_INTERFACE:
       return tcp ? std::nullopt : std::optional(Extension::multicast);
     default:
       return std::nullopt;
@@ -84,9 +85,13 @@ void get_ext_option(const ExtSocket& socket, v1::ExtOption option,
       return answer(ext::multicast_hop_limit(fd, socket.family), response);
     case v1::EXT_OPTION_MULTICAST_LOOPBACK:
       return answer(ext::multicast_loopback(fd, socket.family), response);
+    case v1::EXT_OPTION_MULTICAST_INTERFACE:
+      if (socket.udp == nullptr) break;
+      return response.set_value(socket.udp->multicast_interface());
     default:
-      response.set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
+      break;
   }
+  response.set_error(v1::ERROR_CODE_INVALID_ARGUMENT);
 }
 
 v1::ErrorCode set_ext_option(const ExtSocket& socket, const v1::ExtSetOptionRequest& request) {
@@ -105,6 +110,11 @@ v1::ErrorCode set_ext_option(const ExtSocket& socket, const v1::ExtSetOptionRequ
       if (!fits(value, max_byte)) return v1::ERROR_CODE_INVALID_ARGUMENT;
       return error_of(
           ext::set_multicast_hop_limit(fd, socket.family, static_cast<std::uint8_t>(value)));
+    case v1::EXT_OPTION_MULTICAST_INTERFACE:
+      if (socket.udp == nullptr || !fits(value, std::numeric_limits<std::uint32_t>::max())) {
+        return v1::ERROR_CODE_INVALID_ARGUMENT;
+      }
+      return error_of(socket.udp->set_multicast_interface(static_cast<std::uint32_t>(value)));
     case v1::EXT_OPTION_BYTES_AVAILABLE:
       return v1::ERROR_CODE_INVALID_ARGUMENT;  // a getter only
     default:

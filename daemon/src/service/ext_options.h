@@ -8,6 +8,7 @@
 #include "policy/extension_grants.h"
 #include "sockets/socket_address.h"
 #include "sockets/socket_policy.h"
+#include "sockets/udp_socket.h"
 #include "wasi_socketd/v1/sockets_ext.pb.h"
 
 namespace wasi_socketd::daemon {
@@ -17,7 +18,8 @@ struct ExtSocket {
   sockets::Protocol protocol;
   sockets::Family family;
   int fd;
-  bool unbound;  // set-ipv6-only and set-reuse-* work only in this state
+  bool unbound;                       // set-ipv6-only and set-reuse-* work only in this state
+  sockets::UdpSocket* udp = nullptr;  // UDP only: options the daemon keeps (multicast-interface)
 };
 
 // The grant `option` needs; nullopt for UNSPECIFIED, unknown values, and an option the

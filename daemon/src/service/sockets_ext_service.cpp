@@ -28,9 +28,9 @@ std::optional<Result<ExtSocket>> find_ext_socket(Session& session, std::uint64_t
   }
   if (UdpResource* udp = session.resources().find<UdpResource>(id)) {
     sockets::UdpSocket& socket = udp->socket();
-    return Result<ExtSocket>(ExtSocket{Protocol::udp, socket.address_family(),
-                                       socket.extension_fd(),
-                                       socket.state() == sockets::UdpSocket::State::unbound});
+    return Result<ExtSocket>(
+        ExtSocket{Protocol::udp, socket.address_family(), socket.extension_fd(),
+                  socket.state() == sockets::UdpSocket::State::unbound, &socket});
   }
   return std::nullopt;
 }

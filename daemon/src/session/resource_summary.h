@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "sockets/socket_address.h"
 #include "sockets/tcp_socket.h"
@@ -16,6 +17,7 @@ struct ResourceSummary {
   std::string state;           // the WIT state name: "unbound", "bound", "listening", ...
   std::string local_address;   // "127.0.0.1:80", "[::1]:53"; empty when unbound
   std::string remote_address;  // empty when not connected
+  std::string linger;          // TCP with a sockets-ext linger: "2s", "0s" (abortive); else empty
 };
 
 // "1.2.3.4:80" / "[::1]:443".
@@ -33,6 +35,11 @@ ResourceSummary summarize(const char* protocol, const Socket& socket) {
   summary.state = state_name(socket.state());
   if (auto local = socket.local_address()) summary.local_address = format_address(*local);
   if (auto remote = socket.remote_address()) summary.remote_address = format_address(*remote);
+  if constexpr (std::is_same_v<Socket, sockets::TcpSocket>) {
+    if (auto linger = socket.linger(); linger && *linger) {
+      summary.linger = std::to_string(**linger / 1'000'000'000) + "s";  // kept in whole seconds
+    }
+  }
   return summary;
 }
 

@@ -57,6 +57,7 @@ std::optional<ErrorCode> operation_specific(SocketOperation operation, int error
       break;
     case multicast_membership:
       // Leaving a group never joined, or an interface index that names no interface.
+      // (IP_MULTICAST_IF answers ENODEV for the latter too.)
       if (error_number == EADDRNOTAVAIL || error_number == ENODEV) {
         return ErrorCode::invalid_argument;
       }

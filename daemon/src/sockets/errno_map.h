@@ -21,7 +21,7 @@ enum class SocketOperation {
   datagram_receive,
   datagram_send,
   option,
-  multicast_membership,  // join/leave-multicast-group (wasi-socketd:sockets-ext)
+  multicast_membership,  // join/leave-multicast-group, multicast-interface (sockets-ext)
   shutdown,
 };
 

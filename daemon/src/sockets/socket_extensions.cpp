@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include "errno_map.h"
 #include "socket_options.h"
@@ -95,8 +96,8 @@ Result<std::optional<std::uint64_t>> linger(int fd) {
 }
 
 Result<void> set_linger(int fd, std::optional<std::uint64_t> nanoseconds) {
-  if (nanoseconds && *nanoseconds != 0) return ErrorCode::not_supported;
-  const ::linger value{nanoseconds ? 1 : 0, 0};
+  const std::uint64_t seconds = nanoseconds && *nanoseconds != 0 ? linger_seconds(*nanoseconds) : 0;
+  const ::linger value{nanoseconds ? 1 : 0, static_cast<int>(seconds)};
   if (::setsockopt(fd, SOL_SOCKET, SO_LINGER, &value, sizeof value) != 0) {
     return error_from_errno(SocketOperation::option, errno);
   }
@@ -159,6 +160,23 @@ Result<bool> multicast_loopback(int fd, Family family) {
 Result<void> set_multicast_loopback(int fd, Family family, bool value) {
   return set_flag(fd, level_of(family),
                   family == Family::ipv4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP, value);
+}
+
+Result<void> set_multicast_interface(int fd, Family family, std::uint32_t interface_index) {
+  if (interface_index > static_cast<std::uint32_t>(std::numeric_limits<int>::max())) {
+    return ErrorCode::invalid_argument;
+  }
+  int result = 0;
+  if (family == Family::ipv4) {
+    ip_mreqn request{};
+    request.imr_ifindex = static_cast<int>(interface_index);
+    result = ::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request);
+  } else {
+    const int index = static_cast<int>(interface_index);
+    result = ::setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+  }
+  if (result != 0) return error_from_errno(SocketOperation::multicast_membership, errno);
+  return {};
 }
 
 }  // namespace wasi_socketd::sockets::extensions

@@ -25,9 +25,9 @@ Result<void> set_cork(int fd, bool value);
 Result<bool> ipv6_only(int fd, Family family);
 Result<void> set_ipv6_only(int fd, Family family, bool value);
 
-// SO_LINGER as the WIT's option<duration> in nanoseconds. Only none and some(0) (abortive close)
-// are set: a positive linger time would make the daemon's close() block, so it is not-supported.
-// A kernel linger time set otherwise reads back in whole seconds.
+// SO_LINGER as the WIT's option<duration> in nanoseconds: none, some(0) (abortive close), or a
+// positive time, kept in whole seconds (rounded up, clamped to 1..kMaxLingerSeconds,
+// option_rules.h). The daemon never lets that time block a close(): graceful_linger.h.
 Result<std::optional<std::uint64_t>> linger(int fd);
 Result<void> set_linger(int fd, std::optional<std::uint64_t> nanoseconds);
 
@@ -57,5 +57,9 @@ Result<std::uint8_t> multicast_hop_limit(int fd, Family family);
 Result<void> set_multicast_hop_limit(int fd, Family family, std::uint8_t value);
 Result<bool> multicast_loopback(int fd, Family family);
 Result<void> set_multicast_loopback(int fd, Family family, bool value);
+// IP_MULTICAST_IF (by index, ip_mreqn) / IPV6_MULTICAST_IF: the interface multicast datagrams
+// leave by; 0 gives the choice back to the kernel's routes. An index that names no interface:
+// invalid-argument. (Linux reads IPv4's back only as an address: the caller keeps the index.)
+Result<void> set_multicast_interface(int fd, Family family, std::uint32_t interface_index);
 
 }  // namespace wasi_socketd::sockets::extensions

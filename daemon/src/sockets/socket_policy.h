@@ -28,6 +28,10 @@ class SocketPolicy {
     (void)target;
     return allows(protocol, Use::bind, local);
   }
+  // The kernel refused a datagram to `destination` with EACCES after allows() let it through:
+  // a broadcast address on a socket without SO_BROADCAST (sockets-ext `broadcast`). For the
+  // audit only; the send has already failed with access-denied.
+  virtual void broadcast_refused(const SocketAddress& destination) const { (void)destination; }
 };
 
 // Allows everything. For tests and trusted embedders only.

@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "errno_map.h"
+#include "graceful_linger.h"
 #include "host_addresses.h"
 #include "kernel_socket.h"
 #include "tcp_stream_pump.h"
@@ -53,7 +54,10 @@ TcpSocket::TcpSocket(Strand strand, Family family, std::shared_ptr<const SocketP
       socket_(std::move(socket)),
       state_(state) {}
 
-TcpSocket::~TcpSocket() = default;
+TcpSocket::~TcpSocket() {
+  // The asio socket closes the fd next: that close must not sleep on a guest's SO_LINGER.
+  if (socket_.is_open()) disarm_graceful_linger(fd());
+}
 
 void TcpSocket::set_observer(TcpObserver* observer) {
   strand_.assert_on_sequence();
@@ -338,8 +342,36 @@ void TcpSocket::close_after(std::uint64_t write_offset, std::chrono::millisecond
   }
   pump_->stop_reading();
   keep_alive_ = shared_from_this();
-  pump_->when_flushed(write_offset, linger, [weak = weak_from_this()](bool) {
-    if (auto self = weak.lock()) self->close();
+  pump_->when_flushed(write_offset, linger, [weak = weak_from_this()](bool flushed) {
+    auto self = weak.lock();
+    if (!self) return;
+    if (flushed) return self->close_lingering();
+    self->close();
+  });
+}
+
+void TcpSocket::close_lingering() {
+  const std::optional<std::chrono::seconds> linger = graceful_linger_time(fd());
+  if (!linger || state_ != State::connected || !pump_) return close();
+  // What Linux's close() would do before its wait: the FIN goes out after the queued bytes.
+  pump_->close_output();
+  ::shutdown(fd(), SHUT_WR);
+  wait_for_fin_acknowledged(std::chrono::steady_clock::now() + *linger,
+                            std::chrono::milliseconds(1));
+}
+
+void TcpSocket::wait_for_fin_acknowledged(std::chrono::steady_clock::time_point deadline,
+                                          std::chrono::milliseconds poll) {
+  // The kernel signals no readiness for "FIN acknowledged": TCP_INFO is polled on a timer whose
+  // period doubles up to 50 ms (a handful of checks per second, none blocking).
+  const auto now = std::chrono::steady_clock::now();
+  if (fin_acknowledged(fd()) || now >= deadline) return close();
+  if (!fin_poll_) fin_poll_ = std::make_unique<asio::steady_timer>(strand_);
+  fin_poll_->expires_after(std::min<std::chrono::steady_clock::duration>(poll, deadline - now));
+  fin_poll_->async_wait([weak = weak_from_this(), deadline, poll](auto error) {
+    auto self = weak.lock();
+    if (!self || error || self->state_ == State::closed) return;
+    self->wait_for_fin_acknowledged(deadline, std::min(poll * 2, std::chrono::milliseconds(50)));
   });
 }
 
@@ -352,6 +384,8 @@ void TcpSocket::close() {
 
 void TcpSocket::become_closed() {
   if (pump_) pump_->cancel();
+  if (fin_poll_) fin_poll_->cancel();
+  if (socket_.is_open()) disarm_graceful_linger(fd());  // close() must not sleep
   boost::system::error_code ignored;
   socket_.close(ignored);
   held_until_closed_.reset();  // the fd is gone: its quota comes back

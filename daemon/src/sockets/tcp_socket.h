@@ -7,12 +7,15 @@
 // Ownership: always held by std::shared_ptr (create()/accept() hand one out). The session owns it.
 // Asynchronous handlers hold only weak references, so dropping the last shared_ptr closes the fd
 // at once (bytes still queued are dropped); close_after() instead keeps the object alive by itself
-// until its writes are flushed (bounded by the linger time) and then closes the fd. The observer is
+// until its writes are flushed (bounded by the linger time) and, when the guest set a positive
+// SO_LINGER, until its FIN is acknowledged (bounded by that time; graceful_linger.h), and then
+// closes the fd. No close() of this class ever blocks on SO_LINGER. The observer is
 // a raw pointer: the session must detach it (set_observer(nullptr)) or call close()/close_after()
 // before the observer dies.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,9 +24,9 @@
 #include <span>
 
 #include "error_code.h"
+#include "serial_executor.h"
 #include "socket_address.h"
 #include "socket_policy.h"
-#include "serial_executor.h"
 #include "tcp_observer.h"
 
 namespace wasi_socketd::sockets {
@@ -95,6 +98,8 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   // The kernel socket for the wasi-socketd:sockets-ext options (socket_extensions.h), in the
   // states where the WIT's own options work (invalid-state while connecting or once closed).
   Result<int> extension_fd() const { return option_fd(); }
+  // SO_LINGER as sockets-ext's option<duration> in ns (socket_extensions.h), for the admin view.
+  Result<std::optional<std::uint64_t>> linger() const;
 
   // shutdown(how). invalid-state unless connected. For send/both, first waits until write() has
   // received every byte up to `write_offset` (bytes counted from the first write()) and they all
@@ -119,7 +124,10 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   void cap_read_credit(std::uint64_t bytes);
 
   // The drop of the resource: stop reading, detach the observer, write what was sent up to
-  // `write_offset` (at most for `linger`), then close. The session may forget the socket at once.
+  // `write_offset` (at most for `linger`), then close. With a positive SO_LINGER t (set through
+  // sockets-ext) it first shuts down for sending and waits, on the strand, until the FIN is
+  // acknowledged or t passes; the close that follows cannot block. The session may forget the
+  // socket at once.
   void close_after(std::uint64_t write_offset, std::chrono::milliseconds linger = kDefaultLinger);
   // Keeps `token` (the quota this socket stands for) until the kernel socket is closed, by close()
   // or by the destruction of this object, whichever comes first: a lingering socket stays charged.
@@ -142,6 +150,10 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   void set_accept_ready(bool ready);
   bool accept_pending_now() const;
   void start_streams();
+  // close_after()'s second part: the guest's positive linger, if any, before close().
+  void close_lingering();
+  void wait_for_fin_acknowledged(std::chrono::steady_clock::time_point deadline,
+                                 std::chrono::milliseconds poll);
   void become_closed();
   void post_to_observer(std::function<void(TcpObserver&)> event);
 
@@ -160,6 +172,7 @@ class TcpSocket : public std::enable_shared_from_this<TcpSocket> {
   bool accept_ready_ = false;
   std::unique_ptr<TcpStreamPump> pump_;    // connected sockets only
   std::shared_ptr<TcpSocket> keep_alive_;  // set by close_after() until the fd is closed
+  std::unique_ptr<boost::asio::steady_timer> fin_poll_;  // close_lingering() only
   std::shared_ptr<void> held_until_closed_;
 };
 

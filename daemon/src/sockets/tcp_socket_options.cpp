@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "socket_extensions.h"
 #include "socket_options.h"
 #include "tcp_socket.h"
 
@@ -119,6 +120,11 @@ Result<void> TcpSocket::set_send_buffer_size(std::uint64_t value) {
   strand_.assert_on_sequence();
   return with_option_fd(option_fd(),
                         [&](int fd) { return options::set_send_buffer_size(fd, value); });
+}
+
+Result<std::optional<std::uint64_t>> TcpSocket::linger() const {
+  strand_.assert_on_sequence();
+  return with_option_fd(option_fd(), extensions::linger);
 }
 
 }  // namespace wasi_socketd::sockets

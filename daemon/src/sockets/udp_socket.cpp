@@ -11,6 +11,7 @@
 #include "errno_map.h"
 #include "host_addresses.h"
 #include "kernel_socket.h"
+#include "socket_extensions.h"
 #include "socket_options.h"
 
 namespace wasi_socketd::sockets {
@@ -161,6 +162,13 @@ Result<void> UdpSocket::set_send_buffer_size(std::uint64_t value) {
   return options::set_send_buffer_size(fd(), value);
 }
 
+Result<void> UdpSocket::set_multicast_interface(std::uint32_t interface_index) {
+  strand_.assert_on_sequence();
+  Result<void> result = extensions::set_multicast_interface(fd(), family_, interface_index);
+  if (result) multicast_interface_ = interface_index;
+  return result;
+}
+
 // --- receiving -----------------------------------------------------------------------------
 
 bool UdpSocket::accepts_datagram_from(const SocketAddress& sender) const {
@@ -267,7 +275,13 @@ Result<void> UdpSocket::send_one(const OutgoingDatagram& datagram) {
       result = ::send(fd(), datagram.data.data(), datagram.data.size(), MSG_NOSIGNAL);
     } while (result < 0 && errno == EINTR);
   }
-  if (result < 0) return error_from_errno(SocketOperation::datagram_send, errno);
+  if (result < 0) {
+    const int error = errno;
+    // UDP's EACCES is the kernel's broadcast check (SO_BROADCAST off): worth an audit line.
+    const auto& destination = datagram.remote_address ? datagram.remote_address : connected_remote_;
+    if (error == EACCES && destination) policy_->broadcast_refused(*destination);
+    return error_from_errno(SocketOperation::datagram_send, error);
+  }
   return {};
 }
 

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "error_code.h"
+#include "serial_executor.h"
 #include "socket_address.h"
 #include "socket_policy.h"
-#include "serial_executor.h"
 
 namespace wasi_socketd::sockets {
 
@@ -75,6 +75,9 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   Result<void> set_send_buffer_size(std::uint64_t value);
   // The kernel socket for the wasi-socketd:sockets-ext options (socket_extensions.h).
   int extension_fd() const { return fd(); }
+  // sockets-ext multicast-interface: kept here, as Linux reads IPv4's back only as an address.
+  std::uint32_t multicast_interface() const { return multicast_interface_; }
+  Result<void> set_multicast_interface(std::uint32_t interface_index);
 
   // incoming-datagram-stream.receive: up to `max_results` (at most kMaxDatagramsPerCall)
   // datagrams without blocking; an empty list when none are waiting (never would-block).
@@ -112,6 +115,7 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   State state_ = State::unbound;
   std::optional<SocketAddress> bound_address_;  // as bound, with the kernel-chosen port
   std::optional<SocketAddress> connected_remote_;
+  std::uint32_t multicast_interface_ = 0;  // 0: the kernel's routes choose
   UdpObserver* observer_ = nullptr;
   bool streaming_ = false;  // stream() succeeded at least once: RECEIVE readiness is reported
   bool receive_waiting_ = false;

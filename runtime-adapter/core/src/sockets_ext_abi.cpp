@@ -28,7 +28,7 @@ bool tcp_has(std::uint8_t option) {
 
 bool udp_has(std::uint8_t option) {
   return option == WSD_EXT_IPV6_ONLY || option == WSD_EXT_TRAFFIC_CLASS ||
-         (option >= WSD_EXT_BYTES_AVAILABLE && option <= WSD_EXT_MULTICAST_LOOPBACK);
+         (option >= WSD_EXT_BYTES_AVAILABLE && option <= WSD_EXT_MULTICAST_INTERFACE);
 }
 
 // The option of a socket kind; a number the WIT interface cannot produce traps.

@@ -25,7 +25,8 @@ enum {
   WSD_EXT_REUSE_ADDRESS = 8,        /* udp */
   WSD_EXT_REUSE_PORT = 9,           /* udp */
   WSD_EXT_MULTICAST_HOP_LIMIT = 10, /* udp */
-  WSD_EXT_MULTICAST_LOOPBACK = 11   /* udp */
+  WSD_EXT_MULTICAST_LOOPBACK = 11,  /* udp */
+  WSD_EXT_MULTICAST_INTERFACE = 12  /* udp; interface index, 0 = the kernel's routes */
 };
 
 /* Getter of `option`; *none is set for WSD_EXT_LINGER only (option::none). An option number the

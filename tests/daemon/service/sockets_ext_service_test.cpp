@@ -4,6 +4,7 @@
 // hostile requests (wrong kind, foreign ids, out-of-range values, non-multicast groups).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -11,6 +12,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -60,11 +64,17 @@ std::string policy_with(const std::string& audit, const std::string& extensions,
 
 class SocketsExtService : public ::testing::Test {
  protected:
+  // `with_admin`: started as systemd would, with an admin socket for wasi-socketctl.
   void start(const std::string& extensions,
-             const std::string& binds = "\"loopback\", \"unspecified\"") {
+             const std::string& binds = "\"loopback\", \"unspecified\"", bool with_admin = false) {
     audit_ = dir_.path() + "/audit.log";
-    daemon_ = std::make_unique<DaemonProcess>(std::vector<std::string>{
-        "--policy", dir_.write("policy.toml", policy_with(audit_, extensions, binds))});
+    daemon_ = std::make_unique<DaemonProcess>(DaemonOptions{
+        .extra_args = {"--policy",
+                       dir_.write("policy.toml", policy_with(audit_, extensions, binds))},
+        .supervised = with_admin});
+    if (with_admin) {
+      ASSERT_TRUE(daemon_->manager().wait_for("READY=1", std::chrono::seconds(10)));
+    }
     client_ = std::make_unique<TestClient>(daemon_->target());
     ext_ = v1::SocketsExt::NewStub(client_->channel());
   }
@@ -126,6 +136,48 @@ class SocketsExtService : public ::testing::Test {
     return socket;
   }
 
+  // udp-socket.stream(none) then one datagram of `payload` to `to` (127.x.y.z:port): its error.
+  v1::ErrorCode send_datagram(std::uint64_t socket, const std::string& to, std::uint32_t port,
+                              const std::string& payload) {
+    v1::UdpStreamRequest stream;
+    stream.set_socket_id(socket);
+    const v1::UdpStreamResponse opened =
+        client_->call(client_->udp(), &v1::Udp::Stub::Stream, stream);
+    EXPECT_EQ(opened.error(), v1::ERROR_CODE_UNSPECIFIED);
+    v1::UdpSendRequest request;
+    request.set_socket_id(socket);
+    request.set_stream_generation(opened.stream_generation());
+    v1::OutgoingDatagram* datagram = request.add_datagrams();
+    datagram->set_data(payload);
+    v1::IpSocketAddress* remote = datagram->mutable_remote_address();
+    *remote = loopback(kIpv4, port);
+    in_addr octets{};
+    EXPECT_EQ(::inet_pton(AF_INET, to.c_str(), &octets), 1) << to;
+    remote->mutable_address()->set_octets(&octets, 4);
+    return client_->call(client_->udp(), &v1::Udp::Stub::Send, request).error();
+  }
+
+  // A UDP socket of this process bound to 0.0.0.0 (broadcasts reach only wildcard-bound
+  // sockets), with a receive timeout; its port in `port`.
+  static int wildcard_receiver(std::uint32_t* port) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    *port = ntohs(address.sin_port);
+    const timeval patience{0, 300'000};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+    return fd;
+  }
+
+  static std::string received(int fd) {
+    char buffer[256];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    return got > 0 ? std::string(buffer, static_cast<std::size_t>(got)) : std::string();
+  }
+
   // A TCP socket of `family` connected to `peer` (a listener in this process).
   std::uint64_t connected_tcp(v1::IpAddressFamily family, LoopbackListener& peer) {
     const std::uint64_t socket = client_->create_tcp(family);
@@ -144,6 +196,38 @@ class SocketsExtService : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return "";
+  }
+
+  static ::linger kernel_linger(int fd) {
+    ::linger value{-1, -1};
+    socklen_t length = sizeof value;
+    EXPECT_EQ(::getsockopt(fd, SOL_SOCKET, SO_LINGER, &value, &length), 0);
+    return value;
+  }
+
+  // wasi-socketctl (built beside this test) on the daemon's admin socket: its output.
+  std::string socketctl(const std::string& args) {
+    const auto binary =
+        std::filesystem::read_symlink("/proc/self/exe").parent_path() / "wasi-socketctl";
+    const std::string command =
+        binary.string() + " --admin-socket " + daemon_->admin_socket_path() + " " + args + " 2>&1";
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+      output.append(buffer, n);
+    }
+    ::pclose(pipe);
+    return output;
+  }
+
+  // create-tcp-socket's error and how long the daemon took to answer it.
+  std::pair<v1::ErrorCode, std::chrono::milliseconds> timed_create_tcp() {
+    v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+    const auto start = std::chrono::steady_clock::now();
+    client_->create_tcp(kIpv4, &error);
+    return {error, std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)};
   }
 
   int int_option(int fd, int level, int name) {
@@ -174,7 +258,8 @@ TEST_F(SocketsExtService, EveryOptionIsDeniedAndAuditedWithoutAGrant) {
   for (v1::ExtOption option :
        {v1::EXT_OPTION_IPV6_ONLY, v1::EXT_OPTION_TRAFFIC_CLASS, v1::EXT_OPTION_BYTES_AVAILABLE,
         v1::EXT_OPTION_BROADCAST, v1::EXT_OPTION_REUSE_ADDRESS, v1::EXT_OPTION_REUSE_PORT,
-        v1::EXT_OPTION_MULTICAST_HOP_LIMIT, v1::EXT_OPTION_MULTICAST_LOOPBACK}) {
+        v1::EXT_OPTION_MULTICAST_HOP_LIMIT, v1::EXT_OPTION_MULTICAST_LOOPBACK,
+        v1::EXT_OPTION_MULTICAST_INTERFACE}) {
     EXPECT_EQ(get(udp, option).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
     EXPECT_EQ(set(udp, option, 1).error(), v1::ERROR_CODE_ACCESS_DENIED) << option;
   }
@@ -231,15 +316,15 @@ TEST_F(SocketsExtService, TcpOptionsReachTheDaemonsSocket) {
     const v1::ExtOptionResponse abortive = set(socket, v1::EXT_OPTION_LINGER, 0);
     EXPECT_EQ(abortive.error(), v1::ERROR_CODE_UNSPECIFIED);
     EXPECT_FALSE(abortive.none());
-    ::linger kernel{};
-    socklen_t length = sizeof kernel;
-    ASSERT_EQ(::getsockopt(*fd, SOL_SOCKET, SO_LINGER, &kernel, &length), 0);
-    EXPECT_EQ(kernel.l_onoff, 1);
-    EXPECT_EQ(kernel.l_linger, 0);
-    // A positive linger would make the daemon's close block: refused, and nothing changed.
-    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 5'000'000'000).error(),
-              v1::ERROR_CODE_NOT_SUPPORTED);
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 1);
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 0);
+    // A positive linger is kept in whole seconds, rounded up and clamped to 1..10 s.
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 1).value(), 1'000'000'000u);
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 2'500'000'000).value(), 3'000'000'000u);
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 3);
+    EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, ~0ull).value(), 10'000'000'000u);
     EXPECT_TRUE(set(socket, v1::EXT_OPTION_LINGER, 0, true).none());
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 0);
 
     // ipv6-only only before bind; an IPv4 socket has none.
     EXPECT_EQ(set(socket, v1::EXT_OPTION_IPV6_ONLY, 0).error(),
@@ -320,12 +405,18 @@ TEST_F(SocketsExtService, UdpOptionsAndTheBeforeBindRule) {
               v1::ERROR_CODE_INVALID_ARGUMENT);
     EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_LOOPBACK, 0).value(), 0u);
     EXPECT_EQ(set(bound, v1::EXT_OPTION_TRAFFIC_CLASS, 0x48).value(), 0x48u);
+    const unsigned lo = ::if_nametoindex("lo");
+    EXPECT_EQ(get(bound, v1::EXT_OPTION_MULTICAST_INTERFACE).value(), 0u);
+    EXPECT_EQ(set(bound, v1::EXT_OPTION_MULTICAST_INTERFACE, lo).value(), lo);
     const std::optional<int> fd = daemon_socket_at(daemon_->pid(), port);
     if (!fd) GTEST_SKIP() << "pidfd_getfd of the daemon's sockets is not permitted here";
     const int level = family == kIpv4 ? IPPROTO_IP : IPPROTO_IPV6;
     EXPECT_EQ(int_option(*fd, SOL_SOCKET, SO_BROADCAST), 1);
     EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_TTL : IPV6_MULTICAST_HOPS), 7);
     EXPECT_EQ(int_option(*fd, level, family == kIpv4 ? IP_MULTICAST_LOOP : IPV6_MULTICAST_LOOP), 0);
+    if (family == kIpv6) {  // IPv4's reads back as an address only; the guest test sees its effect
+      EXPECT_EQ(int_option(*fd, IPPROTO_IPV6, IPV6_MULTICAST_IF), static_cast<int>(lo));
+    }
 
     // bytes-available: the size of the next datagram waiting.
     EXPECT_EQ(get(bound, v1::EXT_OPTION_BYTES_AVAILABLE).value(), 0u);
@@ -381,7 +472,14 @@ TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
   EXPECT_EQ(set(tcp, v1::EXT_OPTION_TRAFFIC_CLASS, 256).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_HOP_LIMIT, ~0ull).error(),
             v1::ERROR_CODE_INVALID_ARGUMENT);
-  EXPECT_EQ(set(tcp, v1::EXT_OPTION_LINGER, ~0ull).error(), v1::ERROR_CODE_NOT_SUPPORTED);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 1ull << 32).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 0x7fffffff).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);  // no such interface
+  EXPECT_EQ(set(udp, v1::EXT_OPTION_MULTICAST_INTERFACE, 0x80000000u).error(),
+            v1::ERROR_CODE_INVALID_ARGUMENT);                           // not an int for the kernel
+  EXPECT_EQ(get(udp, v1::EXT_OPTION_MULTICAST_INTERFACE).value(), 0u);  // unchanged
+  EXPECT_EQ(get(tcp, v1::EXT_OPTION_MULTICAST_INTERFACE).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   // Groups that are not multicast, or of the other family; interfaces that do not exist.
   EXPECT_EQ(membership(udp, "127.0.0.1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
   EXPECT_EQ(membership(udp, "ff05::77:1", true), v1::ERROR_CODE_INVALID_ARGUMENT);
@@ -408,6 +506,155 @@ TEST_F(SocketsExtService, HostileRequestsAreInvalidArgumentsAndChangeNothing) {
   EXPECT_EQ(get(1u << 30, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_INVALID_ARGUMENT);
   // The daemon is still serving this session.
   EXPECT_EQ(get(tcp, v1::EXT_OPTION_NO_DELAY).error(), v1::ERROR_CODE_UNSPECIFIED);
+}
+
+// Issue 13: a positive linger. The guest sets 2 s, writes, drops; its peer does not read, so the
+// FIN cannot leave. The daemon keeps the socket (charged to the quota) without blocking its io
+// thread, closes it once 2 s passed, and the kernel still delivers every byte and then EOF (no
+// reset), as after Linux's own lingering close().
+TEST_F(SocketsExtService, APositiveLingerHoldsTheSocketWithoutBlockingAndEndsWithoutReset) {
+  start(std::string(kAllGrants) + "[tenant.quotas]\nsockets = 2\n", "\"loopback\", \"unspecified\"",
+        true);
+  LoopbackListener peer(4);
+  const int small = 4096;  // a small window: the bytes and the FIN wait for the peer to read
+  ::setsockopt(peer.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ASSERT_TRUE(client_->attach());
+  const std::uint64_t socket = connected_tcp(kIpv4, peer);
+  const int accepted = ::accept4(peer.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  const std::uint64_t spare = client_->create_tcp(kIpv4);
+  ASSERT_NE(spare, 0u);
+  v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+  ASSERT_EQ(client_->create_tcp(kIpv4, &error), 0u) << "the quota is 2 sockets";
+
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 1'500'000'000).value(), 2'000'000'000u);
+  EXPECT_FALSE(get(socket, v1::EXT_OPTION_LINGER).none());
+  if (const std::optional<int> fd = daemon_socket_to(daemon_->pid(), peer.port())) {
+    EXPECT_EQ(kernel_linger(*fd).l_onoff, 1);  // the guest's value is on the kernel socket
+    EXPECT_EQ(kernel_linger(*fd).l_linger, 2);
+    ::close(*fd);  // a copy left open would keep the kernel socket alive
+  }
+  // The operator sees it too.
+  const std::string listing = socketctl("sockets --json");
+  EXPECT_NE(listing.find("\"linger\": \"2s\""), std::string::npos) << listing;
+
+  std::string sent(128 * 1024, '\0');
+  for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 23);
+  v1::ClientFrame frame;
+  auto* write = frame.add_items()->mutable_tcp_write();
+  write->set_socket_id(socket);
+  write->set_data(sent);
+  client_->send(frame);
+  ASSERT_TRUE(client_->wait_for([socket](const v1::ServerItem& item) {
+    return item.has_write_ack() && item.write_ack().socket_id() == socket;
+  }));
+  v1::TcpDropRequest drop;
+  drop.set_socket_id(socket);
+  drop.set_write_offset(sent.size());
+  const auto dropped = std::chrono::steady_clock::now();
+  client_->call(client_->tcp(), &v1::Tcp::Stub::Drop, drop);
+
+  // While it lingers: still charged, and the daemon answers at once (its io thread is free).
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 5; ++i) {
+    const auto [refused, took] = timed_create_tcp();
+    EXPECT_EQ(refused, v1::ERROR_CODE_NEW_SOCKET_LIMIT) << "the lingering socket was not charged";
+    EXPECT_LT(took.count(), 500) << "the daemon stalled while a socket lingered";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::milliseconds(1900))
+      << "the machine is too slow for this test's timing";
+
+  // The linger time passes: the daemon closes, the lease comes back.
+  std::uint64_t again = 0;
+  while (again == 0 && std::chrono::steady_clock::now() - dropped < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    again = client_->create_tcp(kIpv4, &error);
+  }
+  EXPECT_NE(again, 0u) << "the socket was still held 5 s after a 2 s linger";
+  EXPECT_GE(std::chrono::steady_clock::now() - dropped, std::chrono::milliseconds(1900))
+      << "the socket was closed before its linger time";
+
+  // The peer reads now: every byte, then EOF rather than a reset.
+  const timeval patience{5, 0};
+  ::setsockopt(accepted, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  std::string received;
+  char buffer[16384];
+  ssize_t got = 0;
+  while ((got = ::recv(accepted, buffer, sizeof buffer, 0)) > 0) {
+    received.append(buffer, static_cast<std::size_t>(got));
+  }
+  EXPECT_EQ(got, 0) << "not EOF: " << std::strerror(errno);
+  EXPECT_EQ(received.size(), sent.size());
+  EXPECT_TRUE(received == sent) << "the bytes arrived changed";
+  ::close(accepted);
+}
+
+// The FIN acknowledged ends the wait early: a peer that reads lets the socket go before its time.
+TEST_F(SocketsExtService, ALingeringSocketClosesOnceItsFinIsAcknowledged) {
+  start(std::string(kAllGrants) + "[tenant.quotas]\nsockets = 1\n");
+  LoopbackListener peer(4);
+  const std::uint64_t socket = connected_tcp(kIpv4, peer);
+  const int accepted = ::accept4(peer.fd(), nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  EXPECT_EQ(set(socket, v1::EXT_OPTION_LINGER, 10'000'000'000).value(), 10'000'000'000u);
+  v1::TcpDropRequest drop;
+  drop.set_socket_id(socket);
+  const auto dropped = std::chrono::steady_clock::now();
+  client_->call(client_->tcp(), &v1::Tcp::Stub::Drop, drop);
+  char byte = 0;
+  EXPECT_EQ(::recv(accepted, &byte, 1, 0), 0);  // the FIN, not a reset
+  std::uint64_t again = 0;
+  v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
+  while (again == 0 && std::chrono::steady_clock::now() - dropped < std::chrono::seconds(12)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    again = client_->create_tcp(kIpv4, &error);
+  }
+  EXPECT_NE(again, 0u);
+  EXPECT_LT(std::chrono::steady_clock::now() - dropped, std::chrono::seconds(2))
+      << "the daemon waited out the linger time although the FIN was acknowledged";
+  ::close(accepted);
+}
+
+// Issue 13 item 3: broadcast end to end. A granted tenant that turned broadcast on reaches a
+// wildcard-bound receiver through 127.255.255.255 (lo's broadcast address); before that the kernel
+// refuses (audited as extension.broadcast), and the UDP rules still decide each destination.
+TEST_F(SocketsExtService, AGrantedBroadcastReachesAReceiverWithinTheUdpRules) {
+  start(kAllGrants);
+  std::uint32_t port = 0;
+  const int receiver = wildcard_receiver(&port);
+  std::uint32_t own_port = 0;
+  const std::uint64_t sender = bound_udp(kIpv4, &own_port);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "early"),
+            v1::ERROR_CODE_ACCESS_DENIED);  // SO_BROADCAST is still off
+  EXPECT_NE(audit_with("ext.extensions.broadcast.not-set"), "");
+  ASSERT_EQ(set(sender, v1::EXT_OPTION_BROADCAST, 1).value(), 1u);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "to all"), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(received(receiver), "to all");
+  // The limited broadcast is outside the tenant's udp.send rules (loopback only).
+  EXPECT_EQ(send_datagram(sender, "255.255.255.255", port, "too wide"),
+            v1::ERROR_CODE_ACCESS_DENIED);
+  const std::string audit = audit_with("255.255.255.255");
+  EXPECT_NE(audit.find("\"udp.send\""), std::string::npos) << audit;
+  EXPECT_EQ(received(receiver), "");
+  ::close(receiver);
+}
+
+TEST_F(SocketsExtService, WithoutTheGrantABroadcastIsDeniedAndAudited) {
+  start("");
+  std::uint32_t port = 0;
+  const int receiver = wildcard_receiver(&port);
+  std::uint32_t own_port = 0;
+  const std::uint64_t sender = bound_udp(kIpv4, &own_port);
+  EXPECT_EQ(set(sender, v1::EXT_OPTION_BROADCAST, 1).error(), v1::ERROR_CODE_ACCESS_DENIED);
+  EXPECT_EQ(send_datagram(sender, "127.255.255.255", port, "to all"), v1::ERROR_CODE_ACCESS_DENIED);
+  const std::string audit = audit_with("127.255.255.255");
+  EXPECT_NE(audit.find("ext.extensions.broadcast.not-granted\""), std::string::npos) << audit;
+  EXPECT_EQ(received(receiver), "");
+  // Unicast on the same socket still works: only the broadcast was refused.
+  EXPECT_EQ(send_datagram(sender, "127.0.0.1", port, "one"), v1::ERROR_CODE_UNSPECIFIED);
+  EXPECT_EQ(received(receiver), "one");
+  ::close(receiver);
 }
 
 }  // namespace

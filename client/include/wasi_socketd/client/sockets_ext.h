@@ -28,6 +28,7 @@ enum class ExtOption : std::uint8_t {
   kReusePort = 9,
   kMulticastHopLimit = 10,
   kMulticastLoopback = 11,
+  kMulticastInterface = 12,  // interface index, 0: the kernel's routes choose
 };
 
 // An option's value; booleans are 0/1. `none` only for kLinger.

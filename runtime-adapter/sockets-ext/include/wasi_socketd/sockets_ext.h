@@ -80,6 +80,10 @@ SOCKETS_EXT_UDP_IMPORT("multicast-loopback")
 extern void sockets_ext_udp_multicast_loopback_raw(int32_t, void*);
 SOCKETS_EXT_UDP_IMPORT("set-multicast-loopback")
 extern void sockets_ext_udp_set_multicast_loopback_raw(int32_t, int32_t, void*);
+SOCKETS_EXT_UDP_IMPORT("multicast-interface")
+extern void sockets_ext_udp_multicast_interface_raw(int32_t, void*);
+SOCKETS_EXT_UDP_IMPORT("set-multicast-interface")
+extern void sockets_ext_udp_set_multicast_interface_raw(int32_t, int32_t, void*);
 SOCKETS_EXT_UDP_IMPORT("bytes-available")
 extern void sockets_ext_udp_bytes_available_raw(int32_t, void*);
 
@@ -108,15 +112,17 @@ static inline int32_t sockets_ext_status_at(const sockets_ext_ret* ret, uint32_t
     if (status == SOCKETS_EXT_OK) *out = (type)ret.bytes[1]; \
     return status;                                           \
   }
-/* u64 results: the value (or the error-code) at offset 8. */
-#define SOCKETS_EXT_GET_U64(fn, raw)                             \
-  static inline int32_t fn(uint32_t socket, uint64_t* out) {     \
-    sockets_ext_ret ret;                                         \
-    raw((int32_t)socket, ret.bytes);                             \
-    int32_t status = sockets_ext_status_at(&ret, 8);             \
-    if (status == SOCKETS_EXT_OK) memcpy(out, ret.bytes + 8, 8); \
-    return status;                                               \
+/* u32 and u64 results: the value (or the error-code) at the value's alignment, 4 or 8. */
+#define SOCKETS_EXT_GET_WORD(fn, raw, type)                                            \
+  static inline int32_t fn(uint32_t socket, type* out) {                               \
+    sockets_ext_ret ret;                                                               \
+    raw((int32_t)socket, ret.bytes);                                                   \
+    int32_t status = sockets_ext_status_at(&ret, sizeof(type));                        \
+    if (status == SOCKETS_EXT_OK) memcpy(out, ret.bytes + sizeof(type), sizeof(type)); \
+    return status;                                                                     \
   }
+#define SOCKETS_EXT_GET_U32(fn, raw) SOCKETS_EXT_GET_WORD(fn, raw, uint32_t)
+#define SOCKETS_EXT_GET_U64(fn, raw) SOCKETS_EXT_GET_WORD(fn, raw, uint64_t)
 
 /* ---- tcp-ext ---- */
 SOCKETS_EXT_GET_BYTE(sockets_ext_tcp_no_delay, sockets_ext_tcp_no_delay_raw, bool)
@@ -170,6 +176,10 @@ SOCKETS_EXT_GET_BYTE(sockets_ext_udp_multicast_loopback, sockets_ext_udp_multica
                      bool)
 SOCKETS_EXT_SET(sockets_ext_udp_set_multicast_loopback, sockets_ext_udp_set_multicast_loopback_raw,
                 bool)
+/* multicast-interface: an interface index, 0 for the host's routes. */
+SOCKETS_EXT_GET_U32(sockets_ext_udp_multicast_interface, sockets_ext_udp_multicast_interface_raw)
+SOCKETS_EXT_SET(sockets_ext_udp_set_multicast_interface,
+                sockets_ext_udp_set_multicast_interface_raw, uint32_t)
 SOCKETS_EXT_GET_U64(sockets_ext_udp_bytes_available, sockets_ext_udp_bytes_available_raw)
 
 /* A multicast group: an IPv4 address (4 octets) or an IPv6 one (8 segments, host order). */
