@@ -186,7 +186,9 @@ Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t max_resul
   // One buffer per thread, not per socket: each datagram is copied out at once.
   static thread_local std::vector<std::byte> buffer(kMaxDatagramSize + 1);
 
-  while (datagrams.size() < max_results) {
+  std::size_t bytes = 0;
+  // Goes on only while a datagram of the largest size would still fit kMaxReceiveBytesPerCall.
+  while (datagrams.size() < max_results && bytes + kMaxDatagramSize <= kMaxReceiveBytesPerCall) {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     const ssize_t received = ::recvfrom(fd(), buffer.data(), buffer.size(), 0,
@@ -206,6 +208,7 @@ Result<std::vector<IncomingDatagram>> UdpSocket::receive(std::uint64_t max_resul
     if (!sender || !accepts_datagram_from(*sender)) continue;
     const auto* begin = buffer.data();
     datagrams.push_back({std::vector<std::byte>(begin, begin + received), *sender});
+    bytes += static_cast<std::size_t>(received);
   }
   pollfd poll_fd{fd(), POLLIN, 0};
   set_receive_ready(::poll(&poll_fd, 1, 0) > 0);

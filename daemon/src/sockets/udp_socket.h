@@ -48,6 +48,9 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
 
   static constexpr std::size_t kMaxDatagramSize = 65535;
   static constexpr std::uint64_t kMaxDatagramsPerCall = 1024;
+  // Most payload bytes one receive() returns: its reply must stay under the 8 MiB message limit,
+  // and 1,024 datagrams of 64 KiB would not (a host whose rmem_max lets that much queue is enough).
+  static constexpr std::size_t kMaxReceiveBytesPerCall = 4 << 20;
 
   // create-udp-socket. IPv6 sockets are IPV6_V6ONLY. Errors as for TcpSocket::create.
   static Result<std::shared_ptr<UdpSocket>> create(Strand strand, Family family,
@@ -79,9 +82,9 @@ class UdpSocket : public std::enable_shared_from_this<UdpSocket> {
   std::uint32_t multicast_interface() const { return multicast_interface_; }
   Result<void> set_multicast_interface(std::uint32_t interface_index);
 
-  // incoming-datagram-stream.receive: up to `max_results` (at most kMaxDatagramsPerCall)
-  // datagrams without blocking; an empty list when none are waiting (never would-block).
-  // Datagrams the policy denies, or not from the connected peer, are dropped.
+  // incoming-datagram-stream.receive: up to `max_results` (at most kMaxDatagramsPerCall and
+  // kMaxReceiveBytesPerCall) datagrams without blocking; an empty list when none are waiting (never
+  // would-block). Datagrams the policy denies, or not from the connected peer, are dropped.
   Result<std::vector<IncomingDatagram>> receive(std::uint64_t max_results);
   // outgoing-datagram-stream.send: sends in order until the first failure; returns how many were
   // sent, or the error if the first one failed. A full kernel buffer ends the batch early

@@ -240,6 +240,34 @@ TEST_P(UdpTest, ALaterFailureEndsTheBatchEarly) {
   EXPECT_EQ(*sent, 1u);
 }
 
+// Whatever the socket holds, one batch stays under kMaxReceiveBytesPerCall (its reply must fit
+// the 8 MiB message limit) and the rest comes with later calls. The receive buffer is forced past
+// rmem_max so that more than a batch is queued, as on a host with a large rmem_max.
+TEST_P(UdpTest, AReceiveBatchIsBoundedInBytes) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for SO_RCVBUFFORCE";
+  auto receiver = make_bound();
+  const int forced = 64 << 20;
+  ASSERT_EQ(
+      ::setsockopt(receiver->extension_fd(), SOL_SOCKET, SO_RCVBUFFORCE, &forced, sizeof forced),
+      0);
+  auto sender = make_bound();
+  ASSERT_TRUE(sender->stream(*receiver->local_address()));
+  constexpr std::size_t kCount = 100, kSize = 60000;  // 6 MB queued, more than one batch
+  const std::vector<std::byte> payload(kSize, std::byte{0x5a});
+  for (std::size_t i = 0; i < kCount; ++i) {
+    const OutgoingDatagram datagram[] = {{payload, std::nullopt}};
+    ASSERT_EQ(*sender->send(datagram), 1u);
+  }
+  auto first = receiver->receive(UdpSocket::kMaxDatagramsPerCall);
+  ASSERT_TRUE(first);
+  std::size_t first_bytes = 0;
+  for (const auto& datagram : *first) first_bytes += datagram.data.size();
+  EXPECT_LE(first_bytes, UdpSocket::kMaxReceiveBytesPerCall);
+  EXPECT_GT(first->size(), 0u);
+  EXPECT_LT(first->size(), kCount);
+  EXPECT_EQ(first->size() + receive(*receiver, kCount - first->size()).size(), kCount);
+}
+
 TEST_P(UdpTest, ReceiveNeverBlocks) {
   auto socket = make_bound();
   ASSERT_TRUE(socket->stream(std::nullopt));
