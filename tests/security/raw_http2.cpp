@@ -20,6 +20,7 @@ constexpr std::uint8_t kRstStream = 0x3;
 constexpr std::uint8_t kSettings = 0x4;
 constexpr std::uint8_t kPing = 0x6;
 constexpr std::uint8_t kGoaway = 0x7;
+constexpr std::uint8_t kContinuation = 0x9;
 constexpr std::uint8_t kFlagAck = 0x1;
 constexpr std::uint8_t kFlagEndStream = 0x1;
 constexpr std::uint8_t kFlagEndHeaders = 0x4;
@@ -43,12 +44,28 @@ std::uint32_t get_u32(const std::string& in, std::size_t at) {
   return value;
 }
 
-// HPACK "literal header field without indexing, new name"; names and values under 127 bytes.
+// An HPACK integer with a 7-bit prefix (RFC 7541 5.1), no Huffman flag.
+void put_hpack_length(std::string& out, std::size_t value) {
+  constexpr std::size_t kPrefixMax = 0x7f;
+  if (value < kPrefixMax) {
+    out.push_back(static_cast<char>(value));
+    return;
+  }
+  out.push_back(static_cast<char>(kPrefixMax));
+  value -= kPrefixMax;
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+// HPACK "literal header field without indexing, new name".
 void put_literal(std::string& out, const std::string& name, const std::string& value) {
   out.push_back(0x00);
-  out.push_back(static_cast<char>(name.size()));
+  put_hpack_length(out, name.size());
   out += name;
-  out.push_back(static_cast<char>(value.size()));
+  put_hpack_length(out, value.size());
   out += value;
 }
 
@@ -107,7 +124,13 @@ bool RawHttp2Connection::send_preface(
 
 bool RawHttp2Connection::send_settings_ack() { return send_frame(kSettings, kFlagAck, 0, ""); }
 
-std::uint32_t RawHttp2Connection::open_call(const std::string& path) {
+std::string RawHttp2Connection::literal_header(const std::string& name, const std::string& value) {
+  std::string out;
+  put_literal(out, name, value);
+  return out;
+}
+
+std::string RawHttp2Connection::call_header_block(const std::string& path) const {
   std::string block;
   put_literal(block, ":method", "POST");
   put_literal(block, ":scheme", "http");
@@ -115,10 +138,33 @@ std::uint32_t RawHttp2Connection::open_call(const std::string& path) {
   put_literal(block, ":authority", "localhost");
   put_literal(block, "content-type", "application/grpc");
   put_literal(block, "te", "trailers");
+  return block;
+}
+
+std::uint32_t RawHttp2Connection::open_call(const std::string& path) {
   const std::uint32_t stream = next_stream_;
-  if (!send_frame(kHeaders, kFlagEndHeaders, stream, block)) return 0;
+  if (!send_frame(kHeaders, kFlagEndHeaders, stream, call_header_block(path))) return 0;
   next_stream_ += 2;
   return stream;
+}
+
+std::uint32_t RawHttp2Connection::open_call_without_end_headers(const std::string& path) {
+  const std::uint32_t stream = next_stream_;
+  if (!send_frame(kHeaders, 0, stream, call_header_block(path))) return 0;
+  next_stream_ += 2;
+  return stream;
+}
+
+bool RawHttp2Connection::reset_stream(std::uint32_t stream) {
+  constexpr std::uint32_t kCancel = 0x8;
+  std::string code;
+  put_u32(code, kCancel);
+  return send_frame(kRstStream, 0, stream, code);
+}
+
+bool RawHttp2Connection::send_continuation(std::uint32_t stream, const std::string& fragment,
+                                           bool last) {
+  return send_frame(kContinuation, last ? kFlagEndHeaders : 0, stream, fragment);
 }
 
 std::uint32_t RawHttp2Connection::open_call_with_request(const std::string& path) {

@@ -43,6 +43,16 @@ class RawHttp2Connection {
   // message, so the daemon's handler runs and answers.
   std::uint32_t open_call_with_request(const std::string& path);
 
+  // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
+  bool reset_stream(std::uint32_t stream);
+  // HEADERS opening a call of `path` on the next odd stream id without END_HEADERS: the header
+  // block goes on in CONTINUATION frames (send_continuation). Returns the stream id, 0 on failure.
+  std::uint32_t open_call_without_end_headers(const std::string& path);
+  // A CONTINUATION frame on `stream` carrying `fragment`, END_HEADERS set when `last`.
+  bool send_continuation(std::uint32_t stream, const std::string& fragment, bool last);
+  // One HPACK "literal header field without indexing, new name" of any length (RFC 7541 6.2.2).
+  static std::string literal_header(const std::string& name, const std::string& value);
+
   // Reads frames for up to `timeout`, or until the connection ends; what arrived is counted below.
   // Returns false once the daemon closed the connection.
   bool read_for(std::chrono::milliseconds timeout);
@@ -61,6 +71,7 @@ class RawHttp2Connection {
  private:
   bool send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
                   const std::string& payload);
+  std::string call_header_block(const std::string& path) const;
   void parse_frames();
 
   int fd_ = -1;

@@ -1,0 +1,148 @@
+#include "guarded_relay.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <utility>
+
+namespace wasi_socketd::daemon {
+namespace {
+
+// One read's worth per io thread, shared by every relay that thread serves.
+std::byte* chunk_buffer() {
+  thread_local std::array<std::byte, GuardedRelay::kChunkBytes> buffer;
+  return buffer.data();
+}
+
+bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
+
+}  // namespace
+
+bool GuardedRelay::start(boost::asio::io_context& io, int client_fd, int daemon_fd, Broken broken) {
+  auto relay = std::make_shared<GuardedRelay>(io, std::move(broken));
+  boost::system::error_code error;
+  relay->client_.assign(client_fd, error);
+  if (error) {
+    ::close(client_fd);
+    ::close(daemon_fd);
+    return false;
+  }
+  relay->daemon_.assign(daemon_fd, error);
+  if (error) {
+    ::close(daemon_fd);
+    return false;  // the relay closes the client's fd
+  }
+  boost::asio::post(relay->strand_, [relay] {
+    relay->pump(relay->upstream_);
+    relay->pump(relay->downstream_);
+  });
+  return true;
+}
+
+GuardedRelay::GuardedRelay(boost::asio::io_context& io, Broken broken)
+    : strand_(boost::asio::make_strand(io)),
+      client_(strand_),
+      daemon_(strand_),
+      broken_(std::move(broken)) {}
+
+void GuardedRelay::pump(Direction& direction) {
+  for (int reads = 0; !closed_ && direction.pending.empty(); ++reads) {
+    if (reads == kReadsPerTurn) {
+      // More may be waiting: come back after the io thread's other work.
+      boost::asio::post(strand_,
+                        [self = shared_from_this(), &direction] { self->pump(direction); });
+      return;
+    }
+    std::byte* buffer = chunk_buffer();
+    const ssize_t got = ::recv(direction.from.native_handle(), buffer, kChunkBytes, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 && would_block(errno)) {
+      wait_readable(direction);
+      return;
+    }
+    if (got <= 0) {
+      ended(direction);
+      return;
+    }
+    const auto size = static_cast<std::size_t>(got);
+    if (direction.guarded) {
+      const Http2FrameGuard::Verdict verdict =
+          guard_.feed({buffer, size}, Http2FrameGuard::Clock::now());
+      if (verdict != Http2FrameGuard::Verdict::ok) {
+        close();
+        broken_(Http2FrameGuard::rule(verdict));
+        return;
+      }
+    }
+    if (!forward(direction, buffer, size)) {
+      close();
+      return;
+    }
+  }
+}
+
+bool GuardedRelay::forward(Direction& direction, const std::byte* bytes, std::size_t size) {
+  std::size_t sent = 0;
+  while (sent < size) {
+    const ssize_t wrote =
+        ::send(direction.to.native_handle(), bytes + sent, size - sent, MSG_NOSIGNAL);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote < 0 && would_block(errno)) break;
+    if (wrote < 0) return false;
+    sent += static_cast<std::size_t>(wrote);
+  }
+  if (sent == size) return true;
+  direction.pending.assign(bytes + sent, bytes + size);
+  direction.pending_at = 0;
+  direction.to.async_wait(Descriptor::wait_write,
+                          [self = shared_from_this(), &direction](boost::system::error_code error) {
+                            if (!error) self->on_writable(direction);
+                          });
+  return true;
+}
+
+void GuardedRelay::on_writable(Direction& direction) {
+  if (closed_) return;
+  // The rest becomes the buffer to forward; emptied first so that forward() may refill it.
+  std::vector<std::byte> rest = std::exchange(direction.pending, {});
+  if (!forward(direction, rest.data() + direction.pending_at, rest.size() - direction.pending_at)) {
+    close();
+    return;
+  }
+  if (direction.pending.empty()) pump(direction);  // drained: read the sender again
+}
+
+void GuardedRelay::wait_readable(Direction& direction) {
+  direction.from.async_wait(Descriptor::wait_read, [self = shared_from_this(),
+                                                    &direction](boost::system::error_code error) {
+    if (!error) self->pump(direction);
+  });
+}
+
+void GuardedRelay::ended(Direction& direction) {
+  if (&direction == &downstream_ && !downstream_.pending.empty()) {
+    // gRPC is done: what it wrote last (a GOAWAY, trailers) gets one more chance, without waiting.
+    std::vector<std::byte> rest = std::exchange(downstream_.pending, {});
+    [[maybe_unused]] const ssize_t wrote =
+        ::send(client_.native_handle(), rest.data() + downstream_.pending_at,
+               rest.size() - downstream_.pending_at, MSG_NOSIGNAL);
+  }
+  close();
+}
+
+void GuardedRelay::close() {
+  if (closed_) return;
+  closed_ = true;
+  // Shut down first: gRPC's end and the client see the hang-up even while a duplicate (the
+  // session's ClientConnection) keeps gRPC's socket open.
+  ::shutdown(client_.native_handle(), SHUT_RDWR);
+  ::shutdown(daemon_.native_handle(), SHUT_RDWR);
+  boost::system::error_code ignored;
+  client_.close(ignored);
+  daemon_.close(ignored);
+}
+
+}  // namespace wasi_socketd::daemon
