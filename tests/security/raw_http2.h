@@ -43,6 +43,10 @@ class RawHttp2Connection {
   // message, so the daemon's handler runs and answers.
   std::uint32_t open_call_with_request(const std::string& path);
 
+  // A DATA frame of any length on `stream` (no gRPC message framing), END_STREAM when `last`.
+  bool send_data(std::uint32_t stream, const std::string& payload, bool last);
+  // `count` PINGs (not acknowledgements) in one write: the daemon must answer each.
+  bool send_pings(int count);
   // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
   bool reset_stream(std::uint32_t stream);
   // HEADERS opening a call of `path` on the next odd stream id without END_HEADERS: the header

@@ -72,8 +72,10 @@ void GuardedRelay::pump(Direction& direction) {
       const Http2FrameGuard::Verdict verdict =
           guard_.feed({buffer, size}, Http2FrameGuard::Clock::now());
       if (verdict != Http2FrameGuard::Verdict::ok) {
-        close();
+        // Reported first: closing makes the hang-up monitor end the session, which may then be
+        // gone before it could audit the rule.
         broken_(Http2FrameGuard::rule(verdict));
+        close();
         return;
       }
     }

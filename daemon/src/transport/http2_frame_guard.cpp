@@ -29,15 +29,6 @@ std::uint32_t byte_at(const std::byte* bytes, std::size_t at) {
 
 }  // namespace
 
-bool TokenBucket::take(Clock::time_point now) {
-  const std::chrono::duration<double> elapsed = now - refilled_;
-  refilled_ = now;
-  tokens_ = std::min(burst_, tokens_ + std::max(0.0, elapsed.count()) * per_second_);
-  if (tokens_ < 1) return false;
-  tokens_ -= 1;
-  return true;
-}
-
 std::size_t Http2FrameGuard::max_open_streams() { return 2 * kMaxConcurrentStreams; }
 
 std::string_view Http2FrameGuard::rule(Verdict verdict) {
@@ -62,9 +53,7 @@ std::string_view Http2FrameGuard::rule(Verdict verdict) {
   return "http2-guard";
 }
 
-Http2FrameGuard::Http2FrameGuard(Clock::time_point now)
-    : resets_(kResetBurst, kResetsPerSecond, now),
-      control_frames_(kControlBurst, kControlPerSecond, now) {}
+Http2FrameGuard::Http2FrameGuard() = default;
 
 Http2FrameGuard::Verdict Http2FrameGuard::feed(std::span<const std::byte> bytes,
                                                Clock::time_point now) {
@@ -138,11 +127,11 @@ Http2FrameGuard::Verdict Http2FrameGuard::on_frame(Clock::time_point now) {
       return Verdict::ok;
     case kRstStream:
       end_stream(stream);
-      return resets_.take(now) ? Verdict::ok : Verdict::resets;
+      return resets_.try_take(now) ? Verdict::ok : Verdict::resets;
     case kSettings:
     case kPing:
       if ((flags & kFlagAck) != 0) return Verdict::ok;
-      return control_frames_.take(now) ? Verdict::ok : Verdict::control_frames;
+      return control_frames_.try_take(now) ? Verdict::ok : Verdict::control_frames;
     default:
       return Verdict::ok;
   }

@@ -19,27 +19,13 @@
 #include <string_view>
 #include <vector>
 
+#include "policy/token_bucket.h"
+
 namespace wasi_socketd::daemon {
-
-// A budget of events refilled at a steady rate, up to a burst.
-class TokenBucket {
- public:
-  using Clock = std::chrono::steady_clock;
-  TokenBucket(double burst, double per_second, Clock::time_point now)
-      : burst_(burst), per_second_(per_second), tokens_(burst), refilled_(now) {}
-  // Takes one token; false when none is left.
-  bool take(Clock::time_point now);
-
- private:
-  double burst_;
-  double per_second_;
-  double tokens_;
-  Clock::time_point refilled_;
-};
 
 class Http2FrameGuard {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = policy::TokenBucket::Clock;
 
   // gRPC's request metadata limit is 8 KiB per frame; a legitimate block is far below this.
   static constexpr std::uint32_t kMaxHeaderBlockBytes = 64 << 10;
@@ -48,12 +34,12 @@ class Http2FrameGuard {
   // The client library cancels a call only when its guest drops a pending operation: bursts of a
   // few, rarely. 100 at once and 10 a second more leave it far from the bound, and an attacker
   // at most 100 cancelled calls per connection (then it must reconnect).
-  static constexpr double kResetBurst = 100;
-  static constexpr double kResetsPerSecond = 10;
+  static constexpr std::uint64_t kResetBurst = 100;
+  static constexpr std::uint64_t kResetsPerSecond = 10;
   // gRPC clients send SETTINGS once and PING for keepalive and BDP probes (one outstanding at a
   // time, at most a few a second under bulk transfer).
-  static constexpr double kControlBurst = 100;
-  static constexpr double kControlPerSecond = 20;
+  static constexpr std::uint64_t kControlBurst = 100;
+  static constexpr std::uint64_t kControlPerSecond = 20;
   // Streams opened by the client and not ended by it (END_STREAM or RST_STREAM).
   static std::size_t max_open_streams();
 
@@ -70,7 +56,7 @@ class Http2FrameGuard {
   };
   static std::string_view rule(Verdict verdict);
 
-  explicit Http2FrameGuard(Clock::time_point now = Clock::now());
+  Http2FrameGuard();
 
   // The next bytes the client sent, in order, split anywhere. Verdict::ok until a rule is broken.
   Verdict feed(std::span<const std::byte> bytes, Clock::time_point now);
@@ -91,8 +77,8 @@ class Http2FrameGuard {
   std::uint32_t block_bytes_ = 0;
   std::uint32_t highest_stream_ = 0;
   std::vector<std::uint32_t> open_streams_;  // at most max_open_streams() + 1 entries
-  TokenBucket resets_;
-  TokenBucket control_frames_;
+  policy::TokenBucket resets_{kResetsPerSecond, kResetBurst};
+  policy::TokenBucket control_frames_{kControlPerSecond, kControlBurst};
 };
 
 }  // namespace wasi_socketd::daemon
