@@ -26,6 +26,7 @@
 #include "raw_http2.h"
 #include "temp_directory.h"
 #include "test_client.h"
+#include "transport/http2_frame_guard.h"
 
 namespace wasi_socketd::security {
 namespace {
@@ -182,11 +183,12 @@ TEST_F(Http2Guard, StreamsHeldOpenWithoutAcknowledgingSettingsAreClosed) {
   });
 }
 
-TEST_F(Http2Guard, AFrameLongerThanAdvertisedIsClosed) {
+TEST_F(Http2Guard, AControlFrameLongerThanTheHttp2DefaultIsClosed) {
   expect_closed_and_audited("http2-guard:frame-size", [](RawHttp2Connection& raw) {
     if (!raw.send_preface({}) || !raw.send_settings_ack()) return;
-    const std::uint32_t stream = raw.open_call(kUnaryCall);
-    raw.send_data(stream, std::string((16 << 10) + 1, 'x'), true);
+    constexpr std::uint8_t kGoaway = 0x7;
+    raw.send_raw_frame(kGoaway, 0, 0,
+                       std::string(daemon::Http2FrameGuard::kMaxControlFrameBytes + 1, '\0'));
   });
 }
 

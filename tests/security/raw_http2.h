@@ -45,6 +45,11 @@ class RawHttp2Connection {
 
   // A DATA frame of any length on `stream` (no gRPC message framing), END_STREAM when `last`.
   bool send_data(std::uint32_t stream, const std::string& payload, bool last);
+  // Any frame, as given.
+  bool send_raw_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                      const std::string& payload) {
+    return send_frame(type, flags, stream, payload);
+  }
   // `count` PINGs (not acknowledgements) in one write: the daemon must answer each.
   bool send_pings(int count);
   // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.

@@ -93,7 +93,9 @@ Http2FrameGuard::Verdict Http2FrameGuard::on_frame(Clock::time_point now) {
                                 byte_at(header_, 7) << 8 | byte_at(header_, 8)) &
                                0x7fffffffU;
   payload_left_ = length;
-  if (length > kMaxFrameBytes) return Verdict::frame_size;
+  const bool carries_data_or_headers =
+      type == kData || type == kHeaders || type == kPushPromise || type == kContinuation;
+  if (!carries_data_or_headers && length > kMaxControlFrameBytes) return Verdict::frame_size;
   if (in_header_block_) {
     // Only the block's own CONTINUATIONs may follow until END_HEADERS (RFC 9113 6.10).
     if (type != kContinuation || stream != block_stream_) return Verdict::continuation;

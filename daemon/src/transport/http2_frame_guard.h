@@ -6,8 +6,8 @@
 // - Rapid Reset (CVE-2023-44487): RST_STREAM frames beyond a token bucket;
 // - streams a client opened and never ended, before it acknowledged SETTINGS (gRPC compares with
 //   the acknowledged limit only): more than 2 x kMaxConcurrentStreams held at once;
-// - frames longer than the SETTINGS_MAX_FRAME_SIZE gRPC advertises, and PING / SETTINGS floods
-//   (CVE-2019-9512, CVE-2019-9515) beyond a token bucket.
+// - control frames (neither DATA nor header-block frames) longer than kMaxControlFrameBytes, and
+//   PING / SETTINGS floods (CVE-2019-9512, CVE-2019-9515) beyond a token bucket.
 // feed() returns the first rule broken, after which the connection must be closed (the guard
 // stays broken). Pure: no I/O, the caller passes the time. One connection, one thread at a time.
 #pragma once
@@ -29,8 +29,13 @@ class Http2FrameGuard {
 
   // gRPC's request metadata limit is 8 KiB per frame; a legitimate block is far below this.
   static constexpr std::uint32_t kMaxHeaderBlockBytes = 64 << 10;
-  // gRPC 1.51 advertises the HTTP/2 default (the daemon sets no GRPC_ARG_HTTP2_MAX_FRAME_SIZE).
-  static constexpr std::uint32_t kMaxFrameBytes = 16 << 10;
+  // Frames other than DATA and header-block frames: the HTTP/2 default SETTINGS_MAX_FRAME_SIZE,
+  // which every control frame a client needs fits in many times over. Not DATA: gRPC 1.51
+  // advertises 4,189,679 bytes, yet its own client sends longer DATA frames (5 MB seen with
+  // 8 MiB messages) and its server takes them; the guard skips payloads, and gRPC's flow-control
+  // windows bound what DATA may make it hold. Header-block frames count against
+  // kMaxHeaderBlockBytes instead.
+  static constexpr std::uint32_t kMaxControlFrameBytes = 16 << 10;
   // The client library cancels a call only when its guest drops a pending operation: bursts of a
   // few, rarely. 100 at once and 10 a second more leave it far from the bound, and an attacker
   // at most 100 cancelled calls per connection (then it must reconnect).
@@ -47,7 +52,7 @@ class Http2FrameGuard {
   enum class Verdict {
     ok,
     preface,         // not the HTTP/2 client preface
-    frame_size,      // a frame longer than kMaxFrameBytes
+    frame_size,      // a control frame longer than kMaxControlFrameBytes
     header_block,    // a header block longer than kMaxHeaderBlockBytes
     continuation,    // a CONTINUATION out of place, or another frame inside a header block
     resets,          // RST_STREAM beyond the budget
