@@ -53,7 +53,7 @@ AcceptVerdict ClientConnections::adopt(int client_fd, const PeerCredentials& pee
   std::optional<TenantAccess>& tenant = admission.tenant;
   // gRPC gets one end of a socketpair, the guard relays between the client and the other end.
   int ends[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0) {
+  if (!GuardedRelay::open_socketpair(ends)) {
     spdlog::warn("connection of uid {} pid {} closed: cannot relay it ({})", peer.uid, peer.pid,
                  std::strerror(errno));
     ::close(client_fd);

@@ -21,6 +21,21 @@ bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
 
 }  // namespace
 
+bool GuardedRelay::open_socketpair(int (&ends)[2]) {
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, ends) != 0) {
+    return false;
+  }
+  // What may queue between gRPC and the relay, either way. The relay writes what it read at once,
+  // so by default the socketpair would hold a couple of hundred KiB of the client's frames
+  // (thousands of small calls) that gRPC reads and starts in one go; and as much of gRPC's answers
+  // beyond what the client's own socket holds, which lets calls finish, and more start, after the
+  // client stopped reading. Either way past the bounds the daemon checks per call.
+  for (const int end : ends) {
+    ::setsockopt(end, SOL_SOCKET, SO_SNDBUF, &kSocketpairSendBuffer, sizeof kSocketpairSendBuffer);
+  }
+  return true;
+}
+
 bool GuardedRelay::start(boost::asio::io_context& io, int client_fd, int daemon_fd, Broken broken) {
   auto relay = std::make_shared<GuardedRelay>(io, std::move(broken));
   boost::system::error_code error;

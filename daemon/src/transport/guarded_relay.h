@@ -33,6 +33,11 @@ class GuardedRelay : public std::enable_shared_from_this<GuardedRelay> {
   static constexpr std::size_t kChunkBytes = 64 << 10;
   static constexpr int kReadsPerTurn = 16;
   using Broken = std::function<void(std::string_view rule)>;
+  // SO_SNDBUF of each socketpair end (the kernel doubles it for its bookkeeping).
+  static constexpr int kSocketpairSendBuffer = 16 << 10;
+
+  // The connected, non-blocking socketpair: ends[0] for gRPC, ends[1] for start().
+  static bool open_socketpair(int (&ends)[2]);
 
   // Takes ownership of both connected, non-blocking sockets and starts relaying. False (both
   // closed) when the io_context cannot watch them.
