@@ -98,6 +98,12 @@ void GuardedRelay::pump(Direction& direction) {
       close();
       return;
     }
+    if (size < kChunkBytes && direction.pending.empty()) {
+      // The kernel had no more: wait rather than ask again (Asio re-arms the descriptor with
+      // EPOLL_CTL_MOD for each wait, which reports data that arrived meanwhile).
+      wait_readable(direction);
+      return;
+    }
   }
 }
 

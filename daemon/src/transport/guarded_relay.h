@@ -5,7 +5,8 @@
 // Idle, a relay holds no buffer: it waits for readability, reads into a per-thread buffer and
 // writes straight on. Only when the receiving side would block does it keep the unwritten rest
 // (at most one read, kChunkBytes), and it stops reading the sending side until that drains.
-// A direction is read until the kernel has nothing more (edge-triggered readiness), but at most
+// A direction is read until a read comes back short (the kernel had nothing more; Asio re-arms
+// the descriptor for each wait, so data that arrives meanwhile is reported), but at most
 // kReadsPerTurn times before the relay yields its io thread to other work.
 //
 // Ends: when the client hangs up or fails, the daemon's end is shut down (gRPC sees the hang-up
