@@ -53,6 +53,11 @@ bool GuardedRelay::start(boost::asio::io_context& io, int client_fd, int daemon_
   boost::asio::post(relay->strand_, [relay] {
     relay->pump(relay->upstream_);
     relay->pump(relay->downstream_);
+    // A side that hangs up while the relay does not read it (its bytes wait for the other side)
+    // must still end the connection: else a client that stops reading would keep its socket and
+    // the relay's pending bytes after gRPC and the session are gone.
+    relay->watch_hang_up(relay->client_);
+    relay->watch_hang_up(relay->daemon_);
   });
   return true;
 }
@@ -79,7 +84,7 @@ void GuardedRelay::pump(Direction& direction) {
       return;
     }
     if (got <= 0) {
-      ended(direction);
+      close();  // that side is gone: so is the connection
       return;
     }
     const auto size = static_cast<std::size_t>(got);
@@ -145,15 +150,11 @@ void GuardedRelay::wait_readable(Direction& direction) {
   });
 }
 
-void GuardedRelay::ended(Direction& direction) {
-  if (&direction == &downstream_ && !downstream_.pending.empty()) {
-    // gRPC is done: what it wrote last (a GOAWAY, trailers) gets one more chance, without waiting.
-    std::vector<std::byte> rest = std::exchange(downstream_.pending, {});
-    [[maybe_unused]] const ssize_t wrote =
-        ::send(client_.native_handle(), rest.data() + downstream_.pending_at,
-               rest.size() - downstream_.pending_at, MSG_NOSIGNAL);
-  }
-  close();
+void GuardedRelay::watch_hang_up(Descriptor& side) {
+  side.async_wait(Descriptor::wait_error,
+                  [self = shared_from_this()](boost::system::error_code error) {
+                    if (!error) self->close();
+                  });
 }
 
 void GuardedRelay::close() {

@@ -10,8 +10,10 @@
 // kReadsPerTurn times before the relay yields its io thread to other work.
 //
 // Ends: when the client hangs up or fails, the daemon's end is shut down (gRPC sees the hang-up
-// and ends the connection as before); when gRPC closes its end, what it wrote is flushed once,
-// without waiting, and the client is closed. When the guard finds a rule broken, both are closed
+// and ends the connection as before); when gRPC's end is gone (gRPC and the session's duplicate
+// closed, or the session shut it down), the client is closed: what gRPC wrote before went on,
+// except what a client that stopped reading left pending. A hang-up is noticed on a side even
+// while the relay does not read it. When the guard finds a rule broken, both are closed
 // and `broken` is called with the rule ("http2-guard:..."). Every handler runs on the relay's own
 // strand, nothing blocks.
 #pragma once
@@ -62,8 +64,8 @@ class GuardedRelay : public std::enable_shared_from_this<GuardedRelay> {
   bool forward(Direction& direction, const std::byte* bytes, std::size_t size);
   void on_writable(Direction& direction);
   void wait_readable(Direction& direction);
-  // The sending side of `direction` ended (EOF or error).
-  void ended(Direction& direction);
+  // Closes both sides once `side` reports a hang-up or an error, read or not.
+  void watch_hang_up(Descriptor& side);
   void close();
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
