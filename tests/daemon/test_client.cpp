@@ -135,6 +135,10 @@ v1::ResolveAddressesResponse TestClient::resolve(const std::string& name, grpc::
   return call(lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, request, status);
 }
 
+v1::ErrorCode TestClient::tcp_connect_loopback(v1::IpAddressFamily family, std::uint32_t port) {
+  return tcp_connect_polling(create_tcp(family), loopback(family, port));
+}
+
 v1::ErrorCode TestClient::tcp_connect_polling(std::uint64_t socket,
                                               const v1::IpSocketAddress& remote) {
   if (const v1::ErrorCode started = tcp_start_connect(socket, remote);

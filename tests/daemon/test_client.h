@@ -75,6 +75,9 @@ class TestClient {
   // start-connect to `remote`, then finish-connect polled every 10 ms while it would block (no
   // attach() needed): the error of the whole connect (UNSPECIFIED: connected; TIMEOUT after 5 s).
   v1::ErrorCode tcp_connect_polling(std::uint64_t socket, const v1::IpSocketAddress& remote);
+  // A fresh TCP socket of `family` connected (polling, as above) to the loopback `port`: the
+  // error of the whole connect (UNSPECIFIED: connected).
+  v1::ErrorCode tcp_connect_loopback(v1::IpAddressFamily family, std::uint32_t port);
 
   // resolve-addresses of `name` (sent as is: any bytes, for hostile names) on this session's
   // network; `status` receives the RPC status when given.

@@ -29,6 +29,7 @@
 namespace wasi_socketd::security {
 namespace {
 
+using policy::child_failure;
 using policy::run_as;
 using testing::DaemonProcess;
 using testing::TempDirectory;
@@ -39,11 +40,6 @@ using Clock = std::chrono::steady_clock;
 constexpr uid_t kHostile = 61021;
 constexpr uid_t kVictim = 61022;
 constexpr int kHostileLookups = 40;
-
-int fail(int code, const std::string& why) {
-  std::fprintf(stderr, "child uid %u: %s\n", ::getuid(), why.c_str());
-  return code;
-}
 
 // resolve-addresses with the gRPC status and the answer's error (lookup_error if any).
 struct Answer {
@@ -130,17 +126,17 @@ TEST_F(Lookups, OneTenantsStuckLookupsNeverDelayAnotherTenants) {
       for (std::thread& caller : callers) caller.join();
       int refused_at_once = 0;
       for (const Answer& answer : answers) {
-        if (!answer.rpc_ok) return fail(10, "a stuck lookup's call failed (no deadline?)");
+        if (!answer.rpc_ok) return child_failure(10, "a stuck lookup's call failed (no deadline?)");
         if (answer.error != v1::ERROR_CODE_TEMPORARY_RESOLVER_FAILURE) {
-          return fail(11, "a stuck lookup did not end in temporary-resolver-failure");
+          return child_failure(11, "a stuck lookup did not end in temporary-resolver-failure");
         }
         if (answer.took > std::chrono::seconds(8))
-          return fail(12, "a lookup outlived its deadline");
+          return child_failure(12, "a lookup outlived its deadline");
         if (answer.took < std::chrono::seconds(1)) ++refused_at_once;
       }
       if (refused_at_once < kHostileLookups - 4) {
-        return fail(13, "more than 4 lookups of one tenant ran at once: " +
-                            std::to_string(kHostileLookups - refused_at_once));
+        return child_failure(13, "more than 4 lookups of one tenant ran at once: " +
+                                     std::to_string(kHostileLookups - refused_at_once));
       }
       return 0;
     });
@@ -156,13 +152,14 @@ TEST_F(Lookups, OneTenantsStuckLookupsNeverDelayAnotherTenants) {
                      for (int i = 0; i < 3; ++i) {
                        const Answer answer = resolve(client, network, "localhost");
                        if (!answer.rpc_ok || answer.addresses == 0) {
-                         return fail(20,
-                                     "localhost did not resolve while another tenant's "
-                                     "lookups were stuck");
+                         return child_failure(20,
+                                              "localhost did not resolve while another tenant's "
+                                              "lookups were stuck");
                        }
                        if (answer.took > std::chrono::seconds(2)) {
-                         return fail(21, "localhost took " + std::to_string(answer.took.count()) +
-                                             " ms behind another tenant's stuck lookups");
+                         return child_failure(21, "localhost took " +
+                                                      std::to_string(answer.took.count()) +
+                                                      " ms behind another tenant's stuck lookups");
                        }
                      }
                      return 0;

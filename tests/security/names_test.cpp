@@ -18,6 +18,7 @@
 namespace wasi_socketd::security {
 namespace {
 
+using policy::child_failure;
 using policy::run_as;
 using testing::DaemonProcess;
 using testing::TempDirectory;
@@ -25,15 +26,6 @@ using testing::TestClient;
 using namespace std::string_literals;
 namespace v1 = wasi_socketd::v1;
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
-
-v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
-  return client.tcp_connect_polling(client.create_tcp(kIpv4), testing::loopback(kIpv4, port));
-}
-
-int fail(int code, const std::string& why) {
-  std::fprintf(stderr, "hostile tenant: %s\n", why.c_str());
-  return code;
-}
 
 class Names : public ::testing::Test {
  protected:
@@ -70,10 +62,11 @@ connect_resolved = true
                            "localhost\x01.example.com"s, "localhost\x7f.example.com"s}) {
                        const auto answer = client.resolve(name);
                        if (answer.error() != v1::ERROR_CODE_INVALID_ARGUMENT) {
-                         return fail(1,
-                                     "a name with a control character was not "
-                                     "invalid-argument: " +
-                                         std::to_string(answer.addresses_size()) + " addresses");
+                         return child_failure(1,
+                                              "a name with a control character was not "
+                                              "invalid-argument: " +
+                                                  std::to_string(answer.addresses_size()) +
+                                                  " addresses");
                        }
                      }
                      // Invalid UTF-8 in a proto3 string: protobuf refuses the request before
@@ -81,14 +74,15 @@ connect_resolved = true
                      grpc::Status status;
                      const auto answer = client.resolve("localhost\xff.example.com"s, &status);
                      if (status.ok() && answer.error() != v1::ERROR_CODE_INVALID_ARGUMENT) {
-                       return fail(4, "invalid UTF-8 was looked up");
+                       return child_failure(4, "invalid UTF-8 was looked up");
                      }
                      if (client.resolve("localhost").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
-                       return fail(2, "localhost is not on the allow list");
+                       return child_failure(2, "localhost is not on the allow list");
                      }
-                     if (connect_to(client, listener.port()) != v1::ERROR_CODE_ACCESS_DENIED) {
-                       return fail(3, "127.0.0.1 became connectable");
+                     if (client.tcp_connect_loopback(kIpv4, listener.port()) !=
+                         v1::ERROR_CODE_ACCESS_DENIED) {
+                       return child_failure(3, "127.0.0.1 became connectable");
                      }
                      return 0;
                    }),
@@ -129,11 +123,12 @@ connect_resolved = true
             TestClient client(daemon.target());
             for (const char* literal : {"127.0.0.1", "127.1", "0x7f.0.0.1", "::ffff:127.0.0.1"}) {
               if (client.resolve(literal).addresses_size() != 1) {
-                return fail(1, std::string("literal did not resolve: ") + literal);
+                return child_failure(1, std::string("literal did not resolve: ") + literal);
               }
             }
-            if (connect_to(client, listener.port()) != v1::ERROR_CODE_ACCESS_DENIED) {
-              return fail(2, "a literal lookup lent 127.0.0.1 on a port the rules deny");
+            if (client.tcp_connect_loopback(kIpv4, listener.port()) !=
+                v1::ERROR_CODE_ACCESS_DENIED) {
+              return child_failure(2, "a literal lookup lent 127.0.0.1 on a port the rules deny");
             }
             return 0;
           }),
@@ -159,7 +154,7 @@ ip_literals = true
                        const auto answer = client.resolve(spelling);
                        if (answer.addresses_size() != 1 ||
                            answer.addresses(0).octets() != "\x7f\x00\x00\x01"s) {
-                         return fail(1, std::string("not 127.0.0.1: ") + spelling);
+                         return child_failure(1, std::string("not 127.0.0.1: ") + spelling);
                        }
                      }
                      return 0;

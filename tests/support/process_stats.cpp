@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -62,6 +64,34 @@ std::string open_fd_listing(pid_t pid) {
     listing += std::to_string(fd) + " -> " + target + "\n";
   }
   return listing;
+}
+
+bool holds_tcp_port(pid_t pid, std::uint16_t port) {
+  // Lines of /proc/net/tcp: "sl local_address(hex ip:hex port) rem_address st tx:rx tr:when
+  // retrnsmt uid timeout inode ...".
+  std::set<std::string> inodes;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream lines(table);
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+          timeout >> inode;
+      const std::size_t colon = local.rfind(':');
+      if (colon != std::string::npos && std::stoul(local.substr(colon + 1), nullptr, 16) == port) {
+        inodes.insert("socket:[" + inode + "]");
+      }
+    }
+  }
+  std::error_code error;
+  for (fs::directory_iterator it(fd_directory(pid), error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code unreadable;
+    if (inodes.contains(fs::read_symlink(it->path(), unreadable).string())) return true;
+  }
+  return false;
 }
 
 long resident_bytes(pid_t pid) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace wasi_socketd::testing {
@@ -27,6 +28,12 @@ std::size_t settle_fd_count(pid_t pid, std::size_t baseline,
 // One line per open fd, "N -> target" (socket:[inode], anon_inode:[eventfd], a path): what a test
 // prints when fds were not given back, so the failure names what was left.
 std::string open_fd_listing(pid_t pid);
+
+// Whether the process holds a TCP socket (IPv4 or IPv6, any state) whose local port is `port`:
+// the sockets of /proc/net/tcp{,6} with that port, matched by inode against /proc/PID/fd. Unlike
+// trying to bind the port, it is not fooled by other processes' sockets on the same port (a
+// connect() elsewhere may take a freed ephemeral port and leave it in TIME_WAIT for a minute).
+bool holds_tcp_port(pid_t pid, std::uint16_t port);
 
 // VmRSS of the process in bytes; -1 if it is gone.
 long resident_bytes(pid_t pid);

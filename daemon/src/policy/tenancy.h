@@ -8,7 +8,6 @@
 
 #include <sys/types.h>
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -20,6 +19,7 @@
 #include "policy/peer_identity.h"
 #include "policy/policy.h"
 #include "policy/policy_error.h"
+#include "policy/shared_snapshot.h"
 #include "policy/usage_registry.h"
 
 namespace wasi_socketd::policy {
@@ -77,8 +77,8 @@ class Tenancy : public std::enable_shared_from_this<Tenancy> {
   const std::string path_;
   const std::shared_ptr<audit::AuditLog> audit_override_;
   std::mutex reload_mutex_;
-  std::atomic<std::shared_ptr<const Policy>> policy_;
-  std::atomic<std::shared_ptr<audit::AuditLog>> audit_;
+  SharedSnapshot<const Policy> policy_;
+  SharedSnapshot<audit::AuditLog> audit_;
   UsageRegistry usage_;
   DenialObserver denial_observer_;
 };

@@ -20,22 +20,32 @@ void Watchdog::start() {
   if (!interval) return;
   // Half the interval is what sd_watchdog_enabled(3) recommends: one late ping is tolerated.
   period_ = *interval / 2;
-  running_ = true;
   Notifier::watchdog();
+  std::lock_guard lock(mutex_);
+  running_ = true;
   schedule();
 }
 
 void Watchdog::stop() {
+  std::lock_guard lock(mutex_);
   running_ = false;
   timer_.cancel();
+}
+
+bool Watchdog::running() const {
+  std::lock_guard lock(mutex_);
+  return running_;
 }
 
 void Watchdog::schedule() {
   timer_.expires_after(period_);
   timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error || !running_) return;
+    if (error || !running()) return;
+    // Not under the mutex: sd_notify may block while the manager's queue is full, and stop()
+    // must not wait for that. A ping already past this check may land after stop().
     Notifier::watchdog();
-    schedule();
+    std::lock_guard lock(mutex_);
+    if (running_) schedule();
   });
 }
 

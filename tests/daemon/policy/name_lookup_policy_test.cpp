@@ -20,16 +20,6 @@ using testing::TestClient;
 namespace v1 = wasi_socketd::v1;
 constexpr auto kIpv4 = v1::IP_ADDRESS_FAMILY_IPV4;
 
-// A fresh TCP socket's whole connect; UNSPECIFIED when connected.
-v1::ErrorCode connect_to(TestClient& client, uint16_t port) {
-  return client.tcp_connect_polling(client.create_tcp(kIpv4), testing::loopback(kIpv4, port));
-}
-
-int fail(int code, const char* why) {
-  std::fprintf(stderr, "name lookup child: %s\n", why);
-  return code;
-}
-
 TEST(NameLookupPolicy, AllowListAndResolvedAddressesBecomeConnectableForThatSessionOnly) {
   if (::geteuid() != 0) GTEST_SKIP() << "runs its client in a forked child as root";
   testing::TempDirectory dir;
@@ -53,25 +43,27 @@ connect_resolved = true
                      const uint16_t port = listener.port();
 
                      TestClient client(daemon.target());
-                     if (connect_to(client, port) != v1::ERROR_CODE_ACCESS_DENIED) {
-                       return fail(1, "connect allowed before any lookup");
+                     if (client.tcp_connect_loopback(kIpv4, port) != v1::ERROR_CODE_ACCESS_DENIED) {
+                       return child_failure(1, "connect allowed before any lookup");
                      }
                      if (client.resolve("example.org").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
-                       return fail(2, "a name off the allow list was resolved");
+                       return child_failure(2, "a name off the allow list was resolved");
                      }
                      if (client.resolve("127.0.0.1").lookup_error() !=
                          v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
-                       return fail(3, "an IP literal was resolved with ip_literals = false");
+                       return child_failure(3,
+                                            "an IP literal was resolved with ip_literals = false");
                      }
                      const v1::ResolveAddressesResponse found = client.resolve("localhost");
-                     if (found.addresses_size() == 0) return fail(4, "localhost did not resolve");
-                     if (connect_to(client, port) != v1::ERROR_CODE_UNSPECIFIED) {
-                       return fail(5, "resolved address not connectable");
+                     if (found.addresses_size() == 0)
+                       return child_failure(4, "localhost did not resolve");
+                     if (client.tcp_connect_loopback(kIpv4, port) != v1::ERROR_CODE_UNSPECIFIED) {
+                       return child_failure(5, "resolved address not connectable");
                      }
                      TestClient other(daemon.target());
-                     if (connect_to(other, port) != v1::ERROR_CODE_ACCESS_DENIED) {
-                       return fail(6, "another session inherited the resolved address");
+                     if (other.tcp_connect_loopback(kIpv4, port) != v1::ERROR_CODE_ACCESS_DENIED) {
+                       return child_failure(6, "another session inherited the resolved address");
                      }
                      return 0;
                    }),

@@ -53,11 +53,6 @@ std::string read_all(const std::string& path) {
   return text.str();
 }
 
-int fail(int code, const char* why) {
-  std::fprintf(stderr, "peer filter child: %s\n", why);
-  return code;
-}
-
 class PeerFilter : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -108,14 +103,15 @@ TEST_F(PeerFilter, DeniedConnectionIsResetAndAcceptReturnsTheNextAllowedOne) {
                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
                      }
                      if (accepted.error() != v1::ERROR_CODE_UNSPECIFIED)
-                       return fail(1, "nothing accepted");
+                       return child_failure(1, "nothing accepted");
                      if (accepted.remote_address().address().octets() !=
                          std::string("\x7f\x00\x00\x01", 4)) {
-                       return fail(2, "accepted the denied peer");
+                       return child_failure(2, "accepted the denied peer");
                      }
                      char byte = 0;
                      const ssize_t got = ::recv(denied, &byte, 1, 0);
-                     if (got != -1 || errno != ECONNRESET) return fail(3, "denied peer not reset");
+                     if (got != -1 || errno != ECONNRESET)
+                       return child_failure(3, "denied peer not reset");
                      return 0;
                    }),
             0);
@@ -139,7 +135,7 @@ TEST_F(PeerFilter, DeniedDatagramsAreDroppedAllowedOnesDelivered) {
                self.set_socket_id(socket);
                if (client.call(client.udp(), &v1::Udp::Stub::StartBind, bind).error() != 0 ||
                    client.call(client.udp(), &v1::Udp::Stub::FinishBind, self).error() != 0) {
-                 return fail(10, "udp bind failed");
+                 return child_failure(10, "udp bind failed");
                }
                const auto port =
                    client.call(client.udp(), &v1::Udp::Stub::LocalAddress, self).address().port();
@@ -163,7 +159,7 @@ TEST_F(PeerFilter, DeniedDatagramsAreDroppedAllowedOnesDelivered) {
                  for (const auto& datagram : batch.datagrams()) received += datagram.data();
                  if (received.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
                }
-               return received == "yes" ? 0 : fail(11, "wrong datagrams delivered");
+               return received == "yes" ? 0 : child_failure(11, "wrong datagrams delivered");
              }),
       0);
   const std::string log = read_all(audit_);

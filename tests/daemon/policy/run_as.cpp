@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace wasi_socketd::policy {
 
 int run_as(uid_t uid, gid_t gid, const std::function<int()>& body) {
@@ -21,6 +23,11 @@ int run_as(uid_t uid, gid_t gid, const std::function<int()>& body) {
   int status = 0;
   if (child < 0 || ::waitpid(child, &status, 0) != child) return 127;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 127;
+}
+
+int child_failure(int code, const std::string& why) {
+  std::fprintf(stderr, "child uid %u: %s\n", ::getuid(), why.c_str());
+  return code;
 }
 
 }  // namespace wasi_socketd::policy

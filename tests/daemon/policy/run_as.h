@@ -6,11 +6,16 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <string>
 
 namespace wasi_socketd::policy {
 
 // Forks; the child sets groups/gid/uid and exits with body()'s return value (0-125).
 // Returns that exit code, or 126 if dropping privileges failed, 127 if the child died otherwise.
 int run_as(uid_t uid, gid_t gid, const std::function<int()>& body);
+
+// For body(): prints "child uid N: why" to stderr (the parent's test output) and returns `code`,
+// the exit code that tells the parent which check failed.
+int child_failure(int code, const std::string& why);
 
 }  // namespace wasi_socketd::policy

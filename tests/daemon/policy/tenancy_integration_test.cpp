@@ -54,11 +54,6 @@ std::string read_all(const std::string& path) {
 }
 
 // Failing checks in a child: say why on stderr, exit with a code the parent reports.
-int fail(int code, const std::string& why) {
-  std::fprintf(stderr, "child uid %u: %s\n", ::getuid(), why.c_str());
-  return code;
-}
-
 // start-connect + finish-connect until it stops saying would-block.
 class TenancyIntegration : public ::testing::Test {
  protected:
@@ -108,16 +103,17 @@ TEST_F(TenancyIntegration, TwoTenantsOnTheirOwnSocketsAreIsolatedAndQuotaBoundIn
   std::thread a([&] {
     const int code = run_as(kTenantA, kTenantA, [&] {
       TestClient client("unix:" + a_sock);
-      if (!client.attach() || client.opened().tenant() != "a") return fail(10, "not tenant a");
+      if (!client.attach() || client.opened().tenant() != "a")
+        return child_failure(10, "not tenant a");
       std::uint64_t first = 0;
       for (int i = 0; i < 3; ++i) {
         const std::uint64_t id = client.create_tcp(kIpv4);
-        if (id == 0) return fail(11, "socket within the quota refused");
+        if (id == 0) return child_failure(11, "socket within the quota refused");
         if (first == 0) first = id;
       }
       v1::ErrorCode error = v1::ERROR_CODE_UNSPECIFIED;
       if (client.create_tcp(kIpv4, &error) != 0 || error != v1::ERROR_CODE_NEW_SOCKET_LIMIT) {
-        return fail(12, "fourth socket not new-socket-limit");
+        return child_failure(12, "fourth socket not new-socket-limit");
       }
       (void)::write(from_a[1], &first, sizeof first);  // exhausted; here is one of my ids
       char go = 0;
@@ -135,9 +131,9 @@ TEST_F(TenancyIntegration, TwoTenantsOnTheirOwnSocketsAreIsolatedAndQuotaBoundIn
           [&] {
             TestClient client("unix:" + b_sock);
             if (!client.attach() || client.opened().tenant() != "b")
-              return fail(20, "not tenant b");
+              return child_failure(20, "not tenant b");
             for (int i = 0; i < 3; ++i) {
-              if (client.create_tcp(kIpv4) == 0) return fail(21, "b starved by a's quota");
+              if (client.create_tcp(kIpv4) == 0) return child_failure(21, "b starved by a's quota");
             }
             // a's socket id means nothing here.
             v1::TcpSocketRequest request;
@@ -145,7 +141,8 @@ TEST_F(TenancyIntegration, TwoTenantsOnTheirOwnSocketsAreIsolatedAndQuotaBoundIn
             grpc::Status status;
             const auto error =
                 client.call(client.tcp(), &v1::Tcp::Stub::LocalAddress, request, &status).error();
-            if (error != v1::ERROR_CODE_INVALID_ARGUMENT) return fail(22, "a's id usable in b");
+            if (error != v1::ERROR_CODE_INVALID_ARGUMENT)
+              return child_failure(22, "a's id usable in b");
             return 0;
           }),
       0);
@@ -162,13 +159,13 @@ TEST_F(TenancyIntegration, TwoTenantsOnTheirOwnSocketsAreIsolatedAndQuotaBoundIn
                      const bool refused = ::connect(fd, reinterpret_cast<sockaddr*>(&address),
                                                     sizeof address) != 0 &&
                                           errno == EACCES;
-                     return refused ? 0 : fail(30, "a could open b's socket");
+                     return refused ? 0 : child_failure(30, "a could open b's socket");
                    }),
             0);
   EXPECT_EQ(run_as(0, 0,
                    [&] {
                      TestClient client("unix:" + b_sock);
-                     return client.attach() ? fail(31, "root admitted as tenant b") : 0;
+                     return client.attach() ? child_failure(31, "root admitted as tenant b") : 0;
                    }),
             0);
   const std::string log = read_all(audit);
@@ -210,10 +207,10 @@ TEST_F(TenancyIntegration, PrivilegedPortOnlyWhereThePolicyLendsIt) {
     return run_as(uid, uid, [&] {
       TestClient client(daemon->target());
       const std::uint64_t socket = client.create_tcp(kIpv4);
-      if (socket == 0) return fail(40, "no socket");
+      if (socket == 0) return child_failure(40, "no socket");
       const v1::ErrorCode error = client.tcp_bind(socket, testing::loopback(kIpv4, port));
       if (error == v1::ERROR_CODE_UNSPECIFIED) return 0;
-      return error == v1::ERROR_CODE_ACCESS_DENIED ? 1 : fail(41, "unexpected bind error");
+      return error == v1::ERROR_CODE_ACCESS_DENIED ? 1 : child_failure(41, "unexpected bind error");
     });
   };
   EXPECT_EQ(bind_through_daemon(kGranted), 0);
@@ -221,20 +218,20 @@ TEST_F(TenancyIntegration, PrivilegedPortOnlyWhereThePolicyLendsIt) {
   // The grant is the daemon's to give: the same uid binding by itself is refused by the kernel
   // (unless this host lets anyone bind low ports).
   if (read_all("/proc/sys/net/ipv4/ip_unprivileged_port_start").find("1024") == 0) {
-    EXPECT_EQ(run_as(kGranted, kGranted,
-                     [&] {
-                       const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-                       sockaddr_in address{};
-                       address.sin_family = AF_INET;
-                       address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-                       address.sin_port = htons(port);
-                       return ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
-                                          0 &&
-                                      errno == EACCES
-                                  ? 0
-                                  : fail(42, "kernel let an unprivileged uid bind a low port");
-                     }),
-              0);
+    EXPECT_EQ(
+        run_as(kGranted, kGranted,
+               [&] {
+                 const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+                 sockaddr_in address{};
+                 address.sin_family = AF_INET;
+                 address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+                 address.sin_port = htons(port);
+                 return ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
+                                errno == EACCES
+                            ? 0
+                            : child_failure(42, "kernel let an unprivileged uid bind a low port");
+               }),
+        0);
   }
 }
 
@@ -262,12 +259,13 @@ TEST_F(TenancyIntegration, TenantSocketsLiveInItsNetworkNamespace) {
       return run_as(uid, uid, [&] {
         TestClient client(daemon->target());
         const std::uint64_t socket = client.create_tcp(kIpv4);
-        if (socket == 0) return fail(50, "no socket");
+        if (socket == 0) return child_failure(50, "no socket");
         const v1::ErrorCode error =
             client.tcp_connect_polling(socket, testing::loopback(kIpv4, port));
         if (error == v1::ERROR_CODE_UNSPECIFIED) return 0;
-        return error == v1::ERROR_CODE_CONNECTION_REFUSED ? 1
-                                                          : fail(51, "unexpected connect error");
+        return error == v1::ERROR_CODE_CONNECTION_REFUSED
+                   ? 1
+                   : child_failure(51, "unexpected connect error");
       });
     };
     EXPECT_EQ(connect_as(kFree), 0);    // the host's loopback: our listener answers
@@ -293,11 +291,12 @@ TEST_F(TenancyIntegration, ConnectionRateQuotaAnswersWouldBlock) {
                      const std::uint64_t second = client.create_tcp(kIpv4);
                      if (client.tcp_connect_polling(first, testing::loopback(kIpv4, port)) !=
                          v1::ERROR_CODE_UNSPECIFIED) {
-                       return fail(60, "first connection refused");
+                       return child_failure(60, "first connection refused");
                      }
                      if (client.tcp_connect_polling(second, testing::loopback(kIpv4, port)) !=
                          v1::ERROR_CODE_WOULD_BLOCK) {
-                       return fail(61, "second connection within the same second not would-block");
+                       return child_failure(
+                           61, "second connection within the same second not would-block");
                      }
                      return 0;
                    }),

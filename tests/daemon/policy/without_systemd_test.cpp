@@ -98,11 +98,6 @@ int account_command(const std::string& command) {
   return status;
 }
 
-int fail(int code, const std::string& why) {
-  std::fprintf(stderr, "child uid %u: %s\n", ::getuid(), why.c_str());
-  return code;
-}
-
 class WithoutSystemd : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -184,11 +179,11 @@ TEST_F(WithoutSystemd, TwoTenantsAsTheDocSaysDenialsNameTheTargetAndMetricsTheRu
                    [&] {
                      TestClient client("unix:" + socket);
                      if (!client.attach() || client.opened().tenant() != "web") {
-                       return fail(10, "not admitted as web");
+                       return child_failure(10, "not admitted as web");
                      }
                      const auto id = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
                      if (client.tcp_start_connect(id, target) != v1::ERROR_CODE_ACCESS_DENIED) {
-                       return fail(11, "web's connect out was not access-denied");
+                       return child_failure(11, "web's connect out was not access-denied");
                      }
                      v1::ResolveAddressesRequest lookup;
                      lookup.set_network_id(client.network_id());
@@ -196,7 +191,7 @@ TEST_F(WithoutSystemd, TwoTenantsAsTheDocSaysDenialsNameTheTargetAndMetricsTheRu
                      const auto answer = client.call(
                          client.lookup(), &v1::IpNameLookup::Stub::ResolveAddresses, lookup);
                      if (answer.error() != v1::ERROR_CODE_PERMANENT_RESOLVER_FAILURE) {
-                       return fail(12, "web's lookup was not refused");
+                       return child_failure(12, "web's lookup was not refused");
                      }
                      return 0;
                    }),
@@ -206,16 +201,16 @@ TEST_F(WithoutSystemd, TwoTenantsAsTheDocSaysDenialsNameTheTargetAndMetricsTheRu
              [&] {
                TestClient client("unix:" + socket);
                if (!client.attach() || client.opened().tenant() != "fetcher") {
-                 return fail(20, "not admitted as fetcher");
+                 return child_failure(20, "not admitted as fetcher");
                }
                const auto id = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
                if (client.tcp_connect_polling(id, target) != v1::ERROR_CODE_UNSPECIFIED) {
-                 return fail(21, "fetcher could not connect to web's port");
+                 return child_failure(21, "fetcher could not connect to web's port");
                }
                const auto other = client.create_tcp(v1::IP_ADDRESS_FAMILY_IPV4);
                const auto elsewhere = testing::loopback(v1::IP_ADDRESS_FAMILY_IPV4, 9);
                if (client.tcp_start_connect(other, elsewhere) != v1::ERROR_CODE_ACCESS_DENIED) {
-                 return fail(22, "fetcher reached a port its policy does not name");
+                 return child_failure(22, "fetcher reached a port its policy does not name");
                }
                return 0;
              }),

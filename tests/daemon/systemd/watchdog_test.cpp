@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <future>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/post.hpp>
 
 #include "fake_service_manager.h"
 
@@ -55,6 +60,37 @@ TEST_F(WatchdogTest, StopsPingingAfterStop) {
   io.restart();
   io.run_for(200ms);
   EXPECT_EQ(count_pings(), 0);
+}
+
+// The daemon runs two io threads and stops the watchdog from a handler on one of them while a
+// ping may be rescheduling the timer on the other (tests/run-tsan.sh reported that race: Asio
+// timers are not thread-safe). Only a ping already under way may follow stop(), none after it.
+TEST_F(WatchdogTest, StopFromAnotherIoThreadWhilePingingEndsThePings) {
+  ::setenv("WATCHDOG_USEC", "4000", 1);  // a ping every 2 ms
+  ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
+  for (int round = 0; round < 20; ++round) {
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    Watchdog watchdog(io);
+    watchdog.start();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) threads.emplace_back([&io] { io.run(); });
+    std::this_thread::sleep_for(5ms);
+    std::promise<void> stopped;
+    boost::asio::post(io, [&] {
+      watchdog.stop();
+      stopped.set_value();
+    });
+    stopped.get_future().wait();
+    std::this_thread::sleep_for(5ms);
+    count_pings();  // including one that was under way when stop() ran
+    std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(count_pings(), 0) << "round " << round;
+    EXPECT_FALSE(watchdog.running());
+    work.reset();
+    io.stop();
+    for (std::thread& thread : threads) thread.join();
+  }
 }
 
 TEST_F(WatchdogTest, DoesNothingWithoutWatchdogSec) {
