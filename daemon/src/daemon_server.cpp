@@ -219,9 +219,9 @@ void DaemonServer::shut_down() {
   admin_->stop();
   // Stop accepting (on the io_context, where the listener lives), then end every session while
   // the io threads still run, so that their strands can close sockets and finish calls.
+  for (auto& listener : listeners_) listener->stop_on_strand();
   std::promise<void> listener_closed;
   boost::asio::post(io_, [this, &listener_closed] {
-    for (auto& listener : listeners_) listener->stop();
     watchdog_.stop();
     signals_.cancel();
     hangups_.cancel();

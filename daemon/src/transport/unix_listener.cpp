@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <cerrno>
+#include <future>
 #include <memory>
 
 #include "peer_credentials.h"
@@ -40,7 +43,8 @@ SocketFileBan ban_for(UnixListener::Acceptor& acceptor, const SocketFile& file) 
 
 UnixListener::UnixListener(Bound bound, OnAccept on_accept, OnShed on_shed)
     : acceptor_(std::move(bound.acceptor)),
-      retry_timer_(acceptor_.get_executor()),
+      strand_(boost::asio::make_strand(acceptor_.get_executor())),
+      retry_timer_(strand_),
       file_(std::move(bound.file)),
       ban_(ban_for(acceptor_, file_)),
       on_accept_(std::move(on_accept)),
@@ -52,6 +56,15 @@ UnixListener::~UnixListener() {
 }
 
 void UnixListener::start() { accept_next(); }
+
+void UnixListener::stop_on_strand() {
+  std::promise<void> stopped;
+  boost::asio::dispatch(strand_, [this, &stopped] {
+    stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+}
 
 void UnixListener::stop() {
   boost::system::error_code ignored;
@@ -127,7 +140,7 @@ void UnixListener::ban(uid_t uid, const std::string& reason) {
 // faster than the daemon empties it, or everyone else's connects fail (EAGAIN).
 void UnixListener::accept_next() {
   acceptor_.async_wait(boost::asio::local::stream_protocol::acceptor::wait_read,
-                       [this](boost::system::error_code error) {
+                       boost::asio::bind_executor(strand_, [this](boost::system::error_code error) {
                          if (error == boost::asio::error::operation_aborted || !acceptor_.is_open())
                            return;
                          for (int taken = 0; !error && taken < kAcceptBatch; ++taken) {
@@ -139,7 +152,6 @@ void UnixListener::accept_next() {
                            }
                            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
                            if (errno == EINTR || errno == ECONNABORTED) continue;
-                           if (!acceptor_.is_open()) return;  // stop() on another thread
                            error =
                                boost::system::error_code(errno, boost::system::system_category());
                          }
@@ -154,7 +166,7 @@ void UnixListener::accept_next() {
                            return;
                          }
                          accept_next();
-                       });
+                       }));
 }
 
 }  // namespace wasi_socketd::daemon

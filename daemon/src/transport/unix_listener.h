@@ -1,8 +1,11 @@
 // The daemon's listening Unix socket and its accept loop. Connections are accepted here, not by
 // gRPC, so that the kernel's peer credentials can be read before anything else happens.
 //
-// Threading: start() and stop() on the io_context (any of its threads, not concurrently);
-// `on_accept` runs on the io_context and receives ownership of the connected fd.
+// Threading: the accept loop runs on the listener's own strand, so that stopping cannot close the
+// listening socket under an accept batch (the fd could be reused mid-batch): start() on the
+// io_context, stop_on_strand() from outside the io threads while they run, stop() only when no io
+// thread runs (the destructor). `on_accept` runs on the strand and receives ownership of the
+// connected fd.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -74,7 +78,10 @@ class UnixListener {
   UnixListener& operator=(const UnixListener&) = delete;
 
   void start();
-  // Stops accepting and closes the listening socket.
+  // Stops accepting and closes the listening socket on the listener's strand, and waits for it.
+  // Not from an io thread (it would wait for itself).
+  void stop_on_strand();
+  // The same, here and now: only when no io thread runs.
   void stop();
 
  private:
@@ -86,6 +93,7 @@ class UnixListener {
   bool within_connect_rate(uid_t uid);
 
   Acceptor acceptor_;
+  boost::asio::strand<Acceptor::executor_type> strand_;  // the accept loop and its retry timer
   boost::asio::steady_timer retry_timer_;
   SocketFile file_;
   SocketFileBan ban_;
