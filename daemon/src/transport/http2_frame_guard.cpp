@@ -139,6 +139,7 @@ Http2FrameGuard::Verdict Http2FrameGuard::on_frame(const FrameReader::Header& fr
         const bool ends = (flags & kFlagEndStream) != 0;
         if (stream > highest_stream_) {
           highest_stream_ = stream;
+          earn_window_updates(2);
           open_streams_.push_back({stream, ends, false});
           if (open_streams_.size() > max_open_streams()) return Verdict::open_streams;
         } else if (ends) {
@@ -175,9 +176,11 @@ void Http2FrameGuard::on_outbound_frame(const FrameReader::Header& frame) {
   } else if (frame.type == kRstStream) {
     close_stream(frame.stream);
   }
-  if (frame.type == kData && frame.length > 0) {
-    window_update_credit_ = std::min(window_update_credit_ + 2, kMaxWindowUpdateCredit);
-  }
+  if (frame.type == kData && frame.length > 0) earn_window_updates(4);
+}
+
+void Http2FrameGuard::earn_window_updates(std::uint64_t count) {
+  window_update_credit_ = std::min(window_update_credit_ + count, kMaxWindowUpdateCredit);
 }
 
 void Http2FrameGuard::end_stream(std::uint32_t stream, Side side) {

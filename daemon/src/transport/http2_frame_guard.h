@@ -11,8 +11,8 @@
 //   HEADERS until it is closed both ways (END_STREAM from each side, or RST_STREAM from either:
 //   RFC 9113 5.1), so calls whose request came whole but whose answer has not left count too;
 // - frames that carry nothing (PRIORITY, CVE-2019-9513; DATA of length 0 without END_STREAM and
-//   header-block fragments of length 0, CVE-2019-9518) and WINDOW_UPDATEs beyond what gRPC's DATA
-//   earned (two per DATA frame it sent: the stream's and the connection's): a token bucket;
+//   header-block fragments of length 0, CVE-2019-9518) and WINDOW_UPDATEs beyond what the client's
+//   calls and gRPC's DATA earned (earn_window_updates): a token bucket;
 // - control frames (neither DATA nor header-block frames) longer than kMaxControlFrameBytes, and
 //   PING / SETTINGS floods (CVE-2019-9512, CVE-2019-9515) beyond a token bucket.
 // feed() returns the first rule broken, after which the connection must be closed (the guard
@@ -56,6 +56,8 @@ class Http2FrameGuard {
   // none of the former and its window updates follow the DATA it reads; BDP probes add a few.
   static constexpr std::uint64_t kEmptyBurst = 100;
   static constexpr std::uint64_t kEmptyPerSecond = 20;
+  // Earned WINDOW_UPDATEs saved up at most: a client cannot store a flood for later.
+  static constexpr std::uint64_t kMaxWindowUpdateCredit = 1024;
   // Streams the client opened that are not closed both ways.
   static std::size_t max_open_streams();
 
@@ -107,6 +109,10 @@ class Http2FrameGuard {
 
   Verdict on_frame(const FrameReader::Header& frame, Clock::time_point now);
   void on_outbound_frame(const FrameReader::Header& frame);
+  // WINDOW_UPDATEs a gRPC client sends, the stream's and the connection's each time: 2 for a call
+  // it opens (it announces its receive window), 4 for a DATA frame it reads (once on receipt,
+  // once when the application takes the message; measured on the Attach stream).
+  void earn_window_updates(std::uint64_t count);
   // END_STREAM from `side` (RST_STREAM closes both).
   void end_stream(std::uint32_t stream, Side side);
   void close_stream(std::uint32_t stream);
@@ -121,9 +127,8 @@ class Http2FrameGuard {
   std::uint32_t block_bytes_ = 0;
   std::uint32_t highest_stream_ = 0;
   std::vector<OpenStream> open_streams_;  // at most max_open_streams() + 1 entries
-  // WINDOW_UPDATEs the client may send for DATA gRPC sent, capped at kMaxWindowUpdateCredit.
+  // WINDOW_UPDATEs the client earned (earn_window_updates) and has not sent yet.
   std::uint64_t window_update_credit_ = 0;
-  static constexpr std::uint64_t kMaxWindowUpdateCredit = 1024;
   policy::TokenBucket resets_{kResetsPerSecond, kResetBurst};
   policy::TokenBucket control_frames_{kControlPerSecond, kControlBurst};
   policy::TokenBucket empty_frames_{kEmptyPerSecond, kEmptyBurst};

@@ -328,7 +328,9 @@ TEST(Http2FrameGuard, PingAndSettingsFloodsBreakTheConnectionAcknowledgementsDoN
 
 // Frames that carry nothing (CVE-2019-9513, CVE-2019-9518): each breaks past kEmptyBurst.
 TEST(Http2FrameGuard, FramesThatCarryNothingBeyondTheirBudgetBreakTheConnection) {
-  const std::string open = kPreface + frame(kHeaders, kEndHeaders, 1, 50);
+  // Opening a stream earns two window updates: spent here, so that the flood meets the budget.
+  const std::string open = kPreface + frame(kHeaders, kEndHeaders, 1, 50) +
+                           frame(kWindowUpdate, 0, 1, 4) + frame(kWindowUpdate, 0, 0, 4);
   const std::vector<std::string> empties{
       frame(kPriority, 0, 1, 5),
       frame(kData, 0, 1, 0),
@@ -364,22 +366,38 @@ TEST(Http2FrameGuard, FramesThatCarryNothingBeyondTheirBudgetBreakTheConnection)
   }
 }
 
-// A client's window updates follow the DATA it read: two per DATA frame (stream and connection)
-// are earned, beyond that they come from the budget.
-TEST(Http2FrameGuard, WindowUpdatesAreEarnedByTheDataTheServerSent) {
+// A gRPC client's window updates follow its calls (2 each: the stream's and the connection's
+// receive window) and the DATA it reads (4 per frame: on receipt and when the application takes
+// the message); beyond what it earned, they come from the budget.
+TEST(Http2FrameGuard, WindowUpdatesAreEarnedByCallsAndTheDataTheServerSent) {
   const Clock::time_point now = Clock::now();
+  const std::string updates = frame(kWindowUpdate, 0, 1, 4) + frame(kWindowUpdate, 0, 0, 4);
   Http2FrameGuard guard;
-  ASSERT_EQ(feed(guard, kPreface + frame(kHeaders, kEndHeaders, 1, 50), now), Verdict::ok);
+  ASSERT_EQ(feed(guard, kPreface + frame(kHeaders, kEndHeaders, 1, 50) + updates, now),
+            Verdict::ok);
   for (int i = 0; i < 10000; ++i) {
     feed_outbound(guard, frame(kData, 0, 1, 16384));
-    ASSERT_EQ(feed(guard, frame(kWindowUpdate, 0, 1, 4) + frame(kWindowUpdate, 0, 0, 4), now),
-              Verdict::ok)
-        << "after DATA frame " << i;
+    ASSERT_EQ(feed(guard, updates + updates, now), Verdict::ok) << "after DATA frame " << i;
   }
   // Empty DATA earns nothing; the budget's burst is all that is left.
   feed_outbound(guard, frame(kData, 0, 1, 0));
   for (std::uint64_t i = 0; i < Http2FrameGuard::kEmptyBurst; ++i) {
     ASSERT_EQ(feed(guard, frame(kWindowUpdate, 0, 0, 4), now), Verdict::ok);
+  }
+  EXPECT_EQ(feed(guard, frame(kWindowUpdate, 0, 0, 4), now), Verdict::empty_frames);
+}
+
+TEST(Http2FrameGuard, EarnedWindowUpdatesCannotBeSavedUpForAFlood) {
+  const Clock::time_point now = Clock::now();
+  Http2FrameGuard guard;
+  ASSERT_EQ(feed(guard, kPreface + frame(kHeaders, kEndHeaders, 1, 50), now), Verdict::ok);
+  std::string data;
+  for (int i = 0; i < 10000; ++i) data += frame(kData, 0, 1, 100);
+  feed_outbound(guard, data);
+  const std::uint64_t allowed =
+      Http2FrameGuard::kMaxWindowUpdateCredit + Http2FrameGuard::kEmptyBurst;
+  for (std::uint64_t i = 0; i < allowed; ++i) {
+    ASSERT_EQ(feed(guard, frame(kWindowUpdate, 0, 0, 4), now), Verdict::ok) << i;
   }
   EXPECT_EQ(feed(guard, frame(kWindowUpdate, 0, 0, 4), now), Verdict::empty_frames);
 }
