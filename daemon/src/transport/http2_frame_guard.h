@@ -1,7 +1,8 @@
 // Bounds what one client connection can make gRPC 1.51 hold, from the frame headers of both
 // directions: the client's 24-byte preface, then each frame's 9-byte header (length, type, flags,
 // stream id) each way. Payloads are skipped, never parsed (no HPACK). Only the client's frames can
-// break a rule; gRPC's frames only end streams (parsed as defensively all the same). gRPC 1.51
+// break a rule; gRPC's frames end streams and earn window updates (parsed as defensively all the
+// same). gRPC 1.51
 // lacks the fixes of later releases for:
 // - header blocks that never end (CVE-2023-33953): HEADERS or PUSH_PROMISE plus CONTINUATIONs
 //   longer than kMaxHeaderBlockBytes, or a CONTINUATION where none may come;
@@ -52,8 +53,8 @@ class Http2FrameGuard {
   // time, at most a few a second under bulk transfer).
   static constexpr std::uint64_t kControlBurst = 100;
   static constexpr std::uint64_t kControlPerSecond = 20;
-  // Frames that carry nothing, and WINDOW_UPDATEs gRPC's DATA did not earn: a gRPC client sends
-  // none of the former and its window updates follow the DATA it reads; BDP probes add a few.
+  // Frames that carry nothing, and WINDOW_UPDATEs not earned (earn_window_updates): a gRPC client
+  // sends none of the former, and one or two of the latter per connection (measured).
   static constexpr std::uint64_t kEmptyBurst = 100;
   static constexpr std::uint64_t kEmptyPerSecond = 20;
   // Earned WINDOW_UPDATEs saved up at most: a client cannot store a flood for later.
@@ -79,8 +80,8 @@ class Http2FrameGuard {
 
   // The next bytes the client sent, in order, split anywhere. Verdict::ok until a rule is broken.
   Verdict feed(std::span<const std::byte> bytes, Clock::time_point now);
-  // The next bytes gRPC sent the client, in order, split anywhere (after its first bytes: gRPC
-  // sends no preface but its SETTINGS frame).
+  // The next bytes gRPC sent the client, in order, split anywhere, from its first byte (a server's
+  // preface is its SETTINGS frame: frame headers from the start).
   void feed_outbound(std::span<const std::byte> bytes);
   std::size_t open_streams() const { return open_streams_.size(); }
 
