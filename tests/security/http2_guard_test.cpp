@@ -200,43 +200,5 @@ TEST_F(Http2Guard, APingFloodIsClosed) {
   });
 }
 
-// Frames that carry nothing (CVE-2019-9513, CVE-2019-9518), each in one write: gRPC 1.51 spends
-// work on every one and closes none of these connections itself.
-TEST_F(Http2Guard, APriorityFloodIsClosed) {
-  expect_closed_and_audited("http2-guard:empty-frames", [](RawHttp2Connection& raw) {
-    if (!raw.send_preface({}) || !raw.send_settings_ack()) return;
-    constexpr std::uint8_t kPriority = 0x2;
-    const std::string depends_on_nothing("\0\0\0\0\x10", 5);
-    raw.send_repeated_frame(kPriority, 0, 1, depends_on_nothing, 10000);
-  });
-}
-
-TEST_F(Http2Guard, AnEmptyDataFloodIsClosed) {
-  expect_closed_and_audited("http2-guard:empty-frames", [](RawHttp2Connection& raw) {
-    if (!raw.send_preface({}) || !raw.send_settings_ack()) return;
-    const std::uint32_t stream = raw.open_call(kUnaryCall);
-    constexpr std::uint8_t kData = 0x0;
-    if (stream != 0) raw.send_repeated_frame(kData, 0, stream, "", 10000);
-  });
-}
-
-TEST_F(Http2Guard, AnEmptyContinuationFloodIsClosed) {
-  expect_closed_and_audited("http2-guard:empty-frames", [](RawHttp2Connection& raw) {
-    if (!raw.send_preface({}) || !raw.send_settings_ack()) return;
-    const std::uint32_t stream = raw.open_call_without_end_headers(kUnaryCall);
-    constexpr std::uint8_t kContinuation = 0x9;
-    if (stream != 0) raw.send_repeated_frame(kContinuation, 0, stream, "", 10000);
-  });
-}
-
-// Window updates the daemon's DATA never earned (it sent none).
-TEST_F(Http2Guard, AWindowUpdateFloodIsClosed) {
-  expect_closed_and_audited("http2-guard:empty-frames", [](RawHttp2Connection& raw) {
-    if (!raw.send_preface({}) || !raw.send_settings_ack()) return;
-    constexpr std::uint8_t kWindowUpdate = 0x8;
-    raw.send_repeated_frame(kWindowUpdate, 0, 0, std::string("\0\0\0\1", 4), 10000);
-  });
-}
-
 }  // namespace
 }  // namespace wasi_socketd::security

@@ -98,8 +98,8 @@ RawHttp2Connection::~RawHttp2Connection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string RawHttp2Connection::frame_bytes(std::uint8_t type, std::uint8_t flags,
-                                            std::uint32_t stream, const std::string& payload) {
+bool RawHttp2Connection::send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                                    const std::string& payload) {
   std::string frame;
   frame.reserve(kFrameHeader + payload.size());
   frame.push_back(static_cast<char>((payload.size() >> 16) & 0xff));
@@ -108,22 +108,7 @@ std::string RawHttp2Connection::frame_bytes(std::uint8_t type, std::uint8_t flag
   frame.push_back(static_cast<char>(flags));
   put_u32(frame, stream & 0x7fffffffu);
   frame += payload;
-  return frame;
-}
-
-bool RawHttp2Connection::send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                                    const std::string& payload) {
-  return fd_ >= 0 && write_all(fd_, frame_bytes(type, flags, stream, payload));
-}
-
-bool RawHttp2Connection::send_repeated_frame(std::uint8_t type, std::uint8_t flags,
-                                             std::uint32_t stream, const std::string& payload,
-                                             int count) {
-  const std::string frame = frame_bytes(type, flags, stream, payload);
-  std::string frames;
-  frames.reserve(frame.size() * static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) frames += frame;
-  return fd_ >= 0 && write_all(fd_, frames);
+  return fd_ >= 0 && write_all(fd_, frame);
 }
 
 bool RawHttp2Connection::send_preface(
@@ -196,7 +181,16 @@ bool RawHttp2Connection::send_data(std::uint32_t stream, const std::string& payl
 }
 
 bool RawHttp2Connection::send_pings(int count) {
-  return send_repeated_frame(kPing, 0, 0, std::string(8, '\0'), count);
+  std::string frames;
+  for (int i = 0; i < count; ++i) {
+    put_u16(frames, 0);
+    frames.push_back(8);  // length (24 bits)
+    frames.push_back(static_cast<char>(kPing));
+    frames.push_back(0);
+    put_u32(frames, 0);
+    frames.append(8, '\0');
+  }
+  return fd_ >= 0 && write_all(fd_, frames);
 }
 
 bool RawHttp2Connection::reset_stream(std::uint32_t stream) {

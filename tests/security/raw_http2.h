@@ -55,9 +55,6 @@ class RawHttp2Connection {
                       const std::string& payload) {
     return send_frame(type, flags, stream, payload);
   }
-  // `count` copies of one frame in one write.
-  bool send_repeated_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                           const std::string& payload, int count);
   // `count` PINGs (not acknowledgements) in one write: the daemon must answer each.
   bool send_pings(int count);
   // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
@@ -86,8 +83,6 @@ class RawHttp2Connection {
   int finished_streams() const { return finished_streams_; }
 
  private:
-  static std::string frame_bytes(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                                 const std::string& payload);
   bool send_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
                   const std::string& payload);
   std::string call_header_block(const std::string& path, const std::string& encoding = "") const;

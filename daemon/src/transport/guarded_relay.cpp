@@ -98,8 +98,6 @@ void GuardedRelay::pump(Direction& direction) {
         close();
         return;
       }
-    } else {
-      guard_.feed_outbound({buffer, size});  // before the client can see it and answer
     }
     if (!forward(direction, buffer, size)) {
       close();

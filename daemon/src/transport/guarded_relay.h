@@ -1,7 +1,6 @@
 // The byte path of a tenant connection: the client's socket on one side, the daemon's end of a
 // socketpair on the other (gRPC holds the peer end), bytes copied both ways on the io_context,
-// the frame headers of both directions read on the way by an Http2FrameGuard, which judges the
-// client's.
+// the client's bytes checked on the way by an Http2FrameGuard.
 //
 // Idle, a relay holds no buffer: it waits for readability, reads into a per-thread buffer and
 // writes straight on. Only when the receiving side would block does it keep the unwritten rest

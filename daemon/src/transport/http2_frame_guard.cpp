@@ -14,12 +14,10 @@ constexpr std::size_t kFrameHeaderBytes = 9;
 // Frame types and flags (RFC 9113 section 6).
 constexpr std::uint8_t kData = 0x0;
 constexpr std::uint8_t kHeaders = 0x1;
-constexpr std::uint8_t kPriority = 0x2;
 constexpr std::uint8_t kRstStream = 0x3;
 constexpr std::uint8_t kSettings = 0x4;
 constexpr std::uint8_t kPushPromise = 0x5;
 constexpr std::uint8_t kPing = 0x6;
-constexpr std::uint8_t kWindowUpdate = 0x8;
 constexpr std::uint8_t kContinuation = 0x9;
 constexpr std::uint8_t kFlagEndStream = 0x1;
 constexpr std::uint8_t kFlagAck = 0x1;
@@ -51,37 +49,11 @@ std::string_view Http2FrameGuard::rule(Verdict verdict) {
       return "http2-guard:open-streams";
     case Verdict::control_frames:
       return "http2-guard:control-frames";
-    case Verdict::empty_frames:
-      return "http2-guard:empty-frames";
   }
   return "http2-guard";
 }
 
 Http2FrameGuard::Http2FrameGuard() = default;
-
-bool Http2FrameGuard::FrameReader::next(std::span<const std::byte> bytes, std::size_t& at,
-                                        Header& header) {
-  if (payload_left_ > 0) {
-    const std::size_t skip = std::min<std::size_t>(payload_left_, bytes.size() - at);
-    payload_left_ -= static_cast<std::uint32_t>(skip);
-    at += skip;
-    return false;
-  }
-  const std::size_t take = std::min(kFrameHeaderBytes - seen_, bytes.size() - at);
-  std::memcpy(bytes_ + seen_, bytes.data() + at, take);
-  seen_ += take;
-  at += take;
-  if (seen_ < kFrameHeaderBytes) return false;
-  seen_ = 0;
-  header.length = byte_at(bytes_, 0) << 16 | byte_at(bytes_, 1) << 8 | byte_at(bytes_, 2);
-  header.type = static_cast<std::uint8_t>(byte_at(bytes_, 3));
-  header.flags = static_cast<std::uint8_t>(byte_at(bytes_, 4));
-  header.stream = (byte_at(bytes_, 5) << 24 | byte_at(bytes_, 6) << 16 | byte_at(bytes_, 7) << 8 |
-                   byte_at(bytes_, 8)) &
-                  0x7fffffffU;
-  payload_left_ = header.length;
-  return true;
-}
 
 Http2FrameGuard::Verdict Http2FrameGuard::feed(std::span<const std::byte> bytes,
                                                Clock::time_point now) {
@@ -94,31 +66,36 @@ Http2FrameGuard::Verdict Http2FrameGuard::feed(std::span<const std::byte> bytes,
       }
       preface_seen_ += take;
       at += take;
-    } else if (FrameReader::Header frame; inbound_.next(bytes, at, frame)) {
-      verdict_ = on_frame(frame, now);
+    } else if (payload_left_ > 0) {
+      const std::size_t skip = std::min<std::size_t>(payload_left_, bytes.size() - at);
+      payload_left_ -= static_cast<std::uint32_t>(skip);
+      at += skip;
+    } else {
+      const std::size_t take = std::min(kFrameHeaderBytes - header_seen_, bytes.size() - at);
+      std::memcpy(header_ + header_seen_, bytes.data() + at, take);
+      header_seen_ += take;
+      at += take;
+      if (header_seen_ == kFrameHeaderBytes) {
+        header_seen_ = 0;
+        verdict_ = on_frame(now);
+      }
     }
   }
   return verdict_;
 }
 
-void Http2FrameGuard::feed_outbound(std::span<const std::byte> bytes) {
-  std::size_t at = 0;
-  while (at < bytes.size()) {
-    if (FrameReader::Header frame; outbound_.next(bytes, at, frame)) on_outbound_frame(frame);
-  }
-}
-
-Http2FrameGuard::Verdict Http2FrameGuard::on_frame(const FrameReader::Header& frame,
-                                                   Clock::time_point now) {
-  const auto [length, type, flags, stream] = frame;
+Http2FrameGuard::Verdict Http2FrameGuard::on_frame(Clock::time_point now) {
+  const std::uint32_t length =
+      byte_at(header_, 0) << 16 | byte_at(header_, 1) << 8 | byte_at(header_, 2);
+  const auto type = static_cast<std::uint8_t>(byte_at(header_, 3));
+  const auto flags = static_cast<std::uint8_t>(byte_at(header_, 4));
+  const std::uint32_t stream = (byte_at(header_, 5) << 24 | byte_at(header_, 6) << 16 |
+                                byte_at(header_, 7) << 8 | byte_at(header_, 8)) &
+                               0x7fffffffU;
+  payload_left_ = length;
   const bool carries_data_or_headers =
       type == kData || type == kHeaders || type == kPushPromise || type == kContinuation;
   if (!carries_data_or_headers && length > kMaxControlFrameBytes) return Verdict::frame_size;
-  // Frames that carry nothing (CVE-2019-9513, CVE-2019-9518): gRPC spends work on each.
-  const bool empty =
-      type == kPriority || (length == 0 && type == kContinuation) ||
-      (length == 0 && (type == kData || type == kHeaders) && (flags & kFlagEndStream) == 0);
-  if (empty && !empty_frames_.try_take(now)) return Verdict::empty_frames;
   if (in_header_block_) {
     // Only the block's own CONTINUATIONs may follow until END_HEADERS (RFC 9113 6.10).
     if (type != kContinuation || stream != block_stream_) return Verdict::continuation;
@@ -136,64 +113,34 @@ Http2FrameGuard::Verdict Http2FrameGuard::on_frame(const FrameReader::Header& fr
       block_bytes_ = length;
       in_header_block_ = (flags & kFlagEndHeaders) == 0;
       if (type == kHeaders && stream % 2 == 1) {
-        const bool ends = (flags & kFlagEndStream) != 0;
         if (stream > highest_stream_) {
           highest_stream_ = stream;
-          earn_window_updates(2);
-          open_streams_.push_back({stream, ends, false});
-          if (open_streams_.size() > max_open_streams()) return Verdict::open_streams;
-        } else if (ends) {
-          end_stream(stream, Side::client);  // trailers
+          if ((flags & kFlagEndStream) == 0) {
+            open_streams_.push_back(stream);
+            if (open_streams_.size() > max_open_streams()) return Verdict::open_streams;
+          }
+        } else if ((flags & kFlagEndStream) != 0) {
+          end_stream(stream);  // trailers
         }
       }
       return Verdict::ok;
     case kData:
-      if ((flags & kFlagEndStream) != 0) end_stream(stream, Side::client);
+      if ((flags & kFlagEndStream) != 0) end_stream(stream);
       return Verdict::ok;
     case kRstStream:
-      close_stream(stream);
+      end_stream(stream);
       return resets_.try_take(now) ? Verdict::ok : Verdict::resets;
     case kSettings:
     case kPing:
       if ((flags & kFlagAck) != 0) return Verdict::ok;
       return control_frames_.try_take(now) ? Verdict::ok : Verdict::control_frames;
-    case kWindowUpdate:
-      if (window_update_credit_ > 0) {
-        --window_update_credit_;
-        return Verdict::ok;
-      }
-      return empty_frames_.try_take(now) ? Verdict::ok : Verdict::empty_frames;
     default:
       return Verdict::ok;
   }
 }
 
-void Http2FrameGuard::on_outbound_frame(const FrameReader::Header& frame) {
-  // Trailers (or a trailers-only answer) end the stream whatever CONTINUATIONs follow; a
-  // CONTINUATION carries no END_STREAM.
-  if ((frame.type == kHeaders || frame.type == kData) && (frame.flags & kFlagEndStream) != 0) {
-    end_stream(frame.stream, Side::server);
-  } else if (frame.type == kRstStream) {
-    close_stream(frame.stream);
-  }
-  if (frame.type == kData && frame.length > 0) earn_window_updates(4);
-}
-
-void Http2FrameGuard::earn_window_updates(std::uint64_t count) {
-  window_update_credit_ = std::min(window_update_credit_ + count, kMaxWindowUpdateCredit);
-}
-
-void Http2FrameGuard::end_stream(std::uint32_t stream, Side side) {
-  const auto found = std::find_if(open_streams_.begin(), open_streams_.end(),
-                                  [stream](const OpenStream& open) { return open.id == stream; });
-  if (found == open_streams_.end()) return;
-  (side == Side::client ? found->client_ended : found->server_ended) = true;
-  if (found->client_ended && found->server_ended) close_stream(stream);
-}
-
-void Http2FrameGuard::close_stream(std::uint32_t stream) {
-  const auto found = std::find_if(open_streams_.begin(), open_streams_.end(),
-                                  [stream](const OpenStream& open) { return open.id == stream; });
+void Http2FrameGuard::end_stream(std::uint32_t stream) {
+  const auto found = std::find(open_streams_.begin(), open_streams_.end(), stream);
   if (found != open_streams_.end()) {
     *found = open_streams_.back();
     open_streams_.pop_back();
