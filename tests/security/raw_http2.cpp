@@ -176,23 +176,6 @@ std::uint32_t RawHttp2Connection::open_call_with_compressed_request(const std::s
   return stream;
 }
 
-bool RawHttp2Connection::send_data(std::uint32_t stream, const std::string& payload, bool last) {
-  return send_frame(kData, last ? kFlagEndStream : 0, stream, payload);
-}
-
-bool RawHttp2Connection::send_pings(int count) {
-  std::string frames;
-  for (int i = 0; i < count; ++i) {
-    put_u16(frames, 0);
-    frames.push_back(8);  // length (24 bits)
-    frames.push_back(static_cast<char>(kPing));
-    frames.push_back(0);
-    put_u32(frames, 0);
-    frames.append(8, '\0');
-  }
-  return fd_ >= 0 && write_all(fd_, frames);
-}
-
 bool RawHttp2Connection::reset_stream(std::uint32_t stream) {
   constexpr std::uint32_t kCancel = 0x8;
   std::string code;

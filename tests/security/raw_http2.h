@@ -48,15 +48,6 @@ class RawHttp2Connection {
   std::uint32_t open_call_with_compressed_request(const std::string& path,
                                                   const std::string& encoding,
                                                   const std::string& message);
-  // A DATA frame of any length on `stream` (no gRPC message framing), END_STREAM when `last`.
-  bool send_data(std::uint32_t stream, const std::string& payload, bool last);
-  // Any frame, as given.
-  bool send_raw_frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
-                      const std::string& payload) {
-    return send_frame(type, flags, stream, payload);
-  }
-  // `count` PINGs (not acknowledgements) in one write: the daemon must answer each.
-  bool send_pings(int count);
   // RST_STREAM(CANCEL) of `stream`: the client gives up on a call it opened.
   bool reset_stream(std::uint32_t stream);
   // HEADERS opening a call of `path` on the next odd stream id without END_HEADERS: the header

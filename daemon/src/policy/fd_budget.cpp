@@ -26,9 +26,9 @@ FdBudget FdBudget::for_limit(std::uint64_t limit) {
   budget.limit = limit;
   budget.reserve = std::min(limit, std::max(kMinReserve, limit / 8));
   const std::uint64_t share = limit - budget.reserve;
-  // A session costs the daemon kFdsPerSession fds, a socket one fd: together within share.
+  // A session costs the daemon one fd (its connection), a socket one fd: together within share.
   budget.tenant_sessions = std::max<std::uint64_t>(1, std::min(kMaxDefaultSessions, share / 16));
-  budget.tenant_sockets = share - std::min(share, kFdsPerSession * budget.tenant_sessions);
+  budget.tenant_sockets = share - std::min(share, budget.tenant_sessions);
   // A quarter: one session of a tenant at its defaults leaves room for the tenant's others.
   budget.sockets_per_session = std::max<std::uint64_t>(1, budget.tenant_sockets / 4);
   return budget;

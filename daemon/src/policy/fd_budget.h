@@ -20,11 +20,6 @@ struct FdBudget {
   std::uint64_t tenant_sockets = 0;       // default [tenant.quotas] sockets
   std::uint64_t sockets_per_session = 0;  // default [tenant.quotas] sockets_per_session: a quarter
 
-  // What one session (client connection) costs the daemon: the client's socket, the two ends of
-  // the socketpair its bytes are relayed through to gRPC, and the session's duplicate of gRPC's
-  // end (transport/client_connections.h).
-  static constexpr std::uint64_t kFdsPerSession = 4;
-
   static FdBudget for_limit(std::uint64_t limit);
 };
 

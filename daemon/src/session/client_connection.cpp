@@ -29,14 +29,6 @@ ClientConnection::~ClientConnection() {
 
 bool ClientConnection::is(int fd) const { return inode_ != 0 && inode_of(fd) == inode_; }
 
-void ClientConnection::close() const {
-  ::shutdown(fd_, SHUT_RDWR);
-  // A shut-down socket still yields what was queued before: discard it, so that gRPC does not go
-  // on starting calls the connection was closed for (the relay in front of gRPC coalesces the
-  // client's frames, so a queue holds thousands of small calls).
-  char discard[4096];
-  while (::recv(fd_, discard, sizeof discard, MSG_DONTWAIT) > 0) {
-  }
-}
+void ClientConnection::close() const { ::shutdown(fd_, SHUT_RDWR); }
 
 }  // namespace wasi_socketd::daemon

@@ -31,7 +31,7 @@ class ClientConnection {
   int fd() const { return fd_; }
   // Whether the descriptor `fd` of this process refers to this very connection right now.
   bool is(int fd) const;
-  // Shuts the connection down both ways and discards what it had queued for reading. Idempotent.
+  // Shuts the connection down both ways. Idempotent.
   void close() const;
 
  private:

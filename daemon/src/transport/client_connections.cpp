@@ -15,7 +15,6 @@
 #include <boost/asio/strand.hpp>
 #include <memory>
 
-#include "guarded_relay.h"
 #include "session/session.h"
 #include "wasi_socketd/limits.h"
 
@@ -33,12 +32,12 @@ ClientConnections::ClientConnections(boost::asio::io_context& io, grpc::Server& 
                                      SessionRegistry& sessions, TenantResolver tenants)
     : io_(io), server_(server), sessions_(sessions), tenants_(std::move(tenants)), refusal_(io) {}
 
-AcceptVerdict ClientConnections::adopt(int client_fd, const PeerCredentials& peer) {
+AcceptVerdict ClientConnections::adopt(int fd, const PeerCredentials& peer) {
   PeerAdmission admission = tenants_(peer);
   if (!admission.tenant) {
     // Refused by policy (and audited there): the client's calls fail with the reason. Under a
     // flood the log, like the answer, is limited per uid.
-    switch (refusal_.refuse(client_fd, peer.uid, admission.refusal)) {
+    switch (refusal_.refuse(fd, peer.uid, admission.refusal)) {
       case GrpcRefusal::Outcome::answered:
         spdlog::info("connection of uid {} pid {} refused: {}", peer.uid, peer.pid,
                      admission.refusal);
@@ -51,22 +50,11 @@ AcceptVerdict ClientConnections::adopt(int client_fd, const PeerCredentials& pee
     return AcceptVerdict::kept;
   }
   std::optional<TenantAccess>& tenant = admission.tenant;
-  // gRPC gets one end of a socketpair, the guard relays between the client and the other end.
-  int ends[2];
-  if (!GuardedRelay::open_socketpair(ends)) {
-    spdlog::warn("connection of uid {} pid {} closed: cannot relay it ({})", peer.uid, peer.pid,
-                 std::strerror(errno));
-    ::close(client_fd);
-    return AcceptVerdict::kept;
-  }
-  const int fd = ends[0];  // the connection as gRPC and the session registry know it
   auto connection = std::make_unique<WatchedConnection>(fd, monitor_);
   if (!connection->valid()) {
     spdlog::warn("connection of uid {} pid {} closed: cannot hold it ({})", peer.uid, peer.pid,
                  std::strerror(errno));
     ::close(fd);
-    ::close(ends[1]);
-    ::close(client_fd);
     return AcceptVerdict::kept;
   }
   WatchedConnection& watched = *connection;
@@ -86,24 +74,11 @@ AcceptVerdict ClientConnections::adopt(int client_fd, const PeerCredentials& pee
       }
     });
   });
-  ::fcntl(client_fd, F_SETFL, ::fcntl(client_fd, F_GETFL) | O_NONBLOCK);
-  const bool relaying =
-      watching &&
-      GuardedRelay::start(io_, client_fd, ends[1],
-                          [weak = std::weak_ptr<Session>(session)](std::string_view rule) {
-                            if (std::shared_ptr<Session> broken = weak.lock()) {
-                              broken->close_connection(rule);
-                            }
-                          });
-  if (!relaying) {
-    spdlog::warn("cannot watch or relay connection fd:{}: refused", fd);
+  if (!watching) {
+    spdlog::warn("cannot watch connection fd:{}: refused", fd);
     sessions_.unbind(fd, *session);
     end_on_strand(session);
     ::close(fd);
-    if (!watching) {  // else the relay closed them
-      ::close(ends[1]);
-      ::close(client_fd);
-    }
     return AcceptVerdict::kept;
   }
   spdlog::debug("session fd:{} for uid {} pid {} (tenant {})", fd, peer.uid, peer.pid,

@@ -2,15 +2,11 @@
 // connection goes away.
 //
 // For each connection: tenant from the peer credentials (no tenant: the connection is answered
-// with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), then a socketpair:
-// gRPC gets one end (below, "the fd"), a GuardedRelay (guarded_relay.h) copies bytes between the
-// client's socket and the other end and closes both when the client breaks an HTTP/2 bound
-// (http2_frame_guard.h). Then a Session with its own sequence and its ClientConnection (a duplicate
-// of the fd: the connection's identity, and the means to close it), the binding fd number ->
-// session in the registry (replacing a dead connection's session that had the same number; calls
-// are checked against the connection itself, session_registry.h), a hang-up watch on the
-// duplicate, and finally the fd handed to gRPC. A connection costs the daemon four fds: the
-// client's socket, both socketpair ends and the duplicate.
+// with PERMISSION_DENIED and the reason, grpc_refusal.h, never reaching gRPC), a Session with its
+// own sequence and its ClientConnection (a duplicate of the fd: the connection's identity, and the
+// means to close it), the binding fd number -> session in the registry (replacing a dead
+// connection's session that had the same number; calls are checked against the connection itself,
+// session_registry.h), a hang-up watch on the duplicate, and finally the fd handed to gRPC.
 // A connection whose session is not attached within kAttachDeadline is closed (shutdown() through
 // the session's ClientConnection, which gRPC then sees as a hang-up) and its session ended.
 // Threading: adopt() on any thread; end_all() once at shutdown. Sessions are ended on their
@@ -37,9 +33,9 @@ class ClientConnections {
   ClientConnections(boost::asio::io_context& io, grpc::Server& server, SessionRegistry& sessions,
                     TenantResolver tenants);
 
-  // Takes ownership of the connected `client_fd`. `flooding` when the peer was refused faster than
-  // its refusal budget allows (the listener may then keep the uid away, socket_file_ban.h).
-  AcceptVerdict adopt(int client_fd, const PeerCredentials& peer);
+  // Takes ownership of the connected `fd`. `flooding` when the peer was refused faster than its
+  // refusal budget allows (the listener may then keep the uid away, socket_file_ban.h).
+  AcceptVerdict adopt(int fd, const PeerCredentials& peer);
   // Ends every session (daemon shutdown). Connections are closed by the gRPC server's shutdown.
   void end_all();
 
