@@ -22,6 +22,8 @@ namespace wasi_socketd::daemon {
 namespace {
 // How long in-flight calls may take to finish once shutdown began.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+// Ready handlers run at exit after the io threads stopped (shut_down): a bound, not a loop.
+constexpr int kDrainStepsAtExit = 100000;
 // Memory gRPC may use for all client connections together (buffers, calls). Above it gRPC
 // reclaims: it shrinks flow-control windows and cancels streams ("Buffers full").
 constexpr std::size_t kGrpcMemoryQuotaBytes = std::size_t{256} << 20;
@@ -236,6 +238,12 @@ void DaemonServer::shut_down() {
     thread.join();
   }
   threads_.clear();
+  // A call that ended while the io threads stopped left its last step queued (an Attach reactor's
+  // OnDone deletes it on its session's sequence): run what is ready, a bounded number of steps,
+  // while everything those steps touch still exists, so that nothing is left behind.
+  io_.restart();
+  for (int step = 0; step < kDrainStepsAtExit && io_.poll_one() > 0; ++step) {
+  }
   lookups_.join();
   listeners_.clear();
   admin_.reset();

@@ -53,7 +53,8 @@ void AuditWriter::push_pending_report() {
 
 void AuditWriter::flush() {
   std::unique_lock lock(mutex_);
-  const std::uint64_t target = queued_;
+  // Drops counted before the call are reported by one more line, queued once the queue empties.
+  const std::uint64_t target = queued_ + (unreported_ != 0 ? 1 : 0);
   caught_up_.wait(lock, [&] { return handled_ >= target; });
 }
 

@@ -34,7 +34,8 @@ class AuditWriter {
 
   // Queues `event`, or drops and counts it when the queue is full. Never waits for the sink.
   void enqueue(AuditEvent event);
-  // Waits until every line queued before the call has been handed to the sink (tests, shutdown).
+  // Waits until every line queued before the call, and the report of the drops counted before
+  // it, has been handed to the sink (tests, shutdown).
   void flush();
 
   // Lines the sink took, "audit.dropped" lines included.
