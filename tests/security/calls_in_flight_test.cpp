@@ -42,14 +42,17 @@ constexpr int kConnections = 8;
 constexpr int kCallsEach = 4000;
 constexpr int kPileUpCalls = 4 * kCallsEach;
 // Documented bound (docs/SECURITY.md): kCloseAt calls of a few KiB each per connection; 8
-// connections stay far below this. Main grew by about 15 KiB per call, 450 MB here.
+// connections stay far below this. Main grew by about 15 KiB per call, 450 MB here. Alone the
+// daemon grows 26-48 MiB; in the parallel suite, with gRPC reading ahead more before the close,
+// up to 82 MiB was measured: the bound is twice the usual figure, still a fifth of the unbounded
+// growth.
 // The sanitized daemon (tests/run-sanitized.sh) pays AddressSanitizer's redzones, metadata and
 // quarantine on every allocation, 2-3x here (87 MiB measured): three times the bound there, still
 // far below what one connection's unbounded calls cost.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr long kRssBound = 3 * (64L << 20);
+constexpr long kRssBound = 3 * (128L << 20);
 #else
-constexpr long kRssBound = 64L << 20;
+constexpr long kRssBound = 128L << 20;
 #endif
 
 // The hog opens its connections (window 0, SETTINGS never acknowledged) and sends thousands of
